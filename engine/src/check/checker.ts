@@ -1,0 +1,612 @@
+import { DiagnosticSink, type SourceSpan } from '../diagnostics.js';
+import type { DimensionDecl, Expr, Method, ModelAst, SimSpecDecl, SubscriptItem, VarDecl } from '../language/ast.js';
+import { elementKey } from '../names.js';
+import { BUILTIN_CONSTANTS, BUILTINS, REDUCING_WITH_ONE_ARG } from './builtins.js';
+import type { CheckedModel, Dimension, Equations, IndexSpec, RExpr, ReduceFn, SimSpec, Variable } from './model.js';
+import { closestName } from './suggest.js';
+import { parseUnits, UnitSyntaxError, type Unit } from './units.js';
+import { checkUnits } from './unitcheck.js';
+
+export interface CheckResult {
+  /** Present when the model has no errors (warnings allowed). */
+  readonly model?: CheckedModel;
+  readonly diagnostics: DiagnosticSink;
+}
+
+/**
+ * Resolves names, dimensions and subscripts, validates the simulation settings and stock–flow
+ * structure, and checks units. Carries on after errors so the user sees them all at once.
+ */
+export function checkModel(ast: ModelAst, sink: DiagnosticSink = new DiagnosticSink(ast.file)): CheckResult {
+  const sim = checkSimSpec(ast.sim, sink);
+  const dimensions = collectDimensions(ast.dimensions, sink);
+  const variables = collectVariables(ast.variables, dimensions, sink);
+  for (const v of variables.values()) resolveVariable(v, variables, dimensions, sink);
+  checkConstants([...variables.values()].map((v) => v.variable), sink);
+  if (!sink.hasErrors) checkUnits([...variables.values()].map((v) => v.variable), sim, sink);
+  const model: CheckedModel = {
+    file: ast.file,
+    ...(ast.title === undefined ? {} : { title: ast.title }),
+    ...(ast.doc === undefined ? {} : { doc: ast.doc }),
+    sim,
+    dimensions: [...dimensions.values()],
+    variables: [...variables.values()].map((v) => v.variable),
+    byKey: new Map([...variables].map(([k, v]) => [k, v.variable])),
+  };
+  return sink.hasErrors ? { diagnostics: sink } : { model, diagnostics: sink };
+}
+
+// ---- simulation settings ------------------------------------------------------------------
+
+const METHODS: ReadonlyMap<string, Method> = new Map([
+  ['euler', 'euler'],
+  ['rk2', 'rk2'],
+  ['rk4', 'rk4'],
+]);
+
+function checkSimSpec(decl: SimSpecDecl | undefined, sink: DiagnosticSink): SimSpec {
+  const value = (e: Expr | undefined, what: string, fallback: number): number => {
+    if (!e) return fallback;
+    const v = foldConstant(e);
+    if (v === undefined || !Number.isFinite(v)) {
+      sink.error('sim-spec', e.span, `The ${what} must be a plain number (such as 2025 or 1/4).`);
+      return fallback;
+    }
+    return v;
+  };
+  const start = value(decl?.start, 'start time', 0);
+  const stop = value(decl?.stop, 'stop time', 10);
+  const dt = value(decl?.dt, 'time step (dt)', 1);
+  const saveEvery = value(decl?.saveEvery, 'save interval', dt);
+  const seed = value(decl?.seed, 'random seed', 0);
+  const span = decl?.span;
+  if (decl?.stop && stop <= start) {
+    sink.error('sim-spec', decl.stop.span, `The stop time (${stop}) must be after the start time (${start}).`);
+  }
+  if (dt <= 0) {
+    sink.error('sim-spec', decl?.dt?.span ?? span!, `The time step dt must be greater than 0 (it is ${dt}).`);
+  } else if (stop > start) {
+    const steps = (stop - start) / dt;
+    if (Math.abs(steps - Math.round(steps)) > 1e-6 * Math.max(1, steps)) {
+      sink.error('sim-spec', decl?.dt?.span ?? span!, `The run length (${stop - start}) is not a whole number of time steps of ${dt}.`);
+    }
+    if (steps > 5e7) sink.error('sim-spec', decl?.dt?.span ?? span!, `The run would take ${Math.round(steps)} time steps; use a larger dt.`);
+  }
+  if (saveEvery <= 0 || (dt > 0 && saveEvery < dt - 1e-12)) {
+    sink.error('sim-spec', decl?.saveEvery?.span ?? span!, `The save interval (${saveEvery}) must be at least the time step dt (${dt}).`);
+  } else if (dt > 0) {
+    const ratio = saveEvery / dt;
+    if (Math.abs(ratio - Math.round(ratio)) > 1e-6 * ratio) {
+      sink.error('sim-spec', decl?.saveEvery?.span ?? span!, `The save interval (${saveEvery}) must be a whole number of time steps of ${dt}.`);
+    }
+  }
+  if (!Number.isInteger(seed) || seed < 0) {
+    sink.error('sim-spec', decl?.seed?.span ?? span!, `The random seed must be a whole number of 0 or more (it is ${seed}).`);
+  }
+  let method: Method = 'euler';
+  if (decl?.method) {
+    const m = METHODS.get(decl.method.value.toLowerCase());
+    if (m) method = m;
+    else sink.error('sim-spec', decl.method.span, `Unknown integration method "${decl.method.value}": use euler, rk2 or rk4.`);
+  }
+  let timeUnit: string | undefined;
+  if (decl?.timeUnit) {
+    try {
+      parseUnits(decl.timeUnit.value);
+      timeUnit = decl.timeUnit.value;
+    } catch (e) {
+      if (!(e instanceof UnitSyntaxError)) throw e;
+      sink.error('bad-units', decl.timeUnit.span, `The time unit "${decl.timeUnit.value}" is not a valid unit: ${e.message}`);
+    }
+  }
+  return { start, stop, dt, saveEvery, method, seed, ...(timeUnit === undefined ? {} : { timeUnit }) };
+}
+
+/** Evaluates an expression made only of numbers and operators (for simulation settings). */
+export function foldConstant(e: Expr): number | undefined {
+  switch (e.kind) {
+    case 'number':
+      return e.value;
+    case 'unary': {
+      const a = foldConstant(e.arg);
+      if (a === undefined) return undefined;
+      return e.op === '-' ? -a : e.op === '+' ? a : a === 0 ? 1 : 0;
+    }
+    case 'binary': {
+      const a = foldConstant(e.left);
+      const b = foldConstant(e.right);
+      if (a === undefined || b === undefined) return undefined;
+      switch (e.op) {
+        case '+':
+          return a + b;
+        case '-':
+          return a - b;
+        case '*':
+          return a * b;
+        case '/':
+          return a / b;
+        case '^':
+          return a ** b;
+        default:
+          return undefined;
+      }
+    }
+    default:
+      return undefined;
+  }
+}
+
+// ---- dimensions ---------------------------------------------------------------------------
+
+function collectDimensions(decls: readonly DimensionDecl[], sink: DiagnosticSink): Map<string, Dimension> {
+  const out = new Map<string, Dimension>();
+  for (const d of decls) {
+    if (out.has(d.name.key)) {
+      sink.error('duplicate-name', d.name.span, `The dimension "${d.name.text}" is declared twice.`);
+      continue;
+    }
+    const elementIndex = new Map<string, number>();
+    const elements: string[] = [];
+    for (const el of d.elements) {
+      const key = elementKey(el.text);
+      if (elementIndex.has(key)) {
+        sink.error('duplicate-name', el.span, `The element "${el.text}" appears twice in dimension "${d.name.text}".`);
+        continue;
+      }
+      elementIndex.set(key, elements.length);
+      elements.push(el.text);
+    }
+    out.set(d.name.key, {
+      key: d.name.key,
+      name: d.name.text,
+      elements,
+      elementIndex,
+      ...(d.doc === undefined ? {} : { doc: d.doc }),
+      span: d.span,
+    });
+  }
+  return out;
+}
+
+// ---- variables ----------------------------------------------------------------------------
+
+/** A variable under construction: the mutable shape behind the read-only `Variable`. */
+interface Building {
+  readonly decl: VarDecl;
+  readonly variable: Variable & {
+    inflows: Variable[];
+    outflows: Variable[];
+    equations?: Equations;
+  };
+}
+
+function collectVariables(decls: readonly VarDecl[], dimensions: Map<string, Dimension>, sink: DiagnosticSink): Map<string, Building> {
+  const out = new Map<string, Building>();
+  for (const decl of decls) {
+    const { key, text } = decl.name;
+    if (BUILTIN_CONSTANTS.has(key)) {
+      sink.error('reserved-name', decl.name.span, `"${text}" is a built-in name (${key.toUpperCase()}); choose another name for this ${decl.kind}.`, text);
+      continue;
+    }
+    if (dimensions.has(key)) {
+      sink.error('duplicate-name', decl.name.span, `"${text}" is already the name of a dimension; choose another name for this ${decl.kind}.`, text);
+      continue;
+    }
+    const existing = out.get(key);
+    if (existing) {
+      const at = existing.decl.name.span.start;
+      sink.error('duplicate-name', decl.name.span, `"${text}" is already defined at line ${at.line}; each variable needs its own name.`, text);
+      continue;
+    }
+    const dims: Dimension[] = [];
+    for (const d of decl.dims) {
+      const dim = dimensions.get(d.key);
+      if (!dim) {
+        const hint = closestName(d.key, [...dimensions.values()].map((x) => x.name));
+        sink.error('unknown-dimension', d.span, `Unknown dimension "${d.text}".${hint ? ` Did you mean "${hint}"?` : ' Declare it with a line like  dimension AgeBand: 65-69, 70-74'}`, text);
+      } else if (dims.includes(dim)) {
+        sink.error('subscript', d.span, `The dimension "${dim.name}" is listed twice for "${text}".`, text);
+      } else {
+        dims.push(dim);
+      }
+    }
+    let units: Unit | undefined;
+    if (decl.units && decl.units.text !== '') {
+      try {
+        units = parseUnits(decl.units.text);
+      } catch (e) {
+        if (!(e instanceof UnitSyntaxError)) throw e;
+        sink.error('bad-units', decl.units.span, `The units of "${text}" cannot be read: ${e.message}`, text);
+      }
+    }
+    const size = dims.reduce((n, d) => n * d.elements.length, 1);
+    out.set(key, {
+      decl,
+      variable: {
+        key,
+        name: text,
+        kind: decl.kind,
+        dims,
+        size,
+        ...(units ? { units } : {}),
+        ...(decl.units ? { unitsText: decl.units.text, unitsSpan: decl.units.span } : {}),
+        ...(decl.doc === undefined ? {} : { doc: decl.doc }),
+        nonNegative: decl.nonNegative,
+        inflows: [],
+        outflows: [],
+        ...(decl.graph ? { graph: { xs: decl.graph.xs, ys: decl.graph.ys, interpolation: decl.graph.interpolation } } : {}),
+        span: decl.span,
+        nameSpan: decl.name.span,
+      },
+    });
+    if (decl.graph) checkGraphPoints(decl, sink);
+  }
+  return out;
+}
+
+function checkGraphPoints(decl: VarDecl, sink: DiagnosticSink): void {
+  const g = decl.graph!;
+  const name = decl.name.text;
+  if (g.xs.length !== g.ys.length) {
+    sink.error('graph', g.span, `Graph "${name}" has ${g.xs.length} x values but ${g.ys.length} y values; they must pair up.`, name);
+    return;
+  }
+  if (g.xs.length === 0) {
+    sink.error('graph', g.span, `Graph "${name}" has no points.`, name);
+    return;
+  }
+  for (let i = 1; i < g.xs.length; i++) {
+    if (!(g.xs[i]! > g.xs[i - 1]!)) {
+      sink.error('graph', g.span, `The x values of graph "${name}" must increase: ${g.xs[i]} comes after ${g.xs[i - 1]}.`, name);
+      return;
+    }
+  }
+}
+
+function resolveVariable(b: Building, all: Map<string, Building>, dimensions: Map<string, Dimension>, sink: DiagnosticSink): void {
+  const { decl, variable: v } = b;
+  const resolver = new Resolver(v, all, dimensions, sink);
+
+  // Stock–flow structure.
+  for (const [list, target, word] of [
+    [decl.inflows, v.inflows, 'inflow'],
+    [decl.outflows, v.outflows, 'outflow'],
+  ] as const) {
+    for (const ref of list) {
+      const f = all.get(ref.key)?.variable;
+      if (!f) {
+        const hint = closestName(ref.key, [...all.values()].filter((x) => x.decl.kind === 'flow').map((x) => x.variable.name));
+        sink.error('unknown-name', ref.span, `The ${word} "${ref.text}" of stock "${v.name}" is not defined.${hint ? ` Did you mean "${hint}"?` : ''}`, v.name);
+      } else if (f.kind !== 'flow') {
+        sink.error('bad-stock-flow', ref.span, `"${f.name}" is a ${f.kind}, not a flow, so it cannot be an ${word} of stock "${v.name}". Declare it with "flow".`, v.name);
+      } else if (!sameDims(f.dims, v.dims)) {
+        sink.error('bad-stock-flow', ref.span, `The ${word} "${f.name}" ${dimsPhrase(f.dims)} but stock "${v.name}" ${dimsPhrase(v.dims)}; they must match.`, v.name);
+      } else if (target.includes(f)) {
+        sink.error('bad-stock-flow', ref.span, `"${f.name}" is listed twice as an ${word} of "${v.name}".`, v.name);
+      } else {
+        target.push(f);
+      }
+    }
+  }
+  for (const f of v.inflows) {
+    if (v.outflows.includes(f)) sink.error('bad-stock-flow', decl.name.span, `"${f.name}" is both an inflow and an outflow of stock "${v.name}".`, v.name);
+  }
+
+  // Equations.
+  const elements = new Map<number, RExpr>();
+  let all_: RExpr | undefined;
+  if (decl.equation) all_ = resolver.resolve(decl.equation, true);
+  if (decl.valueList) {
+    const values = decl.valueList.rows.flat();
+    if (v.dims.length === 0) {
+      sink.error('subscript', decl.valueList.span, `"${v.name}" has no dimensions, so it takes one value, not a list.`, v.name);
+    } else if (decl.valueList.rows.length > 1 && (v.dims.length !== 2 || decl.valueList.rows.length !== v.dims[0]!.elements.length)) {
+      sink.error('subscript', decl.valueList.span, `A table of values separated by ";" needs one row per element of "${v.dims[0]!.name}" (${v.dims[0]!.elements.length}) and a two-dimensional variable; found ${decl.valueList.rows.length} rows.`, v.name);
+    } else if (values.length !== v.size) {
+      sink.error('subscript', decl.valueList.span, `"${v.name}" has ${v.size} elements but ${values.length} values are listed.`, v.name);
+    } else {
+      values.forEach((e, i) => elements.set(i, resolver.resolve(e, false)));
+    }
+  }
+  for (const eq of decl.elementEquations) {
+    if (v.dims.length === 0) {
+      sink.error('subscript', eq.span, `"${v.name}" has no dimensions, so it cannot have element equations.`, v.name);
+      continue;
+    }
+    const flat = resolver.elementOf(eq.subscripts, eq.span);
+    if (flat === undefined) continue;
+    if (elements.has(flat)) {
+      sink.error('duplicate-name', eq.span, `The element [${eq.subscripts.map((s) => s.text).join(', ')}] of "${v.name}" has two equations.`, v.name);
+      continue;
+    }
+    elements.set(flat, resolver.resolve(eq.equation, false));
+  }
+
+  const hasAny = all_ !== undefined || elements.size > 0;
+  if (!hasAny && v.kind !== 'graph') {
+    const what = v.kind === 'stock' ? 'an initial value' : 'an equation';
+    sink.error('missing-equation', decl.name.span, `"${v.name}" has no ${what}: add "= …" after its name.`, v.name);
+  } else if (!all_ && elements.size > 0 && elements.size < v.size) {
+    const missing: string[] = [];
+    for (let i = 0; i < v.size && missing.length < 5; i++) {
+      if (!elements.has(i)) missing.push(`[${elementLabelOf(v, i)}]`);
+    }
+    sink.error('missing-equation', decl.name.span, `"${v.name}" has no equation for ${missing.join(', ')}${v.size - elements.size > 5 ? ' and others' : ''}. Give every element an equation, or add a default "= …" after the name.`, v.name);
+  }
+  if (v.kind === 'graph' && v.dims.length > 0 && all_ === undefined && elements.size > 0) {
+    // per-element inputs are fine; nothing else to check
+  }
+  if (hasAny) v.equations = { ...(all_ ? { all: all_ } : {}), elements };
+}
+
+function elementLabelOf(v: Variable, flat: number): string {
+  let rest = flat;
+  const names: string[] = [];
+  for (let d = v.dims.length - 1; d >= 0; d--) {
+    const n = v.dims[d]!.elements.length;
+    names.unshift(v.dims[d]!.elements[rest % n]!);
+    rest = Math.floor(rest / n);
+  }
+  return names.join(', ');
+}
+
+function sameDims(a: readonly Dimension[], b: readonly Dimension[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function dimsPhrase(dims: readonly Dimension[]): string {
+  return dims.length === 0 ? 'has no dimensions' : `is over ${dims.map((d) => d.name).join(' × ')}`;
+}
+
+// ---- expressions --------------------------------------------------------------------------
+
+const REDUCE_FNS: ReadonlyMap<string, ReduceFn> = new Map([
+  ['sum', 'sum'],
+  ['mean', 'mean'],
+  ['min', 'min'],
+  ['max', 'max'],
+  ['prod', 'prod'],
+  ['stddev', 'stddev'],
+  ['size', 'size'],
+]);
+
+class Resolver {
+  /** The equation being resolved is apply-to-all (subscripts may follow the element computed). */
+  private contextual = false;
+  private reduceDepth = 0;
+
+  constructor(
+    private readonly owner: Variable,
+    private readonly all: Map<string, Building>,
+    private readonly dimensions: Map<string, Dimension>,
+    private readonly sink: DiagnosticSink,
+  ) {}
+
+  resolve(e: Expr, contextual: boolean): RExpr {
+    this.contextual = contextual && this.owner.dims.length > 0;
+    return this.expr(e);
+  }
+
+  /** Flat index of an element equation's `[a, b]`, or undefined after reporting. */
+  elementOf(items: readonly SubscriptItem[], span: SourceSpan): number | undefined {
+    const dims = this.owner.dims;
+    if (items.length !== dims.length) {
+      this.error('subscript', span, `"${this.owner.name}" has ${dims.length} dimension${dims.length === 1 ? '' : 's'} (${dims.map((d) => d.name).join(', ')}), so each element equation needs ${dims.length} element name${dims.length === 1 ? '' : 's'} in brackets.`);
+      return undefined;
+    }
+    let flat = 0;
+    for (let i = 0; i < dims.length; i++) {
+      const dim = dims[i]!;
+      const index = this.elementIndex(dim, items[i]!);
+      if (index === undefined) return undefined;
+      flat = flat * dim.elements.length + index;
+    }
+    return flat;
+  }
+
+  private error(code: Parameters<DiagnosticSink['error']>[0], span: SourceSpan, message: string): RExpr {
+    this.sink.error(code, span, message, this.owner.name);
+    return { k: 'num', v: Number.NaN, span };
+  }
+
+  private expr(e: Expr): RExpr {
+    switch (e.kind) {
+      case 'number':
+        return { k: 'num', v: e.value, span: e.span };
+      case 'unary': {
+        const a = this.expr(e.arg);
+        if (e.op === '+') return a;
+        return { k: 'unary', op: e.op, a, span: e.span };
+      }
+      case 'binary':
+        return { k: 'binary', op: e.op, a: this.expr(e.left), b: this.expr(e.right), span: e.span };
+      case 'if':
+        return { k: 'if', c: this.expr(e.cond), a: this.expr(e.then), b: this.expr(e.else), span: e.span };
+      case 'ref':
+        return this.ref(e);
+      case 'call':
+        return this.call(e);
+    }
+  }
+
+  private ref(e: Extract<Expr, { kind: 'ref' }>): RExpr {
+    const key = e.name.key;
+    const target = this.all.get(key)?.variable;
+    if (!target) {
+      const constant = BUILTIN_CONSTANTS.get(key);
+      if (constant) {
+        if (e.subscripts) return this.error('subscript', e.span, `${e.name.text} is a built-in value and has no elements.`);
+        if (constant === 'pi') return { k: 'num', v: Math.PI, span: e.span };
+        if (constant === 'inf') return { k: 'num', v: Number.POSITIVE_INFINITY, span: e.span };
+        return { k: 'clock', which: constant, span: e.span };
+      }
+      if (BUILTINS.has(key)) return this.error('wrong-arguments', e.span, `${e.name.text} is a function: write ${BUILTINS.get(key)!.signature}.`);
+      if (this.dimensions.has(key)) {
+        return this.error('unknown-name', e.span, `"${e.name.text}" is a dimension, not a variable; use it inside brackets, like population[${this.dimensions.get(key)!.name}].`);
+      }
+      const hint = closestName(key, [...this.all.values()].map((b) => b.variable.name));
+      return this.error('unknown-name', e.name.span, `Unknown variable "${e.name.text}".${hint ? ` Did you mean "${hint}"?` : ''}`);
+    }
+    if (target.kind === 'graph' && !this.all.get(key)!.decl.equation && this.all.get(key)!.decl.elementEquations.length === 0) {
+      return this.error('wrong-arguments', e.span, `Graph "${target.name}" has no input of its own; use it as a function: ${quoteIfNeeded(target.name)}(x).`);
+    }
+    return { k: 'var', ref: target, index: this.indexSpecs(target, e.subscripts, e.span), span: e.span };
+  }
+
+  private indexSpecs(target: Variable, items: readonly SubscriptItem[] | undefined, span: SourceSpan): IndexSpec[] {
+    const dims = target.dims;
+    const ctxDims = this.contextual ? this.owner.dims : [];
+    if (!items) {
+      if (dims.length === 0) return [];
+      // An unsubscripted array follows the equation's own elements, or is whole inside SUM(…).
+      return dims.map((d) => {
+        const pos = ctxDims.indexOf(d);
+        if (pos >= 0) return { kind: 'context', position: pos } as const;
+        if (this.reduceDepth > 0) return { kind: 'wild', dim: d } as const;
+        this.error('subscript', span, `"${target.name}" is an array over ${dims.map((x) => x.name).join(' × ')}; say which element, as in ${quoteIfNeeded(target.name)}[${dims.map((x) => x.elements[0]).join(', ')}], or add them up with SUM(${quoteIfNeeded(target.name)}[${dims.map(() => '*').join(', ')}]).`);
+        return { kind: 'fixed', index: 0 } as const;
+      });
+    }
+    if (dims.length === 0) {
+      this.error('subscript', span, `"${target.name}" has no dimensions, so it cannot take [${items.map((i) => i.text).join(', ')}].`);
+      return [];
+    }
+    if (items.length !== dims.length) {
+      this.error('subscript', span, `"${target.name}" has ${dims.length} dimension${dims.length === 1 ? '' : 's'} (${dims.map((d) => d.name).join(', ')}) but ${items.length} subscript${items.length === 1 ? ' is' : 's are'} given.`);
+      return dims.map(() => ({ kind: 'fixed', index: 0 }) as const);
+    }
+    return dims.map((dim, i): IndexSpec => {
+      const item = items[i]!;
+      const key = elementKey(item.text);
+      if (item.text === '*') {
+        if (this.reduceDepth > 0) return { kind: 'wild', dim };
+        this.error('subscript', item.span, `[*] means "every element" and can only be used inside SUM, MEAN, MIN, MAX, PROD, STDDEV or SIZE.`);
+        return { kind: 'fixed', index: 0 };
+      }
+      if (key === dim.key && !dim.elementIndex.has(key)) {
+        const pos = ctxDims.indexOf(dim);
+        if (pos >= 0) return { kind: 'context', position: pos };
+        if (this.reduceDepth > 0) return { kind: 'wild', dim };
+        this.error('subscript', item.span, `This equation is not over "${dim.name}", so ${quoteIfNeeded(target.name)}[${dim.name}] does not pick one element. Name an element, such as [${dim.elements[0]}], or add them up with SUM(${quoteIfNeeded(target.name)}[*]).`);
+        return { kind: 'fixed', index: 0 };
+      }
+      if (this.dimensions.has(key) && !dim.elementIndex.has(key)) {
+        this.error('subscript', item.span, `"${target.name}" is over "${dim.name}" in this position, not "${this.dimensions.get(key)!.name}".`);
+        return { kind: 'fixed', index: 0 };
+      }
+      const index = this.elementIndex(dim, item);
+      return { kind: 'fixed', index: index ?? 0 };
+    });
+  }
+
+  /** Matches `65-69`, `AgeBand.65-69` or a 1-based position to an element of `dim`. */
+  private elementIndex(dim: Dimension, item: SubscriptItem): number | undefined {
+    const key = elementKey(item.text);
+    const direct = dim.elementIndex.get(key);
+    if (direct !== undefined) return direct;
+    const dot = key.indexOf('.');
+    if (dot > 0 && key.slice(0, dot).trim() === dim.key) {
+      const qualified = dim.elementIndex.get(key.slice(dot + 1).trim());
+      if (qualified !== undefined) return qualified;
+    }
+    if (/^[0-9]+$/.test(key)) {
+      const n = Number(key);
+      if (n >= 1 && n <= dim.elements.length) return n - 1;
+      this.error('unknown-element', item.span, `Position ${n} is outside dimension "${dim.name}", which has ${dim.elements.length} elements.`);
+      return undefined;
+    }
+    const hint = closestName(key, dim.elements);
+    const list = dim.elements.length <= 12 ? dim.elements.join(', ') : `${dim.elements.slice(0, 12).join(', ')}, …`;
+    this.error('unknown-element', item.span, `"${item.text}" is not an element of dimension "${dim.name}" (its elements are ${list}).${hint ? ` Did you mean "${hint}"?` : ''}`);
+    return undefined;
+  }
+
+  private call(e: Extract<Expr, { kind: 'call' }>): RExpr {
+    const key = e.name.key;
+    const graph = this.all.get(key)?.variable;
+    if (graph) {
+      if (graph.kind !== 'graph') {
+        return this.error('unknown-function', e.name.span, `"${graph.name}" is a ${graph.kind}, not a graph or function, so it cannot be called with (…).`);
+      }
+      if (e.args.length !== 1) return this.error('wrong-arguments', e.span, `Graph "${graph.name}" takes one input value: ${quoteIfNeeded(graph.name)}(x).`);
+      return { k: 'lookup', graph, x: this.expr(e.args[0]!), span: e.span };
+    }
+    const info = BUILTINS.get(key);
+    if (!info) {
+      const hint = closestName(key, [...BUILTINS.values()].map((b) => b.name));
+      return this.error('unknown-function', e.name.span, `Unknown function "${e.name.text}".${hint ? ` Did you mean ${hint}?` : ''}`);
+    }
+    if (e.args.length < info.minArgs || e.args.length > info.maxArgs) {
+      const count = info.minArgs === info.maxArgs ? `${info.minArgs}` : `${info.minArgs} to ${info.maxArgs}`;
+      return this.error('wrong-arguments', e.span, `${info.name} takes ${count} argument${info.maxArgs === 1 ? '' : 's'} (${info.signature}) but ${e.args.length} ${e.args.length === 1 ? 'was' : 'were'} given.`);
+    }
+    const reduceFn = REDUCE_FNS.get(key);
+    if (reduceFn && (info.kind === 'reduce' || (REDUCING_WITH_ONE_ARG.has(key) && e.args.length === 1))) {
+      this.reduceDepth++;
+      const arg = this.expr(e.args[0]!);
+      this.reduceDepth--;
+      return { k: 'reduce', fn: reduceFn, arg, span: e.span };
+    }
+    if (key === 'if then else') {
+      return { k: 'if', c: this.expr(e.args[0]!), a: this.expr(e.args[1]!), b: this.expr(e.args[2]!), span: e.span };
+    }
+    if (key === 'lookup') {
+      const first = e.args[0]!;
+      const g = first.kind === 'ref' && !first.subscripts ? this.all.get(first.name.key)?.variable : undefined;
+      if (!g || g.kind !== 'graph') return this.error('wrong-arguments', first.span, 'The first argument of LOOKUP must be the name of a graph.');
+      return { k: 'lookup', graph: g, x: this.expr(e.args[1]!), span: e.span };
+    }
+    return { k: 'call', fn: key, args: e.args.map((a) => this.expr(a)), span: e.span };
+  }
+}
+
+function quoteIfNeeded(name: string): string {
+  return /^[\p{L}_][\p{L}\p{N}_]*$/u.test(name) ? name : `"${name}"`;
+}
+
+// ---- constants ----------------------------------------------------------------------------
+
+/** `const` promises a value that does not change during the run; hold the model to it. */
+function checkConstants(variables: readonly Variable[], sink: DiagnosticSink): void {
+  const memo = new Map<Variable, boolean>();
+  const isConstantVar = (v: Variable, seen: Set<Variable>): boolean => {
+    const known = memo.get(v);
+    if (known !== undefined) return known;
+    if (v.kind === 'stock' || seen.has(v)) return false;
+    seen.add(v);
+    const eqs = v.equations;
+    const ok = !!eqs && [...(eqs.all ? [eqs.all] : []), ...eqs.elements.values()].every((e) => isConstantExpr(e, seen));
+    seen.delete(v);
+    memo.set(v, ok);
+    return ok;
+  };
+  const isConstantExpr = (e: RExpr, seen: Set<Variable>): boolean => {
+    switch (e.k) {
+      case 'num':
+        return true;
+      case 'clock':
+        return e.which === 'start' || e.which === 'stop' || e.which === 'dt';
+      case 'var':
+        return isConstantVar(e.ref, seen);
+      case 'unary':
+        return isConstantExpr(e.a, seen);
+      case 'binary':
+        return isConstantExpr(e.a, seen) && isConstantExpr(e.b, seen);
+      case 'if':
+        return isConstantExpr(e.c, seen) && isConstantExpr(e.a, seen) && isConstantExpr(e.b, seen);
+      case 'call': {
+        const kind = BUILTINS.get(e.fn)?.kind;
+        return kind === 'math' && e.args.every((a) => isConstantExpr(a, seen));
+      }
+      case 'lookup':
+        return isConstantExpr(e.x, seen);
+      case 'reduce':
+        return isConstantExpr(e.arg, seen);
+    }
+  };
+  for (const v of variables) {
+    if (v.kind === 'const' && v.equations && !isConstantVar(v, new Set())) {
+      sink.error('not-constant', v.nameSpan, `"${v.name}" is declared const but its value changes during the run (it depends on time, a stock or a changing variable). Declare it as aux instead.`, v.name);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import type { SourceSpan } from '../diagnostics.js';
+import type { Interpolation, Method, VarKind } from '../language/ast.js';
+import type { Unit } from './units.js';
+
+/** The checked model: every name resolved, every subscript matched to an element. */
+
+export interface Dimension {
+  readonly key: string;
+  readonly name: string;
+  readonly elements: readonly string[];
+  /** element key → position */
+  readonly elementIndex: ReadonlyMap<string, number>;
+  readonly doc?: string;
+  readonly span: SourceSpan;
+}
+
+/** How one subscript position of a reference picks its element. */
+export type IndexSpec =
+  /** A named element (or a number), the same for every element of the equation. */
+  | { readonly kind: 'fixed'; readonly index: number }
+  /** Follows the element being computed: position in the equation's own dimensions. */
+  | { readonly kind: 'context'; readonly position: number }
+  /** `*`: every element (only inside SUM, MEAN, …). */
+  | { readonly kind: 'wild'; readonly dim: Dimension };
+
+export type UnaryOp = '-' | 'not';
+export type BinOp = '+' | '-' | '*' | '/' | '^' | 'mod' | '=' | '<>' | '<' | '<=' | '>' | '>=' | 'and' | 'or';
+export type TimeConstant = 'time' | 'dt' | 'start' | 'stop';
+export type ReduceFn = 'sum' | 'mean' | 'min' | 'max' | 'prod' | 'stddev' | 'size';
+
+export type RExpr =
+  | { readonly k: 'num'; readonly v: number; readonly span: SourceSpan }
+  | { readonly k: 'clock'; readonly which: TimeConstant; readonly span: SourceSpan }
+  | { readonly k: 'var'; readonly ref: Variable; readonly index: readonly IndexSpec[]; readonly span: SourceSpan }
+  | { readonly k: 'unary'; readonly op: UnaryOp; readonly a: RExpr; readonly span: SourceSpan }
+  | { readonly k: 'binary'; readonly op: BinOp; readonly a: RExpr; readonly b: RExpr; readonly span: SourceSpan }
+  | { readonly k: 'if'; readonly c: RExpr; readonly a: RExpr; readonly b: RExpr; readonly span: SourceSpan }
+  | { readonly k: 'call'; readonly fn: string; readonly args: readonly RExpr[]; readonly span: SourceSpan }
+  | { readonly k: 'lookup'; readonly graph: Variable; readonly x: RExpr; readonly span: SourceSpan }
+  | { readonly k: 'reduce'; readonly fn: ReduceFn; readonly arg: RExpr; readonly span: SourceSpan };
+
+export interface GraphTable {
+  readonly xs: readonly number[];
+  readonly ys: readonly number[];
+  readonly interpolation: Interpolation;
+}
+
+export interface Equations {
+  /** Applies to every element not listed in `elements` (or to the only element of a scalar). */
+  readonly all?: RExpr;
+  /** Per-element equations by flat element index (row-major over the dimensions). */
+  readonly elements: ReadonlyMap<number, RExpr>;
+}
+
+export interface Variable {
+  readonly key: string;
+  readonly name: string;
+  readonly kind: VarKind;
+  readonly dims: readonly Dimension[];
+  readonly size: number;
+  readonly units?: Unit;
+  readonly unitsText?: string;
+  readonly unitsSpan?: SourceSpan;
+  readonly doc?: string;
+  readonly nonNegative: boolean;
+  readonly inflows: readonly Variable[];
+  readonly outflows: readonly Variable[];
+  /** Stocks: initial value. Graphs: the input (absent for a table used only as NAME(x)). */
+  readonly equations?: Equations;
+  readonly graph?: GraphTable;
+  readonly span: SourceSpan;
+  readonly nameSpan: SourceSpan;
+}
+
+export interface SimSpec {
+  readonly start: number;
+  readonly stop: number;
+  readonly dt: number;
+  readonly saveEvery: number;
+  readonly method: Method;
+  readonly timeUnit?: string;
+  readonly seed: number;
+}
+
+export interface CheckedModel {
+  readonly file: string;
+  readonly title?: string;
+  readonly doc?: string;
+  readonly sim: SimSpec;
+  readonly dimensions: readonly Dimension[];
+  readonly variables: readonly Variable[];
+  readonly byKey: ReadonlyMap<string, Variable>;
+}
+
+/** `name[e1,e2]` for an element given its flat index. */
+export function elementLabel(v: Variable, flat: number): string {
+  if (v.dims.length === 0) return v.name;
+  return `${v.name}[${elementNames(v.dims, flat).join(',')}]`;
+}
+
+export function elementNames(dims: readonly Dimension[], flat: number): string[] {
+  const idx = unflatten(dims, flat);
+  return idx.map((i, d) => dims[d]!.elements[i]!);
+}
+
+export function unflatten(dims: readonly Dimension[], flat: number): number[] {
+  const out = new Array<number>(dims.length);
+  for (let d = dims.length - 1; d >= 0; d--) {
+    const n = dims[d]!.elements.length;
+    out[d] = flat % n;
+    flat = Math.floor(flat / n);
+  }
+  return out;
+}
+
+export function flatten(dims: readonly Dimension[], idx: readonly number[]): number {
+  let flat = 0;
+  for (let d = 0; d < dims.length; d++) flat = flat * dims[d]!.elements.length + idx[d]!;
+  return flat;
+}

@@ -1,0 +1,92 @@
+import type { SourceSpan } from '../diagnostics.js';
+
+/** Parsed but not yet checked model text. Names are kept as written; `key` is the lookup form. */
+
+export interface NameRef {
+  readonly key: string;
+  readonly text: string;
+  readonly span: SourceSpan;
+}
+
+/**
+ * One item between subscript brackets, kept as source text because element names such as
+ * `65-69` or `90+` only mean something once the dimensions are known.
+ */
+export interface SubscriptItem {
+  readonly text: string;
+  readonly span: SourceSpan;
+}
+
+export type BinaryOp = '+' | '-' | '*' | '/' | '^' | 'mod' | '=' | '<>' | '<' | '<=' | '>' | '>=' | 'and' | 'or';
+
+export type Expr =
+  | { readonly kind: 'number'; readonly value: number; readonly span: SourceSpan }
+  | { readonly kind: 'ref'; readonly name: NameRef; readonly subscripts?: readonly SubscriptItem[]; readonly span: SourceSpan }
+  | { readonly kind: 'call'; readonly name: NameRef; readonly args: readonly Expr[]; readonly span: SourceSpan }
+  | { readonly kind: 'unary'; readonly op: '-' | '+' | 'not'; readonly arg: Expr; readonly span: SourceSpan }
+  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr; readonly span: SourceSpan }
+  | { readonly kind: 'if'; readonly cond: Expr; readonly then: Expr; readonly else: Expr; readonly span: SourceSpan };
+
+export type VarKind = 'stock' | 'flow' | 'aux' | 'const' | 'graph';
+
+export type Interpolation = 'continuous' | 'extrapolate' | 'discrete';
+
+export interface GraphSpec {
+  readonly xs: readonly number[];
+  readonly ys: readonly number[];
+  readonly interpolation: Interpolation;
+  readonly span: SourceSpan;
+}
+
+export interface ElementEquation {
+  readonly subscripts: readonly SubscriptItem[];
+  readonly equation: Expr;
+  readonly span: SourceSpan;
+}
+
+export interface VarDecl {
+  readonly kind: VarKind;
+  readonly name: NameRef;
+  readonly dims: readonly NameRef[];
+  readonly units?: { readonly text: string; readonly span: SourceSpan };
+  /** `= expr`: the equation (stocks: the initial value; graphs: the input). */
+  readonly equation?: Expr;
+  /** `= 1, 2, 3` (rows separated by `;`): one value per element, in element order. */
+  readonly valueList?: { readonly rows: readonly (readonly Expr[])[]; readonly span: SourceSpan };
+  readonly elementEquations: readonly ElementEquation[];
+  readonly inflows: readonly NameRef[];
+  readonly outflows: readonly NameRef[];
+  readonly nonNegative: boolean;
+  readonly doc?: string;
+  readonly graph?: GraphSpec;
+  readonly span: SourceSpan;
+}
+
+export interface DimensionDecl {
+  readonly name: NameRef;
+  readonly elements: readonly NameRef[];
+  readonly doc?: string;
+  readonly span: SourceSpan;
+}
+
+export type Method = 'euler' | 'rk2' | 'rk4';
+
+export interface SimSpecDecl {
+  readonly start?: Expr;
+  readonly stop?: Expr;
+  readonly dt?: Expr;
+  readonly saveEvery?: Expr;
+  readonly method?: { readonly value: string; readonly span: SourceSpan };
+  readonly timeUnit?: { readonly value: string; readonly span: SourceSpan };
+  readonly seed?: Expr;
+  readonly span: SourceSpan;
+}
+
+export interface ModelAst {
+  readonly file: string;
+  readonly title?: string;
+  readonly doc?: string;
+  readonly sim?: SimSpecDecl;
+  readonly dimensions: readonly DimensionDecl[];
+  readonly variables: readonly VarDecl[];
+}

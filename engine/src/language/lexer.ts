@@ -1,0 +1,179 @@
+import type { DiagnosticSink, SourcePos } from '../diagnostics.js';
+import type { Token, TokenKind } from './tokens.js';
+
+const TWO_CHAR_OPS = new Set(['<=', '>=', '<>', '==', '!=']);
+const ONE_CHAR_OPS = new Set(['+', '-', '*', '/', '^', '(', ')', '[', ']', ',', ':', '=', '<', '>', '.', ';']);
+
+/** After these tokens a line break does not end the statement, so long equations can wrap. */
+const CONTINUES_LINE = new Set(['+', '-', '*', '/', '^', ',', ';', '=', '<', '>', '<=', '>=', '<>', '==', '!=', '(', '[']);
+const CONTINUES_LINE_WORDS = new Set(['and', 'or', 'not', 'if', 'then', 'else', 'mod']);
+
+function isIdentStart(c: string): boolean {
+  return /[\p{L}_$£€]/u.test(c);
+}
+
+function isIdentPart(c: string): boolean {
+  return /[\p{L}\p{N}_$£€]/u.test(c);
+}
+
+/**
+ * Splits model text into tokens. Line breaks are tokens (statements are line based) except inside
+ * brackets and after an operator, comma or `=` where the line obviously continues.
+ */
+export function tokenize(source: string, sink: DiagnosticSink): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  let line = 1;
+  let col = 1;
+  let depth = 0;
+  let spaceBefore = true;
+
+  const pos = (): SourcePos => ({ line, column: col, offset: i });
+  const advance = (n = 1): void => {
+    for (let k = 0; k < n; k++) {
+      if (source[i] === '\n') {
+        line++;
+        col = 1;
+      } else {
+        col++;
+      }
+      i++;
+    }
+  };
+  const push = (kind: TokenKind, text: string, start: SourcePos, value = 0, triple?: boolean): void => {
+    tokens.push({ kind, text, value, span: { start, end: pos() }, spaceBefore, ...(triple === undefined ? {} : { triple }) });
+    spaceBefore = false;
+  };
+  const lineContinues = (): boolean => {
+    if (depth > 0) return true;
+    const last = tokens[tokens.length - 1];
+    if (!last || last.kind === 'newline') return true; // blank lines collapse
+    if (last.kind === 'op') return CONTINUES_LINE.has(last.text);
+    if (last.kind === 'ident') return CONTINUES_LINE_WORDS.has(last.text.toLowerCase());
+    return false;
+  };
+
+  while (i < source.length) {
+    const c = source[i]!;
+    if (c === '\n') {
+      const start = pos();
+      advance();
+      if (depth > 0 && nextLineStartsStatement(source, i)) depth = 0; // an unclosed bracket must not swallow the model
+      if (!lineContinues()) push('newline', '\n', start);
+      spaceBefore = true;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\uFEFF') {
+      advance();
+      spaceBefore = true;
+      continue;
+    }
+    if (c === '#') {
+      while (i < source.length && source[i] !== '\n') advance();
+      spaceBefore = true;
+      continue;
+    }
+    const start = pos();
+    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(source[i + 1] ?? ''))) {
+      const m = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?/.exec(source.slice(i, i + 400))!;
+      const text = m[0];
+      advance(text.length);
+      let value = Number(text);
+      if (source[i] === '%') {
+        advance();
+        value = value / 100;
+        push('number', text + '%', start, value);
+      } else {
+        push('number', text, start, value);
+      }
+      if (isIdentPart(source[i] ?? '')) {
+        // `3people` is almost certainly a typo; say so rather than reading two tokens.
+        const bad = pos();
+        while (i < source.length && isIdentPart(source[i]!)) advance();
+        sink.error('syntax', { start: bad, end: pos() }, `A number cannot be followed directly by letters ("${source.slice(start.offset, i)}"). Put a space or an operator between them.`);
+      }
+      continue;
+    }
+    if (isIdentStart(c)) {
+      while (i < source.length && isIdentPart(source[i]!)) advance();
+      push('ident', source.slice(start.offset, i), start);
+      continue;
+    }
+    if (c === '"') {
+      const triple = source.startsWith('"""', i);
+      if (triple) {
+        advance(3);
+        const close = source.indexOf('"""', i);
+        if (close < 0) {
+          while (i < source.length) advance();
+          sink.error('syntax', { start, end: pos() }, 'This text starts with """ but never ends: add """ after it.');
+          push('string', '', start, 0, true);
+          continue;
+        }
+        const body = source.slice(i, close);
+        advance(close - i + 3);
+        push('string', dedent(body), start, 0, true);
+        continue;
+      }
+      advance();
+      let text = '';
+      let closed = false;
+      while (i < source.length && source[i] !== '\n') {
+        const ch = source[i]!;
+        if (ch === '\\' && (source[i + 1] === '"' || source[i + 1] === '\\')) {
+          text += source[i + 1];
+          advance(2);
+          continue;
+        }
+        if (ch === '"') {
+          advance();
+          closed = true;
+          break;
+        }
+        text += ch;
+        advance();
+      }
+      if (!closed) sink.error('syntax', { start, end: pos() }, 'This quoted name or text has no closing quote (") on the same line.');
+      push('string', text, start, 0, false);
+      continue;
+    }
+    const two = source.slice(i, i + 2);
+    if (TWO_CHAR_OPS.has(two)) {
+      advance(2);
+      push('op', two, start);
+      continue;
+    }
+    if (ONE_CHAR_OPS.has(c)) {
+      advance();
+      if (c === '(' || c === '[') depth++;
+      if ((c === ')' || c === ']') && depth > 0) depth--;
+      push('op', c, start);
+      continue;
+    }
+    advance();
+    push('invalid', c, start);
+  }
+  const end = pos();
+  if (tokens.length && tokens[tokens.length - 1]!.kind !== 'newline') {
+    tokens.push({ kind: 'newline', text: '\n', value: 0, span: { start: end, end }, spaceBefore: true });
+  }
+  tokens.push({ kind: 'eof', text: '', value: 0, span: { start: end, end }, spaceBefore: true });
+  return tokens;
+}
+
+const STATEMENT_START = /^[ \t]*(stock|flow|aux|const|graph|dimension|simulation|model)[ \t]/i;
+
+function nextLineStartsStatement(source: string, from: number): boolean {
+  const end = source.indexOf('\n', from);
+  return STATEMENT_START.test(source.slice(from, end < 0 ? source.length : end));
+}
+
+/** Triple-quoted documentation is usually indented under its variable; drop that indentation. */
+function dedent(text: string): string {
+  const lines = text.replace(/\r/g, '').split('\n');
+  while (lines.length && lines[0]!.trim() === '') lines.shift();
+  while (lines.length && lines[lines.length - 1]!.trim() === '') lines.pop();
+  const indents = lines.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)![0].length);
+  const cut = indents.length ? Math.min(...indents) : 0;
+  return lines.map((l) => l.slice(cut)).join('\n');
+}

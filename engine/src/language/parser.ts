@@ -1,0 +1,696 @@
+import { DiagnosticSink, type SourceSpan } from '../diagnostics.js';
+import { nameKey } from '../names.js';
+import type {
+  BinaryOp,
+  DimensionDecl,
+  ElementEquation,
+  Expr,
+  GraphSpec,
+  Interpolation,
+  ModelAst,
+  NameRef,
+  SimSpecDecl,
+  SubscriptItem,
+  VarDecl,
+  VarKind,
+} from './ast.js';
+import { tokenize } from './lexer.js';
+import type { Token } from './tokens.js';
+
+export interface ParseResult {
+  readonly ast: ModelAst;
+  readonly diagnostics: DiagnosticSink;
+}
+
+const VAR_KINDS: ReadonlySet<string> = new Set(['stock', 'flow', 'aux', 'const', 'graph']);
+const STATEMENT_WORDS: ReadonlySet<string> = new Set([...VAR_KINDS, 'dimension', 'simulation', 'model']);
+const RESERVED_WORDS: ReadonlySet<string> = new Set(['if', 'then', 'else', 'and', 'or', 'not', 'mod']);
+
+/** Thrown inside a statement to abandon it; the statement loop resumes at the next line. */
+class SyntaxAbort extends Error {}
+
+/** Parses `.cwm` model text. Never throws: problems become diagnostics and parsing carries on. */
+export function parseModel(source: string, file = 'model.cwm'): ParseResult {
+  const sink = new DiagnosticSink(file);
+  const parser = new Parser(source, tokenize(source, sink), sink, file);
+  return { ast: parser.parseModel(), diagnostics: sink };
+}
+
+class Parser {
+  private i = 0;
+  private title: string | undefined;
+  private modelDoc: string | undefined;
+  private sim: SimSpecDecl | undefined;
+  private readonly dimensions: DimensionDecl[] = [];
+  private readonly variables: VarDecl[] = [];
+
+  constructor(
+    private readonly source: string,
+    private readonly tokens: Token[],
+    private readonly sink: DiagnosticSink,
+    private readonly file: string,
+  ) {}
+
+  parseModel(): ModelAst {
+    while (this.peek().kind !== 'eof') {
+      if (this.peek().kind === 'newline') {
+        this.i++;
+        continue;
+      }
+      try {
+        this.statement();
+      } catch (e) {
+        if (!(e instanceof SyntaxAbort)) throw e;
+        this.skipLine();
+      }
+    }
+    return {
+      file: this.file,
+      ...(this.title === undefined ? {} : { title: this.title }),
+      ...(this.modelDoc === undefined ? {} : { doc: this.modelDoc }),
+      ...(this.sim === undefined ? {} : { sim: this.sim }),
+      dimensions: this.dimensions,
+      variables: this.variables,
+    };
+  }
+
+  // ---- statements -------------------------------------------------------------------------
+
+  private statement(): void {
+    const t = this.peek();
+    const word = t.kind === 'ident' ? t.text.toLowerCase() : '';
+    if (VAR_KINDS.has(word)) return this.variable(word as VarKind);
+    if (word === 'dimension') return this.dimension();
+    if (word === 'simulation') return this.simulation();
+    if (word === 'model') return this.modelHeader();
+    this.fail(
+      t,
+      `A line must start with stock, flow, aux, const, graph, dimension or simulation (or be a property such as "doc:" of the variable above it); found ${describe(t)}.`,
+    );
+  }
+
+  private modelHeader(): void {
+    const start = this.next();
+    const t = this.peek();
+    if (t.kind === 'string' || t.kind === 'ident') {
+      this.title = t.text;
+      this.i++;
+    }
+    this.endOfLine('the model title');
+    this.properties('model', (key, keyTok) => {
+      if (key === 'doc') {
+        this.modelDoc = this.docText();
+        return true;
+      }
+      return this.unknownProperty(keyTok, key, 'model', ['doc']);
+    });
+    void start;
+  }
+
+  private simulation(): void {
+    const start = this.next();
+    this.endOfLine('"simulation"');
+    const spec: {
+      -readonly [K in keyof SimSpecDecl]?: SimSpecDecl[K];
+    } = {};
+    this.properties('simulation', (key, keyTok) => {
+      switch (key) {
+        case 'start':
+        case 'stop':
+        case 'dt':
+        case 'seed':
+          spec[key] = this.expression();
+          return true;
+        case 'save every':
+          spec.saveEvery = this.expression();
+          return true;
+        case 'method':
+        case 'time unit': {
+          const v = this.peek();
+          if (v.kind !== 'ident' && v.kind !== 'string') this.fail(v, `Expected a ${key} after "${key}:", found ${describe(v)}.`);
+          this.i++;
+          const value = { value: v.text, span: v.span };
+          if (key === 'method') spec.method = value;
+          else spec.timeUnit = value;
+          return true;
+        }
+        default:
+          return this.unknownProperty(keyTok, key, 'simulation', ['start', 'stop', 'dt', 'save every', 'method', 'time unit', 'seed']);
+      }
+    });
+    if (this.sim) this.sink.error('duplicate-name', start.span, 'The model has more than one "simulation" section; keep one.');
+    this.sim = { ...spec, span: this.spanFrom(start) };
+  }
+
+  private dimension(): void {
+    const start = this.next();
+    const name = this.name('a dimension name');
+    this.expectOp(':', `after the dimension name "${name.text}" (for example  dimension AgeBand: 65-69, 70-74)`);
+    const elements: NameRef[] = [];
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'newline' || t.kind === 'eof') {
+        this.fail(t, `Expected an element name in dimension "${name.text}".`);
+      }
+      if (t.kind === 'string') {
+        this.i++;
+        elements.push({ key: nameKey(t.text), text: t.text, span: t.span });
+      } else {
+        const text = this.rawUntil([','], `an element name in dimension "${name.text}"`);
+        elements.push({ key: nameKey(text.text), text: text.text, span: text.span });
+      }
+      if (this.isOp(',')) {
+        this.i++;
+        continue;
+      }
+      break;
+    }
+    this.endOfLine(`the elements of dimension "${name.text}"`);
+    let doc: string | undefined;
+    this.properties('dimension', (key, keyTok) => {
+      if (key === 'doc') {
+        doc = this.docText();
+        return true;
+      }
+      return this.unknownProperty(keyTok, key, 'dimension', ['doc']);
+    });
+    this.dimensions.push({ name, elements, ...(doc === undefined ? {} : { doc }), span: this.spanFrom(start) });
+  }
+
+  private variable(kind: VarKind): void {
+    const start = this.next();
+    const name = this.name(`a name for the ${kind}`);
+    const dims: NameRef[] = [];
+    let units: { text: string; span: SourceSpan } | undefined;
+    if (this.isOp('[') && !this.peek().spaceBefore) {
+      this.i++;
+      for (;;) {
+        dims.push(this.name('a dimension name'));
+        if (this.isOp(',')) {
+          this.i++;
+          continue;
+        }
+        this.expectOp(']', 'to close the list of dimensions');
+        break;
+      }
+    }
+    if (this.isOp('[')) {
+      const open = this.next();
+      const raw = this.rawUntil([], 'units', true);
+      this.expectOp(']', 'to close the units');
+      units = { text: raw.text, span: { start: open.span.start, end: this.prev().span.end } };
+    }
+    let equation: Expr | undefined;
+    let valueList: VarDecl['valueList'];
+    if (this.isOp('=')) {
+      this.i++;
+      const first = this.expression();
+      if (this.isOp(',') || this.isOp(';')) {
+        const rows: Expr[][] = [[first]];
+        while (this.isOp(',') || this.isOp(';')) {
+          if (this.next().text === ';') rows.push([]);
+          rows[rows.length - 1]!.push(this.expression());
+        }
+        valueList = { rows, span: { start: first.span.start, end: this.prev().span.end } };
+      } else {
+        equation = first;
+      }
+    }
+    this.endOfLine(`the equation of "${name.text}"`);
+
+    const inflows: NameRef[] = [];
+    const outflows: NameRef[] = [];
+    const elementEquations: ElementEquation[] = [];
+    let nonNegative = false;
+    let doc: string | undefined;
+    let xs: number[] | undefined;
+    let ys: number[] | undefined;
+    let interpolation: Interpolation = 'continuous';
+    let graphSpan: SourceSpan | undefined;
+    const allowed = ['doc'];
+    if (kind === 'stock') allowed.push('inflow', 'outflow', 'non-negative');
+    if (kind === 'flow') allowed.push('non-negative');
+    if (kind === 'graph') allowed.push('points', 'x', 'y', 'interpolation');
+
+    this.properties(kind, (key, keyTok) => {
+      const noteGraph = (): void => {
+        graphSpan ??= keyTok.span;
+      };
+      if (key === 'doc') {
+        doc = this.docText();
+        return true;
+      }
+      if (kind === 'stock' && (key === 'inflow' || key === 'inflows' || key === 'outflow' || key === 'outflows')) {
+        const list = key.startsWith('in') ? inflows : outflows;
+        for (;;) {
+          list.push(this.name('a flow name'));
+          if (!this.isOp(',')) break;
+          this.i++;
+        }
+        return true;
+      }
+      if ((kind === 'stock' || kind === 'flow') && key === 'non-negative') {
+        nonNegative = true;
+        return true;
+      }
+      if (kind === 'graph' && key === 'points') {
+        noteGraph();
+        xs = [];
+        ys = [];
+        for (;;) {
+          this.expectOp('(', 'to start a point, as in  points: (0, 1), (10, 2)');
+          xs.push(this.numberValue('the x value of a point'));
+          this.expectOp(',', 'between the x and y of a point');
+          ys.push(this.numberValue('the y value of a point'));
+          this.expectOp(')', 'to close the point');
+          if (!this.isOp(',')) break;
+          this.i++;
+        }
+        return true;
+      }
+      if (kind === 'graph' && (key === 'x' || key === 'y')) {
+        noteGraph();
+        const values: number[] = [];
+        for (;;) {
+          values.push(this.numberValue(`a ${key} value`));
+          if (!this.isOp(',')) break;
+          this.i++;
+        }
+        if (key === 'x') xs = values;
+        else ys = values;
+        return true;
+      }
+      if (kind === 'graph' && key === 'interpolation') {
+        const v = this.peek();
+        const word = v.kind === 'ident' ? v.text.toLowerCase() : '';
+        if (word !== 'continuous' && word !== 'extrapolate' && word !== 'discrete') {
+          this.fail(v, `Interpolation must be continuous, extrapolate or discrete; found ${describe(v)}.`);
+        }
+        this.i++;
+        interpolation = word as Interpolation;
+        return true;
+      }
+      return this.unknownProperty(keyTok, key, kind, allowed);
+    }, (open) => {
+      const subscripts = this.subscriptItems(open);
+      this.expectOp('=', `after [${subscripts.map((s) => s.text).join(', ')}] (an element equation looks like  [90+] = 0.2)`);
+      const eq = this.expression();
+      elementEquations.push({ subscripts, equation: eq, span: { start: open.span.start, end: eq.span.end } });
+    });
+
+    let graph: GraphSpec | undefined;
+    if (kind === 'graph') {
+      const span = graphSpan ?? name.span;
+      if (!xs || !ys) {
+        this.sink.error('graph', span, `Graph "${name.text}" needs its points: either "points: (x1, y1), (x2, y2), …" or an "x:" line and a "y:" line.`, name.text);
+      } else {
+        graph = { xs, ys, interpolation, span };
+      }
+    }
+    this.variables.push({
+      kind,
+      name,
+      dims,
+      ...(units ? { units } : {}),
+      ...(equation ? { equation } : {}),
+      ...(valueList ? { valueList } : {}),
+      elementEquations,
+      inflows,
+      outflows,
+      nonNegative,
+      ...(doc === undefined ? {} : { doc }),
+      ...(graph ? { graph } : {}),
+      span: this.spanFrom(start),
+    });
+  }
+
+  /**
+   * Reads the property lines under a statement (`key: value`, `non-negative`, `[element] = …`)
+   * until the next statement. Each line is parsed on its own so one bad line does not hide others.
+   */
+  private properties(
+    owner: string,
+    onKey: (key: string, keyTok: Token) => boolean,
+    onElement?: (open: Token) => void,
+  ): void {
+    for (;;) {
+      while (this.peek().kind === 'newline') this.i++;
+      const t = this.peek();
+      if (t.kind === 'eof') return;
+      if (t.kind === 'ident' && STATEMENT_WORDS.has(t.text.toLowerCase()) && this.tokens[this.i + 1]?.text !== ':') return;
+      try {
+        if (t.kind === 'op' && t.text === '[' && onElement) {
+          this.i++;
+          onElement(t);
+          this.endOfLine('the element equation');
+          continue;
+        }
+        const key = this.propertyKey(owner);
+        if (key === undefined) return;
+        if (key.word === 'non-negative') {
+          if (!onKey('non-negative', key.tok)) this.skipLine();
+          else this.endOfLine('"non-negative"');
+          continue;
+        }
+        if (onKey(key.word, key.tok)) this.endOfLine(`the "${key.word}" property`);
+      } catch (e) {
+        if (!(e instanceof SyntaxAbort)) throw e;
+        this.skipLine();
+      }
+    }
+  }
+
+  /** Reads `word word … :` (or the bare `non-negative` flag). Returns undefined when the line is not a property. */
+  private propertyKey(owner: string): { word: string; tok: Token } | undefined {
+    const first = this.peek();
+    if (first.kind !== 'ident') {
+      this.fail(first, `Expected a property of the ${owner} above (such as "doc:") or a new statement; found ${describe(first)}.`);
+    }
+    const lower = first.text.toLowerCase();
+    if ((lower === 'non' && this.tokens[this.i + 1]?.text === '-' && this.tokens[this.i + 2]?.text.toLowerCase() === 'negative') || lower === 'nonnegative') {
+      this.i += lower === 'non' ? 3 : 1;
+      return { word: 'non-negative', tok: first };
+    }
+    const words: string[] = [];
+    let j = this.i;
+    while (this.tokens[j]?.kind === 'ident') {
+      words.push(this.tokens[j]!.text.toLowerCase());
+      j++;
+    }
+    if (this.tokens[j]?.text !== ':' || this.tokens[j]?.kind !== 'op') {
+      this.fail(
+        first,
+        `Expected a property of the ${owner} above (such as "doc:") or a new statement starting with stock, flow, aux, const, graph or dimension; found ${describe(first)}.`,
+      );
+    }
+    this.i = j + 1;
+    return { word: words.join(' '), tok: first };
+  }
+
+  private unknownProperty(tok: Token, key: string, owner: string, allowed: string[]): boolean {
+    this.sink.error('syntax', tok.span, `"${key}" is not a property of a ${owner}. Allowed here: ${allowed.join(', ')}.`);
+    return false;
+  }
+
+  private docText(): string {
+    const t = this.peek();
+    if (t.kind !== 'string') this.fail(t, `Expected the documentation as quoted text after "doc:", found ${describe(t)}.`);
+    this.i++;
+    return t.text;
+  }
+
+  private numberValue(what: string): number {
+    let sign = 1;
+    const start = this.peek();
+    if (this.isOp('-')) {
+      sign = -1;
+      this.i++;
+    } else if (this.isOp('+')) {
+      this.i++;
+    }
+    const t = this.peek();
+    if (t.kind !== 'number') this.fail(start, `Expected a number for ${what}, found ${describe(t)}.`);
+    this.i++;
+    return sign * t.value;
+  }
+
+  // ---- expressions ------------------------------------------------------------------------
+
+  expression(): Expr {
+    return this.orExpr();
+  }
+
+  private orExpr(): Expr {
+    let left = this.andExpr();
+    while (this.isWord('or')) {
+      this.i++;
+      left = binary('or', left, this.andExpr());
+    }
+    return left;
+  }
+
+  private andExpr(): Expr {
+    let left = this.equality();
+    while (this.isWord('and')) {
+      this.i++;
+      left = binary('and', left, this.equality());
+    }
+    return left;
+  }
+
+  private equality(): Expr {
+    let left = this.comparison();
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'op' && (t.text === '=' || t.text === '==' || t.text === '<>' || t.text === '!=')) {
+        this.i++;
+        const op: BinaryOp = t.text === '=' || t.text === '==' ? '=' : '<>';
+        left = binary(op, left, this.comparison());
+      } else {
+        return left;
+      }
+    }
+  }
+
+  private comparison(): Expr {
+    let left = this.additive();
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'op' && (t.text === '<' || t.text === '<=' || t.text === '>' || t.text === '>=')) {
+        this.i++;
+        left = binary(t.text as BinaryOp, left, this.additive());
+      } else {
+        return left;
+      }
+    }
+  }
+
+  private additive(): Expr {
+    let left = this.multiplicative();
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'op' && (t.text === '+' || t.text === '-')) {
+        this.i++;
+        left = binary(t.text, left, this.multiplicative());
+      } else {
+        return left;
+      }
+    }
+  }
+
+  private multiplicative(): Expr {
+    let left = this.unary();
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'op' && (t.text === '*' || t.text === '/')) {
+        this.i++;
+        left = binary(t.text, left, this.unary());
+      } else if (this.isWord('mod')) {
+        this.i++;
+        left = binary('mod', left, this.unary());
+      } else {
+        return left;
+      }
+    }
+  }
+
+  /** Unary minus binds looser than `^` (as in XMILE and mathematics): -2^2 = -4. */
+  private unary(): Expr {
+    const t = this.peek();
+    if ((t.kind === 'op' && (t.text === '-' || t.text === '+')) || this.isWord('not')) {
+      this.i++;
+      const arg = this.unary();
+      const op = t.kind === 'op' ? (t.text as '-' | '+') : 'not';
+      return { kind: 'unary', op, arg, span: { start: t.span.start, end: arg.span.end } };
+    }
+    return this.power();
+  }
+
+  /** `^` is right-associative: 2^3^2 = 2^9. */
+  private power(): Expr {
+    const base = this.primary();
+    if (this.isOp('^')) {
+      this.i++;
+      const exponent = this.unary();
+      return binary('^', base, exponent);
+    }
+    return base;
+  }
+
+  private primary(): Expr {
+    const t = this.peek();
+    if (t.kind === 'number') {
+      this.i++;
+      return { kind: 'number', value: t.value, span: t.span };
+    }
+    if (t.kind === 'op' && t.text === '(') {
+      this.i++;
+      const inner = this.expression();
+      this.expectOp(')', `to close the bracket opened at line ${t.span.start.line}, column ${t.span.start.column}`);
+      return inner;
+    }
+    if (this.isWord('if')) {
+      this.i++;
+      const cond = this.expression();
+      this.expectWord('then', 'after the condition of "if"');
+      const thenExpr = this.expression();
+      this.expectWord('else', 'after the "then" part (an if always needs an else)');
+      const elseExpr = this.expression();
+      return { kind: 'if', cond, then: thenExpr, else: elseExpr, span: { start: t.span.start, end: elseExpr.span.end } };
+    }
+    if ((t.kind === 'ident' && !RESERVED_WORDS.has(t.text.toLowerCase())) || (t.kind === 'string' && !t.triple)) {
+      this.i++;
+      const name: NameRef = { key: nameKey(t.text), text: t.text, span: t.span };
+      if (this.isOp('(')) {
+        this.i++;
+        const args: Expr[] = [];
+        if (!this.isOp(')')) {
+          for (;;) {
+            args.push(this.expression());
+            if (this.isOp(',')) {
+              this.i++;
+              continue;
+            }
+            break;
+          }
+        }
+        this.expectOp(')', `to close the arguments of ${t.text}(…)`);
+        return { kind: 'call', name, args, span: { start: t.span.start, end: this.prev().span.end } };
+      }
+      if (this.isOp('[')) {
+        const open = this.next();
+        const subscripts = this.subscriptItems(open);
+        return { kind: 'ref', name, subscripts, span: { start: t.span.start, end: this.prev().span.end } };
+      }
+      return { kind: 'ref', name, span: t.span };
+    }
+    if (t.kind === 'newline' || t.kind === 'eof') this.fail(t, 'The equation is incomplete: expected a number, a name or "(" before the end of the line.');
+    this.fail(t, `Expected a number, a name or "(" in the equation, found ${describe(t)}.`);
+  }
+
+  /** Reads the items of `[a, b]` after the opening bracket, through the closing one. */
+  private subscriptItems(open: Token): SubscriptItem[] {
+    const items: SubscriptItem[] = [];
+    for (;;) {
+      if (this.isOp(']')) this.fail(this.peek(), 'Expected an element or dimension name inside the brackets.');
+      const raw = this.rawUntil([','], 'an element or dimension name');
+      items.push(raw);
+      if (this.isOp(',')) {
+        this.i++;
+        continue;
+      }
+      if (!this.isOp(']')) this.fail(this.peek(), `Expected "]" to close the brackets opened at line ${open.span.start.line}, column ${open.span.start.column}.`);
+      this.i++;
+      return items;
+    }
+  }
+
+  /**
+   * Source text from here up to (not including) a top-level stop operator or `]`/newline.
+   * Element names like `65-69` are several tokens; the text between them is what they mean.
+   */
+  private rawUntil(stops: string[], what: string, allowEmpty = false): SubscriptItem {
+    const first = this.peek();
+    let depth = 0;
+    let last: Token | undefined;
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'newline' || t.kind === 'eof') break;
+      if (t.kind === 'op') {
+        if (depth === 0 && (stops.includes(t.text) || t.text === ']')) break;
+        if (t.text === '(' || t.text === '[') depth++;
+        if (t.text === ')' || t.text === ']') depth--;
+      }
+      last = t;
+      this.i++;
+    }
+    if (!last) {
+      if (allowEmpty) return { text: '', span: { start: first.span.start, end: first.span.start } };
+      this.fail(first, `Expected ${what}, found ${describe(first)}.`);
+    }
+    const text = this.source.slice(first.span.start.offset, last.span.end.offset).trim();
+    return { text, span: { start: first.span.start, end: last.span.end } };
+  }
+
+  // ---- token helpers ----------------------------------------------------------------------
+
+  private name(what: string): NameRef {
+    const t = this.peek();
+    if ((t.kind === 'ident' && !RESERVED_WORDS.has(t.text.toLowerCase())) || (t.kind === 'string' && !t.triple)) {
+      this.i++;
+      if (t.kind === 'string' && t.text.trim() === '') this.fail(t, 'A name cannot be empty.');
+      return { key: nameKey(t.text), text: t.text.replace(/\s+/g, ' ').trim(), span: t.span };
+    }
+    this.fail(t, `Expected ${what}, found ${describe(t)}. Names with spaces or symbols go in double quotes, like "People in care".`);
+  }
+
+  private peek(): Token {
+    return this.tokens[this.i]!;
+  }
+
+  private prev(): Token {
+    return this.tokens[Math.max(0, this.i - 1)]!;
+  }
+
+  private next(): Token {
+    return this.tokens[this.i++]!;
+  }
+
+  private isOp(text: string): boolean {
+    const t = this.peek();
+    return t.kind === 'op' && t.text === text;
+  }
+
+  private isWord(word: string): boolean {
+    const t = this.peek();
+    return t.kind === 'ident' && t.text.toLowerCase() === word;
+  }
+
+  private expectOp(text: string, context: string): void {
+    if (!this.isOp(text)) this.fail(this.peek(), `Expected "${text}" ${context}, found ${describe(this.peek())}.`);
+    this.i++;
+  }
+
+  private expectWord(word: string, context: string): void {
+    if (!this.isWord(word)) this.fail(this.peek(), `Expected "${word}" ${context}, found ${describe(this.peek())}.`);
+    this.i++;
+  }
+
+  private endOfLine(after: string): void {
+    const t = this.peek();
+    if (t.kind === 'newline' || t.kind === 'eof') return;
+    this.fail(t, `Unexpected ${describe(t)} after ${after}; expected the end of the line.`);
+  }
+
+  private skipLine(): void {
+    while (this.peek().kind !== 'newline' && this.peek().kind !== 'eof') this.i++;
+  }
+
+  private spanFrom(start: Token): SourceSpan {
+    return { start: start.span.start, end: this.prev().span.end };
+  }
+
+  private fail(t: Token, message: string): never {
+    this.sink.error('syntax', t.span, message);
+    throw new SyntaxAbort(message);
+  }
+}
+
+function binary(op: BinaryOp, left: Expr, right: Expr): Expr {
+  return { kind: 'binary', op, left, right, span: { start: left.span.start, end: right.span.end } };
+}
+
+function describe(t: Token): string {
+  switch (t.kind) {
+    case 'eof':
+      return 'the end of the file';
+    case 'newline':
+      return 'the end of the line';
+    case 'string':
+      return `"${t.text}"`;
+    case 'invalid':
+      return `the character '${t.text}'`;
+    default:
+      return `'${t.text}'`;
+  }
+}
