@@ -47,7 +47,8 @@ export type DiagnosticCode =
   | 'sim-spec'
   | 'graph'
   | 'units'
-  | 'bad-units';
+  | 'bad-units'
+  | 'internal';
 
 export const NO_SPAN: SourceSpan = {
   start: { line: 1, column: 1, offset: 0 },

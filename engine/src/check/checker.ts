@@ -1,4 +1,4 @@
-import { DiagnosticSink, type SourceSpan } from '../diagnostics.js';
+import { DiagnosticSink, type Diagnostic, type SourceSpan } from '../diagnostics.js';
 import type { DimensionDecl, Expr, Method, ModelAst, SimSpecDecl, SubscriptItem, VarDecl } from '../language/ast.js';
 import { elementKey } from '../names.js';
 import { BUILTIN_CONSTANTS, BUILTINS, REDUCING_WITH_ONE_ARG } from './builtins.js';
@@ -10,7 +10,7 @@ import { checkUnits } from './unitcheck.js';
 export interface CheckResult {
   /** Present when the model has no errors (warnings allowed). */
   readonly model?: CheckedModel;
-  readonly diagnostics: DiagnosticSink;
+  readonly diagnostics: readonly Diagnostic[];
 }
 
 /**
@@ -33,7 +33,7 @@ export function checkModel(ast: ModelAst, sink: DiagnosticSink = new DiagnosticS
     variables: [...variables.values()].map((v) => v.variable),
     byKey: new Map([...variables].map(([k, v]) => [k, v.variable])),
   };
-  return sink.hasErrors ? { diagnostics: sink } : { model, diagnostics: sink };
+  return sink.hasErrors ? { diagnostics: sink.items } : { model, diagnostics: sink.items };
 }
 
 // ---- simulation settings ------------------------------------------------------------------

@@ -46,6 +46,7 @@ export function tokenize(source: string, sink: DiagnosticSink): Token[] {
   };
   const lineContinues = (): boolean => {
     if (depth > 0) return true;
+    if (nextLineStartsStatement(source, i)) return false;
     const last = tokens[tokens.length - 1];
     if (!last || last.kind === 'newline') return true; // blank lines collapse
     if (last.kind === 'op') return CONTINUES_LINE.has(last.text);
@@ -81,7 +82,9 @@ export function tokenize(source: string, sink: DiagnosticSink): Token[] {
       let value = Number(text);
       if (source[i] === '%') {
         advance();
-        value = value / 100;
+        // Shift the decimal exponent rather than divide, so 1.8% is exactly 0.018.
+        const [mantissa, exponent] = text.toLowerCase().split('e');
+        value = Number(`${mantissa}e${Number(exponent ?? 0) - 2}`);
         push('number', text + '%', start, value);
       } else {
         push('number', text, start, value);
@@ -161,7 +164,9 @@ export function tokenize(source: string, sink: DiagnosticSink): Token[] {
   return tokens;
 }
 
-const STATEMENT_START = /^[ \t]*(stock|flow|aux|const|graph|dimension|simulation|model)[ \t]/i;
+/** A line that opens a new statement or a property, so the line before it cannot continue onto it. */
+const STATEMENT_START =
+  /^[ \t]*(?:(?:stock|flow|aux|const|graph|dimension|simulation|model)[ \t]|(?:doc|inflows?|outflows?|points|x|y|interpolation|start|stop|dt|save every|method|time unit|seed)[ \t]*:|non-negative\b)/i;
 
 function nextLineStartsStatement(source: string, from: number): boolean {
   const end = source.indexOf('\n', from);

@@ -1,4 +1,4 @@
-import { DiagnosticSink, type SourceSpan } from '../diagnostics.js';
+import { DiagnosticSink, type Diagnostic, type SourceSpan } from '../diagnostics.js';
 import { nameKey } from '../names.js';
 import type {
   BinaryOp,
@@ -19,7 +19,7 @@ import type { Token } from './tokens.js';
 
 export interface ParseResult {
   readonly ast: ModelAst;
-  readonly diagnostics: DiagnosticSink;
+  readonly diagnostics: readonly Diagnostic[];
 }
 
 const VAR_KINDS: ReadonlySet<string> = new Set(['stock', 'flow', 'aux', 'const', 'graph']);
@@ -33,7 +33,7 @@ class SyntaxAbort extends Error {}
 export function parseModel(source: string, file = 'model.cwm'): ParseResult {
   const sink = new DiagnosticSink(file);
   const parser = new Parser(source, tokenize(source, sink), sink, file);
-  return { ast: parser.parseModel(), diagnostics: sink };
+  return { ast: parser.parseModel(), diagnostics: sink.items };
 }
 
 class Parser {

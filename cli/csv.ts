@@ -1,0 +1,17 @@
+import type { RunResult } from '../engine/src/index.js';
+
+/** One CSV field, quoted when it holds a comma, quote or line break (RFC 4180). */
+export function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** `time` then one column per series; numbers at full precision so they read back exactly. */
+export function runToCsv(result: RunResult): string {
+  const lines = [['time', ...result.series.map((s) => s.name)].map(csvField).join(',')];
+  for (let r = 0; r < result.times.length; r++) {
+    const row = [String(result.times[r])];
+    for (const s of result.series) row.push(String(s.values[r]));
+    lines.push(row.join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}

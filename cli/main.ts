@@ -1,0 +1,55 @@
+import { writeFile } from 'node:fs/promises';
+import { formatDiagnostic, ModelInputError, simulate } from '../engine/src/index.js';
+import { loadModelFile, ModelFileError } from '../services/model-files.js';
+import { parseArgs, USAGE, UsageError, type Command } from './args.js';
+import { runToCsv } from './csv.js';
+
+/** Exit codes: 0 ok, 1 problems in the model or the run, 2 wrong command line or unreadable input. */
+export async function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  let command: Command;
+  try {
+    command = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`cwb: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (command.command === 'help') {
+    out(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    const compiled = await loadModelFile(command.model);
+    for (const d of compiled.diagnostics) err(`${formatDiagnostic(d)}\n`);
+    const errors = compiled.diagnostics.filter((d) => d.severity === 'error').length;
+    if (command.command === 'check') {
+      const warnings = compiled.diagnostics.length - errors;
+      err(`${command.model}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+      return errors > 0 ? 1 : 0;
+    }
+    if (!compiled.model) return 1;
+    const result = simulate(compiled.model, {
+      overrides: new Map(command.sets.map((s) => [s.name, s.values.length === 1 ? s.values[0]! : s.values])),
+      ...(command.method ? { method: command.method } : {}),
+      ...(command.dt === undefined ? {} : { dt: command.dt }),
+      ...(command.seed === undefined ? {} : { seed: command.seed }),
+      ...(command.vars ? { vars: command.vars } : {}),
+    });
+    const csv = runToCsv(result);
+    if (command.csv) await writeFile(command.csv, csv);
+    else out(csv);
+    if (result.error) {
+      err(`cwb: ${result.error.message}\n`);
+      return 1;
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof ModelFileError || e instanceof ModelInputError) {
+      err(`cwb: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,144 @@
+import type { Assignment, IExpr, ModelIR } from '../ir/ir.js';
+import { RUNTIME_FUNCTIONS } from '../runtime/index.js';
+import type { Kernel } from '../sim/kernel.js';
+import { indexLiteral as ix, numberLiteral as lit } from './literals.js';
+
+/**
+ * Turns the IR into JavaScript source: straight-line assignments over one Float64Array, split into
+ * functions small enough for V8 to optimise. Only fixed templates, slot numbers and canonical
+ * number literals are emitted; lookup tables are passed in as typed arrays, never as text.
+ */
+const STATEMENTS_PER_FUNCTION = 400;
+
+const LOOKUP_FUNCTION = { continuous: 'lookupContinuous', extrapolate: 'lookupExtrapolate', discrete: 'lookupDiscrete' } as const;
+const RANDOM_FUNCTION = { uniform: 'randUniform', normal: 'randNormal', lognormal: 'randLognormal', exprnd: 'randExponential', poisson: 'randPoisson' } as const;
+const COMPARISON = { '=': '===', '<>': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const;
+
+export function generateKernelSource(ir: ModelIR): string {
+  const out: string[] = ["'use strict';"];
+  out.push(`const { ${Object.keys(RUNTIME_FUNCTIONS).join(', ')} } = rt.fns;`);
+  ir.tables.forEach((_, i) => out.push(`const X${ix(i)} = rt.xs[${ix(i)}], Y${ix(i)} = rt.ys[${ix(i)}];`));
+  const expr = (e: IExpr): string => emitExpr(e, ir.tables);
+  out.push(`const START = ${lit(ir.sim.start)};`);
+
+  const initCalls = chunked(out, 'i', ir.initProgram, 'v, o, t, dt, k, H, S', (a) =>
+    a.overridable ? `v[${ix(a.slot)}] = o[${ix(a.slot)}] === o[${ix(a.slot)}] ? o[${ix(a.slot)}] : ${expr(a.expr)};` : `v[${ix(a.slot)}] = ${expr(a.expr)};`,
+  );
+  const derivCalls = chunked(out, 'd', ir.derivProgram, 'v, t, dt, k, H, S', (a) => `v[${ix(a.slot)}] = ${expr(a.expr)};`);
+  const derivatives = ir.derivatives.map((e, s) => `  d[${ix(s)}] = ${expr(e)};`);
+  out.push(
+    'return {',
+    '  init(v, o, t, dt, b) {',
+    '    const H = b.history, S = b.streams, k = 0;',
+    ...initCalls.map((c) => `    ${c}(v, o, t, dt, k, H, S);`),
+    '  },',
+    '  deriv(v, t, dt, k, d, b) {',
+    '    const H = b.history, S = b.streams;',
+    ...derivCalls.map((c) => `    ${c}(v, t, dt, k, H, S);`),
+    ...chunkLines(derivatives),
+    '  },',
+    '  capture(v, k, b) {',
+    '    const p = b.pending, H = b.history;',
+    ...ir.previous.map((p, i) => `    p[${ix(i)}] = v[${ix(p.from)}];`),
+    ...ir.delays.map((d, i) => `    H[${ix(i)}][k] = v[${ix(d.input)}];`),
+    '  },',
+    '  release(v, b) {',
+    '    const p = b.pending;',
+    ...ir.previous.map((p, i) => `    v[${ix(p.to)}] = p[${ix(i)}];`),
+    '  },',
+    '};',
+  );
+  return out.join('\n');
+}
+
+/** Derivative lines are simple sums; keep them inline but indented. */
+function chunkLines(lines: string[]): string[] {
+  return lines.map((l) => `  ${l}`);
+}
+
+/** Emits the assignments as functions of at most STATEMENTS_PER_FUNCTION lines; returns their names. */
+function chunked(out: string[], prefix: string, program: readonly Assignment[], params: string, line: (a: Assignment) => string): string[] {
+  const names: string[] = [];
+  for (let start = 0; start < program.length; start += STATEMENTS_PER_FUNCTION) {
+    const name = `${prefix}${ix(names.length)}`;
+    names.push(name);
+    out.push(`function ${name}(${params}) {`);
+    for (const a of program.slice(start, start + STATEMENTS_PER_FUNCTION)) out.push(`  ${line(a)}`);
+    out.push('}');
+  }
+  return names;
+}
+
+function emitExpr(e: IExpr, tables: ModelIR['tables']): string {
+  const expr = (x: IExpr): string => emitExpr(x, tables);
+  switch (e.k) {
+    case 'num':
+      return lit(e.v);
+    case 'slot':
+      return `v[${ix(e.i)}]`;
+    case 'time':
+      return 't';
+    case 'dt':
+      return 'dt';
+    case 'un':
+      return e.op === '-' ? `(-${expr(e.a)})` : `(${expr(e.a)} === 0 ? 1 : 0)`;
+    case 'bin': {
+      const a = expr(e.a);
+      const b = expr(e.b);
+      switch (e.op) {
+        case '+':
+        case '-':
+        case '*':
+        case '/':
+          return `(${a} ${e.op} ${b})`;
+        case '^':
+          return `pow(${a}, ${b})`;
+        case 'mod':
+          return `mod(${a}, ${b})`;
+        case 'and':
+          return `(${a} !== 0 && ${b} !== 0 ? 1 : 0)`;
+        case 'or':
+          return `(${a} !== 0 || ${b} !== 0 ? 1 : 0)`;
+        default:
+          return `(${a} ${COMPARISON[e.op]} ${b} ? 1 : 0)`;
+      }
+    }
+    case 'if':
+      return `(${expr(e.c)} !== 0 ? ${expr(e.a)} : ${expr(e.b)})`;
+    case 'fn': {
+      const args = e.args.map(expr);
+      switch (e.fn) {
+        case 'step':
+          return `step(${args.join(', ')}, t, dt)`;
+        case 'pulse':
+          return `pulse(${args.join(', ')}, t, dt)`;
+        case 'ramp':
+          return `ramp(${args.join(', ')}, t)`;
+        default:
+          return `${e.fn}(${args.join(', ')})`;
+      }
+    }
+    case 'nary': {
+      const args = e.args.map(expr);
+      if (e.op === 'sum') return `(${args.join(' + ')})`;
+      if (e.op === 'prod') return `(${args.join(' * ')})`;
+      return `${e.op}(${args.join(', ')})`;
+    }
+    case 'lookup':
+      return `${LOOKUP_FUNCTION[tables[e.table]!.interpolation]}(X${ix(e.table)}, Y${ix(e.table)}, ${expr(e.x)})`;
+    case 'rand': {
+      const stream = e.seed ? `streamForSeedArgument(${expr(e.seed)}, ${ix(e.site)})` : `S[${ix(e.site)}]`;
+      return `${RANDOM_FUNCTION[e.dist]}(uniform01(${stream}, k), ${e.args.map(expr).join(', ')})`;
+    }
+    case 'delay':
+      return `delayOutput(H[${ix(e.site)}], ${expr(e.delay)}, v[${ix(e.init.i)}], t, START, dt)`;
+  }
+}
+
+/** Compiles the IR into a kernel. The source is evaluated with `new Function`, seeing only `rt`. */
+export function compileKernel(ir: ModelIR): { kernel: Kernel; source: string } {
+  const source = generateKernelSource(ir);
+  const factory = new Function('rt', source) as (rt: unknown) => Kernel;
+  const kernel = factory({ fns: RUNTIME_FUNCTIONS, xs: ir.tables.map((t) => t.xs), ys: ir.tables.map((t) => t.ys) });
+  return { kernel, source };
+}

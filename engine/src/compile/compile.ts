@@ -1,0 +1,53 @@
+import { DiagnosticSink, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
+import { checkModel } from '../check/checker.js';
+import type { CheckedModel } from '../check/model.js';
+import { lowerModel } from '../ir/lower.js';
+import { parseModel } from '../language/parser.js';
+import { interpretKernel } from '../sim/interpreter.js';
+import type { Simulatable } from '../sim/simulate.js';
+import { compileKernel } from './codegen.js';
+import { NO_SPAN } from '../diagnostics.js';
+
+export type Backend = 'generated' | 'interpreter';
+
+export interface CompiledModel extends Simulatable {
+  readonly checked: CheckedModel;
+  /** The generated JavaScript (empty for the interpreter backend), for inspection and tests. */
+  readonly source: string;
+}
+
+export interface CompileResult {
+  /** Present when there are no errors; warnings may still be listed. */
+  readonly model?: CompiledModel;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface CompileOptions {
+  /** `generated` (default) emits a JavaScript kernel; `interpreter` walks the IR (reference). */
+  readonly backend?: Backend;
+}
+
+/** Checked model → IR → kernel. */
+export function compileModel(checked: CheckedModel, options: CompileOptions = {}): CompileResult {
+  const sink = new DiagnosticSink(checked.file);
+  const ir = lowerModel(checked, sink);
+  if (!ir) return { diagnostics: sink.items };
+  try {
+    if (options.backend === 'interpreter') return { model: { ir, kernel: interpretKernel(ir), checked, source: '' }, diagnostics: sink.items };
+    const { kernel, source } = compileKernel(ir);
+    return { model: { ir, kernel, checked, source }, diagnostics: sink.items };
+  } catch (err) {
+    sink.error('internal', NO_SPAN, `Internal compiler error (please report it): ${err instanceof Error ? err.message : String(err)}`);
+    return { diagnostics: sink.items };
+  }
+}
+
+/** Model text → compiled model, with every diagnostic from every stage, sorted by position. */
+export function compileSource(source: string, file = 'model.cwm', options: CompileOptions = {}): CompileResult {
+  const parsed = parseModel(source, file);
+  const checked = checkModel(parsed.ast);
+  const early = [...parsed.diagnostics, ...checked.diagnostics];
+  if (!checked.model || early.some((d) => d.severity === 'error')) return { diagnostics: sortDiagnostics(early) };
+  const compiled = compileModel(checked.model, options);
+  return { ...(compiled.model ? { model: compiled.model } : {}), diagnostics: sortDiagnostics([...early, ...compiled.diagnostics]) };
+}

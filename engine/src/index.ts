@@ -1,0 +1,15 @@
+/**
+ * The engine's public API: text → AST → checked model → IR → kernel → runs.
+ * Pure TypeScript with no Node or DOM dependencies: it runs in Node, workers and browsers.
+ */
+export { parseModel, type ParseResult } from './language/parser.js';
+export type { ModelAst } from './language/ast.js';
+export { checkModel, type CheckResult } from './check/checker.js';
+export type { CheckedModel, Variable, Dimension } from './check/model.js';
+export { lowerModel } from './ir/lower.js';
+export type { ModelIR, VariableLayout } from './ir/ir.js';
+export { compileModel, compileSource, type CompiledModel, type CompileResult, type CompileOptions, type Backend } from './compile/compile.js';
+export { simulate, getSeries, type RunResult, type Series, type SimulateOptions, type NonFiniteError, type OverrideValue } from './sim/simulate.js';
+export { ModelInputError, selectVariable, seriesName } from './sim/select.js';
+export { formatDiagnostic, sortDiagnostics, type Diagnostic, type DiagnosticCode, type Severity } from './diagnostics.js';
+export { builtinNamesForCompletion, BUILTINS } from './check/builtins.js';

@@ -1,0 +1,105 @@
+import type { Interpolation, VarKind } from '../language/ast.js';
+import type { BinOp, SimSpec } from '../check/model.js';
+
+/**
+ * The intermediate representation: the model scalarised into numbered slots of one Float64Array.
+ * Every array element, every hidden stock of a delay or smooth and every helper value has a slot;
+ * equations are expression trees over slot numbers. Both the code generator and the reference
+ * interpreter execute exactly this, so they can be compared on any model.
+ */
+
+export type MathFn =
+  | 'abs' | 'exp' | 'ln' | 'log10' | 'sqrt' | 'sin' | 'cos' | 'tan' | 'arcsin' | 'arccos' | 'arctan'
+  | 'int' | 'round' | 'mod' | 'min' | 'max' | 'safediv' | 'step' | 'pulse' | 'ramp' | 'stddev';
+
+export type RandomDist = 'uniform' | 'normal' | 'lognormal' | 'exprnd' | 'poisson';
+
+export type IExpr =
+  | { readonly k: 'num'; readonly v: number }
+  /** Mutable so the layout pass can renumber slots in place. */
+  | { readonly k: 'slot'; i: number }
+  | { readonly k: 'time' }
+  | { readonly k: 'dt' }
+  | { readonly k: 'un'; readonly op: '-' | 'not'; readonly a: IExpr }
+  | { readonly k: 'bin'; readonly op: BinOp; readonly a: IExpr; readonly b: IExpr }
+  | { readonly k: 'if'; readonly c: IExpr; readonly a: IExpr; readonly b: IExpr }
+  | { readonly k: 'fn'; readonly fn: MathFn; readonly args: readonly IExpr[] }
+  | { readonly k: 'nary'; readonly op: 'sum' | 'prod' | 'min' | 'max'; readonly args: readonly IExpr[] }
+  | { readonly k: 'lookup'; readonly table: number; readonly x: IExpr }
+  /** One uniform draw per time step per site, transformed to the distribution. */
+  | { readonly k: 'rand'; readonly dist: RandomDist; readonly site: number; readonly args: readonly IExpr[]; readonly seed?: IExpr }
+  /** Output of a DELAY pipeline: the recorded input `delay` time units ago, or the init slot before that. */
+  | { readonly k: 'delay'; readonly site: number; readonly delay: IExpr; readonly init: { readonly k: 'slot'; i: number } };
+
+export type SlotRole =
+  /** A user stock element: integrated state. */
+  | 'stock'
+  /** A hidden stock inside DELAY1/3/N, SMTH1/3/N, TREND or FORCST: integrated state. */
+  | 'state'
+  /** A computed value (user aux, flow, graph, const, or a hidden helper). */
+  | 'value'
+  /** Frozen after initialisation: INIT(x), the initial output of DELAY. */
+  | 'frozen'
+  /** PREVIOUS(x): updated only between time steps. */
+  | 'previous';
+
+export interface SlotInfo {
+  readonly role: SlotRole;
+  /** Index of the owning user variable in `ModelIR.variables`. */
+  readonly owner: number;
+  /** Flat element index within the owner (0 for scalars). */
+  readonly element: number;
+  /** True for slots the user sees as a variable element; false for hidden helpers. */
+  readonly visible: boolean;
+  /** What this slot is, for messages: `"x"`, `"x[85+]"`, `SMTH1 inside "x"`. */
+  readonly label: string;
+}
+
+export interface Assignment {
+  readonly slot: number;
+  readonly expr: IExpr;
+  /** A parameter the user may override per run (constants and stock initial values). */
+  readonly overridable: boolean;
+}
+
+export interface LookupTable {
+  readonly xs: Float64Array;
+  readonly ys: Float64Array;
+  readonly interpolation: Interpolation;
+}
+
+export interface VariableLayout {
+  readonly name: string;
+  readonly kind: VarKind;
+  readonly dims: readonly { readonly name: string; readonly elements: readonly string[] }[];
+  /** Slot of each element, row-major; empty for a graph used only as a function. */
+  readonly slots: readonly number[];
+  readonly units?: string;
+  readonly doc?: string;
+  /** Computed once at the start: its value never changes during a run. */
+  readonly constant: boolean;
+}
+
+export interface ModelIR {
+  readonly sim: SimSpec;
+  readonly slots: readonly SlotInfo[];
+  /** Slots [0, nState) are integrated (stocks then hidden stocks). */
+  readonly nState: number;
+  /** Slots [0, nDynamic) change during a run (state, then values recomputed every evaluation). */
+  readonly nDynamic: number;
+  /** Evaluated once, in dependency order, to set every slot at the start time. */
+  readonly initProgram: readonly Assignment[];
+  /** Evaluated at every derivative evaluation, in dependency order. */
+  readonly derivProgram: readonly Assignment[];
+  /** d(slot)/dt for each state slot, indexed by slot. */
+  readonly derivatives: readonly IExpr[];
+  /** PREVIOUS: after each step, `to` takes the value `from` had at the start of the step. */
+  readonly previous: readonly { readonly from: number; readonly to: number }[];
+  /** DELAY pipelines: the input slot recorded at every step. */
+  readonly delays: readonly { readonly input: number }[];
+  readonly tables: readonly LookupTable[];
+  readonly randomSites: number;
+  readonly variables: readonly VariableLayout[];
+  /** Name key of a variable → its index in `variables`. */
+  readonly variableIndex: ReadonlyMap<string, number>;
+}

@@ -1,0 +1,479 @@
+import { DiagnosticSink } from '../diagnostics.js';
+import { elementLabel, unflatten, type CheckedModel, type Dimension, type RExpr, type Variable } from '../check/model.js';
+import type { Assignment, IExpr, LookupTable, MathFn, ModelIR, RandomDist, SlotInfo, SlotRole, VariableLayout } from './ir.js';
+import { orderModel } from './order.js';
+import { formatUnits } from '../check/units.js';
+
+type SlotRef = { readonly k: 'slot'; i: number };
+
+interface Context {
+  readonly owner: Variable;
+  /** The element being computed, as one index per dimension of the owner. */
+  readonly element: readonly number[];
+  /** Elements bound by `[*]` inside the reduction being expanded. */
+  readonly wild: ReadonlyMap<Dimension, number>;
+}
+
+const MATH: ReadonlyMap<string, MathFn> = new Map(
+  (['abs', 'exp', 'ln', 'log10', 'sqrt', 'sin', 'cos', 'tan', 'arcsin', 'arccos', 'arctan', 'int', 'round', 'mod', 'min', 'max'] as const).map((f) => [f, f]),
+);
+const RANDOM: ReadonlyMap<string, { dist: RandomDist; params: number }> = new Map([
+  ['uniform', { dist: 'uniform', params: 2 }],
+  ['normal', { dist: 'normal', params: 2 }],
+  ['lognormal', { dist: 'lognormal', params: 2 }],
+  ['exprnd', { dist: 'exprnd', params: 1 }],
+  ['poisson', { dist: 'poisson', params: 1 }],
+]);
+const MAX_ORDER = 100;
+
+/** Mutable per-slot facts gathered while lowering; frozen into SlotInfo and programs at the end. */
+interface Draft {
+  info: SlotInfo;
+  init?: IExpr;
+  /** Value slots only: the expression evaluated at every derivative evaluation. */
+  deriv?: IExpr;
+  /** State slots only. */
+  derivative?: IExpr;
+}
+
+/**
+ * Scalarises a checked model: one slot per array element, stateful builtins expanded into hidden
+ * stocks and helper slots, reductions into explicit sums. Then orders and lays out the slots.
+ * Returns undefined (after reporting) when the model has an algebraic or initialisation loop.
+ */
+export function lowerModel(model: CheckedModel, sink: DiagnosticSink = new DiagnosticSink(model.file)): ModelIR | undefined {
+  return new Lowering(model, sink).run();
+}
+
+class Lowering {
+  private readonly drafts: Draft[] = [];
+  /** Every slot reference node, so layout can renumber them in place exactly once. */
+  private readonly refs: SlotRef[] = [];
+  private readonly base = new Map<Variable, number>();
+  private readonly variableNumber = new Map<Variable, number>();
+  private readonly tables: LookupTable[] = [];
+  private readonly tableOf = new Map<Variable, number>();
+  private readonly previous: { from: SlotRef; to: SlotRef }[] = [];
+  private readonly delays: { input: SlotRef }[] = [];
+  private randomSites = 0;
+
+  constructor(
+    private readonly model: CheckedModel,
+    private readonly sink: DiagnosticSink,
+  ) {}
+
+  run(): ModelIR | undefined {
+    const errorsBefore = this.sink.items.length;
+    this.model.variables.forEach((v, n) => this.variableNumber.set(v, n));
+    // Stocks first, so user stocks have the lowest provisional numbers.
+    for (const v of this.model.variables) if (v.kind === 'stock') this.allocateVariable(v, 'stock');
+    for (const v of this.model.variables) if (v.kind !== 'stock' && hasSlots(v)) this.allocateVariable(v, 'value');
+    for (const v of this.model.variables) if (hasSlots(v)) this.lowerVariable(v);
+    for (const v of this.model.variables) if (v.kind === 'stock') this.stockDerivatives(v);
+    for (const v of this.model.variables) if (v.kind === 'stock' && v.nonNegative) this.limitOutflows(v);
+    if (this.sink.items.slice(errorsBefore).some((d) => d.severity === 'error')) return undefined;
+    return this.layout();
+  }
+
+  // ---- slots ------------------------------------------------------------------------------
+
+  private ref(i: number): SlotRef {
+    const r: SlotRef = { k: 'slot', i };
+    this.refs.push(r);
+    return r;
+  }
+
+  private newSlot(role: SlotRole, owner: Variable, element: number, visible: boolean, label: string): number {
+    this.drafts.push({ info: { role, owner: this.variableNumber.get(owner)!, element, visible, label } });
+    return this.drafts.length - 1;
+  }
+
+  private allocateVariable(v: Variable, role: SlotRole): void {
+    this.base.set(v, this.drafts.length);
+    for (let e = 0; e < v.size; e++) this.newSlot(role, v, e, true, elementLabel(v, e));
+  }
+
+  /** A hidden helper slot holding `expr` (reused as is when it already is a slot or a number). */
+  private helper(expr: IExpr, c: Context, what: string, force = false): IExpr {
+    if (expr.k === 'slot' || (expr.k === 'num' && !force)) return expr;
+    const s = this.newSlot('value', c.owner, elementOf(c), false, `${what} inside ${this.label(c)}`);
+    this.drafts[s]!.init = expr;
+    this.drafts[s]!.deriv = expr;
+    return this.ref(s);
+  }
+
+  private label(c: Context): string {
+    return `"${elementLabel(c.owner, elementOf(c))}"`;
+  }
+
+  // ---- variables --------------------------------------------------------------------------
+
+  private lowerVariable(v: Variable): void {
+    const base = this.base.get(v)!;
+    for (let e = 0; e < v.size; e++) {
+      const equation = v.equations!.elements.get(e) ?? v.equations!.all!;
+      const c: Context = { owner: v, element: unflatten(v.dims, e), wild: new Map() };
+      let expr = this.expr(equation, c);
+      if (v.kind === 'graph') expr = { k: 'lookup', table: this.table(v), x: expr };
+      if (v.kind === 'flow' && v.nonNegative) expr = { k: 'fn', fn: 'max', args: [num(0), expr] };
+      const draft = this.drafts[base + e]!;
+      draft.init = expr;
+      if (v.kind !== 'stock') draft.deriv = expr;
+    }
+  }
+
+  private stockDerivatives(v: Variable): void {
+    const base = this.base.get(v)!;
+    for (let e = 0; e < v.size; e++) {
+      const terms: IExpr[] = v.inflows.map((f) => this.ref(this.base.get(f)! + e));
+      let d: IExpr = terms.length === 0 ? num(0) : terms.length === 1 ? terms[0]! : { k: 'nary', op: 'sum', args: terms };
+      for (const f of v.outflows) d = { k: 'bin', op: '-', a: d, b: this.ref(this.base.get(f)! + e) };
+      this.drafts[base + e]!.derivative = d;
+    }
+  }
+
+  /**
+   * A non-negative stock cannot be drained below zero: each outflow, in the order listed, takes at
+   * most what the stock holds this step plus its inflows, less what earlier outflows took.
+   */
+  private limitOutflows(v: Variable): void {
+    const base = this.base.get(v)!;
+    for (let e = 0; e < v.size; e++) {
+      let available: IExpr = { k: 'bin', op: '/', a: this.ref(base + e), b: { k: 'dt' } };
+      for (const f of v.inflows) available = { k: 'bin', op: '+', a: available, b: this.ref(this.base.get(f)! + e) };
+      for (const f of v.outflows) {
+        const draft = this.drafts[this.base.get(f)! + e]!;
+        const limited: IExpr = { k: 'fn', fn: 'min', args: [draft.deriv!, { k: 'fn', fn: 'max', args: [num(0), available] }] };
+        draft.init = limited;
+        draft.deriv = limited;
+        available = { k: 'bin', op: '-', a: available, b: this.ref(this.base.get(f)! + e) };
+      }
+    }
+  }
+
+  private table(v: Variable): number {
+    let t = this.tableOf.get(v);
+    if (t === undefined) {
+      const g = v.graph!;
+      t = this.tables.length;
+      this.tables.push({ xs: Float64Array.from(g.xs), ys: Float64Array.from(g.ys), interpolation: g.interpolation });
+      this.tableOf.set(v, t);
+    }
+    return t;
+  }
+
+  // ---- expressions ------------------------------------------------------------------------
+
+  private expr(e: RExpr, c: Context): IExpr {
+    switch (e.k) {
+      case 'num':
+        return num(e.v);
+      case 'clock':
+        if (e.which === 'time') return { k: 'time' };
+        if (e.which === 'dt') return { k: 'dt' };
+        return num(e.which === 'start' ? this.model.sim.start : this.model.sim.stop);
+      case 'var':
+        return this.ref(this.base.get(e.ref)! + this.flatIndex(e, c));
+      case 'unary':
+        return { k: 'un', op: e.op, a: this.expr(e.a, c) };
+      case 'binary':
+        return { k: 'bin', op: e.op, a: this.expr(e.a, c), b: this.expr(e.b, c) };
+      case 'if':
+        return { k: 'if', c: this.expr(e.c, c), a: this.expr(e.a, c), b: this.expr(e.b, c) };
+      case 'lookup':
+        return { k: 'lookup', table: this.table(e.graph), x: this.expr(e.x, c) };
+      case 'reduce':
+        return this.reduce(e, c);
+      case 'call':
+        return this.call(e, c);
+    }
+  }
+
+  private flatIndex(e: Extract<RExpr, { k: 'var' }>, c: Context): number {
+    let flat = 0;
+    e.ref.dims.forEach((dim, d) => {
+      const spec = e.index[d]!;
+      const i = spec.kind === 'fixed' ? spec.index : spec.kind === 'context' ? c.element[spec.position]! : c.wild.get(spec.dim)!;
+      flat = flat * dim.elements.length + i;
+    });
+    return flat;
+  }
+
+  private reduce(e: Extract<RExpr, { k: 'reduce' }>, c: Context): IExpr {
+    const dims: Dimension[] = [];
+    collectWildDims(e.arg, dims);
+    const terms: IExpr[] = [];
+    const total = dims.reduce((n, d) => n * d.elements.length, 1);
+    for (let flat = 0; flat < total; flat++) {
+      const idx = unflatten(dims, flat);
+      const wild = new Map(c.wild);
+      dims.forEach((d, i) => wild.set(d, idx[i]!));
+      terms.push(this.expr(e.arg, { ...c, wild }));
+    }
+    switch (e.fn) {
+      case 'size':
+        return num(terms.length);
+      case 'sum':
+      case 'prod':
+      case 'min':
+      case 'max':
+        return terms.length === 1 ? terms[0]! : { k: 'nary', op: e.fn, args: terms };
+      case 'mean':
+        return { k: 'bin', op: '/', a: terms.length === 1 ? terms[0]! : { k: 'nary', op: 'sum', args: terms }, b: num(terms.length) };
+      case 'stddev':
+        return { k: 'fn', fn: 'stddev', args: terms };
+    }
+  }
+
+  private call(e: Extract<RExpr, { k: 'call' }>, c: Context): IExpr {
+    const args = e.args;
+    const arg = (i: number): IExpr => this.expr(args[i]!, c);
+    const math = MATH.get(e.fn);
+    if (math) return { k: 'fn', fn: math, args: args.map((_, i) => arg(i)) };
+    const random = RANDOM.get(e.fn);
+    if (random) {
+      const params = args.slice(0, random.params).map((_, i) => arg(i));
+      const seed = args.length > random.params ? arg(random.params) : undefined;
+      return { k: 'rand', dist: random.dist, site: this.randomSites++, args: params, ...(seed ? { seed } : {}) };
+    }
+    switch (e.fn) {
+      case 'safediv':
+        return { k: 'fn', fn: 'safediv', args: [arg(0), arg(1), args.length > 2 ? arg(2) : num(0)] };
+      case 'step':
+        return { k: 'fn', fn: 'step', args: [arg(0), arg(1)] };
+      case 'pulse':
+        return { k: 'fn', fn: 'pulse', args: [arg(0), arg(1), args.length > 2 ? arg(2) : num(0)] };
+      case 'ramp':
+        return { k: 'fn', fn: 'ramp', args: [arg(0), arg(1), args.length > 2 ? arg(2) : num(Number.POSITIVE_INFINITY)] };
+      case 'init': {
+        const s = this.newSlot('frozen', c.owner, elementOf(c), false, `INIT inside ${this.label(c)}`);
+        this.drafts[s]!.init = arg(0);
+        return this.ref(s);
+      }
+      case 'previous': {
+        const from = this.helper(arg(0), c, 'PREVIOUS input', true) as SlotRef;
+        const s = this.newSlot('previous', c.owner, elementOf(c), false, `PREVIOUS inside ${this.label(c)}`);
+        this.drafts[s]!.init = args.length > 1 ? arg(1) : num(0);
+        const to = this.ref(s);
+        this.previous.push({ from, to });
+        return to;
+      }
+      case 'delay':
+        return this.pipelineDelay(e, c);
+      case 'delay1':
+      case 'delay3':
+      case 'delayn':
+        return this.exponentialDelay(e, c, 'delay');
+      case 'smth1':
+      case 'smth3':
+      case 'smthn':
+        return this.exponentialDelay(e, c, 'smooth');
+      case 'trend':
+        return this.trend(e, c, undefined);
+      case 'forcst': {
+        const input = this.helper(arg(0), c, 'FORCST input');
+        const trend = this.trend(e, c, input);
+        return { k: 'bin', op: '*', a: input, b: { k: 'bin', op: '+', a: num(1), b: { k: 'bin', op: '*', a: trend, b: arg(2) } } };
+      }
+    }
+    this.sink.error('unknown-function', e.span, `The function ${e.fn.toUpperCase()} cannot be simulated yet.`, c.owner.name);
+    return num(Number.NaN);
+  }
+
+  private pipelineDelay(e: Extract<RExpr, { k: 'call' }>, c: Context): IExpr {
+    const input = this.helper(this.expr(e.args[0]!, c), c, 'DELAY input', true) as SlotRef;
+    const delayTime = this.expr(e.args[1]!, c);
+    const initSlot = this.newSlot('frozen', c.owner, elementOf(c), false, `DELAY initial value inside ${this.label(c)}`);
+    this.drafts[initSlot]!.init = e.args.length > 2 ? this.expr(e.args[2]!, c) : this.ref(input.i);
+    const out = this.newSlot('value', c.owner, elementOf(c), false, `DELAY inside ${this.label(c)}`);
+    this.drafts[out]!.init = this.ref(initSlot);
+    this.drafts[out]!.deriv = { k: 'delay', site: this.delays.length, delay: delayTime, init: this.ref(initSlot) };
+    this.delays.push({ input });
+    return this.ref(out);
+  }
+
+  /**
+   * DELAY1/3/N as a chain of stocks holding material (outflow = content / stage time);
+   * SMTH1/3/N as a chain of stocks each adjusting toward the one before.
+   */
+  private exponentialDelay(e: Extract<RExpr, { k: 'call' }>, c: Context, form: 'delay' | 'smooth'): IExpr {
+    const name = e.fn.toUpperCase();
+    const order = e.fn.endsWith('1') ? 1 : e.fn.endsWith('3') ? 3 : this.order(e.args[2]!, c, name);
+    const initArg = e.fn.endsWith('n') ? 3 : 2;
+    const input = this.helper(this.expr(e.args[0]!, c), c, `${name} input`);
+    const time = this.helper(this.expr(e.args[1]!, c), c, `${name} time`);
+    const stageTime: IExpr = order === 1 ? time : this.helper({ k: 'bin', op: '/', a: time, b: num(order) }, c, `${name} stage time`);
+    const initial = e.args.length > initArg ? this.helper(this.expr(e.args[initArg]!, c), c, `${name} initial value`) : input;
+    let previousStage: IExpr = input;
+    let last = -1;
+    for (let i = 0; i < order; i++) {
+      const s = this.newSlot('state', c.owner, elementOf(c), false, `${name} stage ${i + 1} inside ${this.label(c)}`);
+      const draft = this.drafts[s]!;
+      if (form === 'delay') {
+        draft.init = { k: 'bin', op: '*', a: initial, b: stageTime };
+        const outflow: IExpr = { k: 'bin', op: '/', a: this.ref(s), b: stageTime };
+        draft.derivative = { k: 'bin', op: '-', a: previousStage, b: outflow };
+        previousStage = { k: 'bin', op: '/', a: this.ref(s), b: stageTime };
+      } else {
+        draft.init = initial;
+        draft.derivative = { k: 'bin', op: '/', a: { k: 'bin', op: '-', a: previousStage, b: this.ref(s) }, b: stageTime };
+        previousStage = this.ref(s);
+      }
+      last = s;
+    }
+    return form === 'delay' ? { k: 'bin', op: '/', a: this.ref(last), b: stageTime } : this.ref(last);
+  }
+
+  /** TREND = (input − average) / (|average| · time), the average a first-order smooth of the input. */
+  private trend(e: Extract<RExpr, { k: 'call' }>, c: Context, knownInput: IExpr | undefined): IExpr {
+    const name = e.fn.toUpperCase();
+    const input = knownInput ?? this.helper(this.expr(e.args[0]!, c), c, `${name} input`);
+    const time = this.helper(this.expr(e.args[1]!, c), c, `${name} averaging time`);
+    const initArg = e.fn === 'trend' ? 2 : 3;
+    const initialTrend = e.args.length > initArg ? this.expr(e.args[initArg]!, c) : num(0);
+    const s = this.newSlot('state', c.owner, elementOf(c), false, `${name} average inside ${this.label(c)}`);
+    const average = this.ref(s);
+    this.drafts[s]!.init = { k: 'bin', op: '/', a: input, b: { k: 'bin', op: '+', a: num(1), b: { k: 'bin', op: '*', a: initialTrend, b: time } } };
+    this.drafts[s]!.derivative = { k: 'bin', op: '/', a: { k: 'bin', op: '-', a: input, b: average }, b: time };
+    const out = this.helper(
+      { k: 'fn', fn: 'safediv', args: [{ k: 'bin', op: '-', a: input, b: this.ref(s) }, { k: 'bin', op: '*', a: time, b: { k: 'fn', fn: 'abs', args: [this.ref(s)] } }, num(0)] },
+      c,
+      `${name} output`,
+    );
+    return out;
+  }
+
+  /** The order of DELAYN/SMTHN fixes how many stocks exist, so it must be known before the run. */
+  private order(e: RExpr, c: Context, name: string): number {
+    const v = constantValue(e, new Set());
+    if (v === undefined || !Number.isFinite(v) || Math.round(v) < 1 || Math.round(v) > MAX_ORDER) {
+      this.sink.error('not-constant', e.span, `The order of ${name} must be a fixed whole number from 1 to ${MAX_ORDER} (a number or a constant), because it sets how many stages the delay has.`, c.owner.name);
+      return 1;
+    }
+    return Math.round(v);
+  }
+
+  // ---- layout -----------------------------------------------------------------------------
+
+  private layout(): ModelIR | undefined {
+    const ordered = orderModel(this.drafts, this.model, this.sink);
+    if (!ordered) return undefined;
+    const { newIndex, initOrder, derivOrder, constant, nState, nDynamic } = ordered;
+    for (const r of this.refs) r.i = newIndex[r.i]!;
+    const slots = new Array<SlotInfo>(this.drafts.length);
+    this.drafts.forEach((d, old) => (slots[newIndex[old]!] = d.info));
+    const overridable = (old: number): boolean => {
+      const info = this.drafts[old]!.info;
+      return info.visible && (info.role === 'stock' || constant[old] === true);
+    };
+    const initProgram: Assignment[] = initOrder.map((old) => ({ slot: newIndex[old]!, expr: this.drafts[old]!.init!, overridable: overridable(old) }));
+    const derivProgram: Assignment[] = derivOrder.map((old) => ({ slot: newIndex[old]!, expr: this.drafts[old]!.deriv!, overridable: false }));
+    const derivatives = new Array<IExpr>(nState);
+    this.drafts.forEach((d, old) => {
+      if (d.derivative) derivatives[newIndex[old]!] = d.derivative;
+    });
+    const variables: VariableLayout[] = this.model.variables.map((v) => {
+      const base = this.base.get(v);
+      const slotsOf = base === undefined ? [] : Array.from({ length: v.size }, (_, e) => newIndex[base + e]!);
+      return {
+        name: v.name,
+        kind: v.kind,
+        dims: v.dims.map((d) => ({ name: d.name, elements: d.elements })),
+        slots: slotsOf,
+        ...(v.units ? { units: v.unitsText ?? formatUnits(v.units) } : {}),
+        ...(v.doc === undefined ? {} : { doc: v.doc }),
+        constant: base !== undefined && v.kind !== 'stock' && slotsOf.every((_, e) => constant[base + e] === true),
+      };
+    });
+    return {
+      sim: this.model.sim,
+      slots,
+      nState,
+      nDynamic,
+      initProgram,
+      derivProgram,
+      derivatives,
+      previous: this.previous.map((p) => ({ from: p.from.i, to: p.to.i })),
+      delays: this.delays.map((d) => ({ input: d.input.i })),
+      tables: this.tables,
+      randomSites: this.randomSites,
+      variables,
+      variableIndex: new Map(this.model.variables.map((v, n) => [v.key, n])),
+    };
+  }
+}
+
+function hasSlots(v: Variable): boolean {
+  return v.kind !== 'graph' || v.equations !== undefined;
+}
+
+function num(v: number): IExpr {
+  return { k: 'num', v };
+}
+
+function elementOf(c: Context): number {
+  let flat = 0;
+  c.owner.dims.forEach((d, i) => (flat = flat * d.elements.length + c.element[i]!));
+  return flat;
+}
+
+function collectWildDims(e: RExpr, out: Dimension[]): void {
+  switch (e.k) {
+    case 'var':
+      for (const s of e.index) if (s.kind === 'wild' && !out.includes(s.dim)) out.push(s.dim);
+      return;
+    case 'unary':
+      return collectWildDims(e.a, out);
+    case 'binary':
+      collectWildDims(e.a, out);
+      return collectWildDims(e.b, out);
+    case 'if':
+      collectWildDims(e.c, out);
+      collectWildDims(e.a, out);
+      return collectWildDims(e.b, out);
+    case 'call':
+      for (const a of e.args) collectWildDims(a, out);
+      return;
+    case 'lookup':
+      return collectWildDims(e.x, out);
+    default:
+      return; // numbers, clocks, and nested reductions (which bind their own [*])
+  }
+}
+
+/** Value of an expression made only of numbers and scalar constants, else undefined. */
+function constantValue(e: RExpr, seen: Set<Variable>): number | undefined {
+  switch (e.k) {
+    case 'num':
+      return e.v;
+    case 'unary': {
+      const a = constantValue(e.a, seen);
+      return a === undefined ? undefined : e.op === '-' ? -a : a === 0 ? 1 : 0;
+    }
+    case 'binary': {
+      const a = constantValue(e.a, seen);
+      const b = constantValue(e.b, seen);
+      if (a === undefined || b === undefined) return undefined;
+      switch (e.op) {
+        case '+': return a + b;
+        case '-': return a - b;
+        case '*': return a * b;
+        case '/': return a / b;
+        case '^': return a ** b;
+        default: return undefined;
+      }
+    }
+    case 'var': {
+      const v = e.ref;
+      if (v.dims.length > 0 || seen.has(v) || v.kind === 'stock' || !v.equations?.all) return undefined;
+      seen.add(v);
+      const value = constantValue(v.equations.all, seen);
+      seen.delete(v);
+      return value;
+    }
+    default:
+      return undefined;
+  }
+}
+
+export type { Draft };

@@ -1,0 +1,115 @@
+import type { Method } from '../language/ast.js';
+import type { ModelIR } from '../ir/ir.js';
+import { streamFor } from '../runtime/functions.js';
+import type { Kernel, RunBuffers } from './kernel.js';
+
+export interface IntegrationSettings {
+  readonly start: number;
+  readonly stop: number;
+  readonly dt: number;
+  readonly saveEvery: number;
+  readonly method: Method;
+  readonly seed: number;
+}
+
+/** Where a value first stopped being a finite number. */
+export interface NonFiniteValue {
+  readonly slot: number;
+  readonly time: number;
+  readonly value: number;
+}
+
+export interface RawRun {
+  readonly times: Float64Array;
+  /** One column per recorded slot, each with one value per saved time. */
+  readonly columns: Float64Array[];
+  /** Saved times actually filled (fewer than times.length if the run stopped early). */
+  readonly saved: number;
+  readonly nonFinite?: NonFiniteValue;
+}
+
+/**
+ * Integrates a kernel with the usual system-dynamics semantics: all values at time t are computed
+ * from the stocks at t; the stocks then advance by Euler, RK2 (Heun) or RK4. Values are saved at
+ * start + n·saveEvery. The run stops at the first NaN or infinity, reporting where it appeared.
+ */
+export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSettings, overrides: Float64Array, record: readonly number[]): RawRun {
+  const { start, dt, method } = settings;
+  const steps = Math.round((settings.stop - start) / dt);
+  const saveStride = Math.max(1, Math.round(settings.saveEvery / dt));
+  const nSaved = Math.floor(steps / saveStride) + 1;
+  const times = new Float64Array(nSaved);
+  const columns = record.map(() => new Float64Array(nSaved));
+  const nSlots = ir.slots.length;
+  const nState = ir.nState;
+  const v = new Float64Array(nSlots);
+  const buffers: RunBuffers = {
+    history: ir.delays.map(() => new Float64Array(steps + 1)),
+    streams: Int32Array.from({ length: ir.randomSites }, (_, site) => streamFor(settings.seed, site)),
+    pending: new Float64Array(ir.previous.length),
+  };
+  const k1 = new Float64Array(nState);
+  const k2 = new Float64Array(nState);
+  const k3 = new Float64Array(nState);
+  const k4 = new Float64Array(nState);
+  const s0 = new Float64Array(nState);
+
+  // Constants written as INF are intended (e.g. unlimited capacity); any other infinity is a fault.
+  const intendedInfinite = new Set(ir.initProgram.filter((a) => a.expr.k === 'num' && Math.abs(a.expr.v) === Number.POSITIVE_INFINITY).map((a) => a.slot));
+  kernel.init(v, overrides, start, dt, buffers);
+  const initialProblem = firstNonFinite(v, 0, nSlots, (slot) => intendedInfinite.has(slot));
+  if (initialProblem >= 0) return { times, columns, saved: 0, nonFinite: { slot: initialProblem, time: start, value: v[initialProblem]! } };
+
+  let saved = 0;
+  for (let k = 0; k <= steps; k++) {
+    const t = start + k * dt;
+    kernel.deriv(v, t, dt, k, k1, buffers);
+    let check = 0;
+    for (let s = 0; s < ir.nDynamic; s++) check += v[s]!;
+    if (check - check !== 0) {
+      // A cheap sum flags NaN/infinity anywhere (or finite values overflowing the sum: rescan to be sure).
+      const slot = firstNonFinite(v, 0, ir.nDynamic, () => false);
+      if (slot >= 0) return { times, columns, saved, nonFinite: { slot, time: t, value: v[slot]! } };
+    }
+    if (k % saveStride === 0) {
+      times[saved] = t;
+      for (let c = 0; c < record.length; c++) columns[c]![saved] = v[record[c]!]!;
+      saved++;
+    }
+    if (k === steps) break;
+    kernel.capture(v, k, buffers);
+    switch (method) {
+      case 'euler':
+        for (let s = 0; s < nState; s++) v[s] = v[s]! + dt * k1[s]!;
+        break;
+      case 'rk2':
+        s0.set(v.subarray(0, nState));
+        for (let s = 0; s < nState; s++) v[s] = s0[s]! + dt * k1[s]!;
+        kernel.deriv(v, t + dt, dt, k, k2, buffers);
+        for (let s = 0; s < nState; s++) v[s] = s0[s]! + (dt / 2) * (k1[s]! + k2[s]!);
+        break;
+      case 'rk4':
+        s0.set(v.subarray(0, nState));
+        for (let s = 0; s < nState; s++) v[s] = s0[s]! + (dt / 2) * k1[s]!;
+        kernel.deriv(v, t + dt / 2, dt, k, k2, buffers);
+        for (let s = 0; s < nState; s++) v[s] = s0[s]! + (dt / 2) * k2[s]!;
+        kernel.deriv(v, t + dt / 2, dt, k, k3, buffers);
+        for (let s = 0; s < nState; s++) v[s] = s0[s]! + dt * k3[s]!;
+        kernel.deriv(v, t + dt, dt, k, k4, buffers);
+        for (let s = 0; s < nState; s++) v[s] = s0[s]! + (dt / 6) * (k1[s]! + 2 * k2[s]! + 2 * k3[s]! + k4[s]!);
+        break;
+    }
+    kernel.release(v, buffers);
+  }
+  return { times, columns, saved };
+}
+
+/** The first slot in [from, to) holding NaN or an infinity that is not allowed. */
+function firstNonFinite(v: Float64Array, from: number, to: number, infinityAllowed: (slot: number) => boolean): number {
+  for (let s = from; s < to; s++) {
+    const x = v[s]!;
+    if (x !== x) return s;
+    if ((x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY) && !infinityAllowed(s)) return s;
+  }
+  return -1;
+}

@@ -1,0 +1,24 @@
+/** Per-run buffers the kernel reads besides the slot array. */
+export interface RunBuffers {
+  /** DELAY pipelines: the recorded input at every step, one array per DELAY. */
+  readonly history: Float64Array[];
+  /** Random streams: one per random call site, derived from the run seed. */
+  readonly streams: Int32Array;
+  /** PREVIOUS values remembered during a step. */
+  readonly pending: Float64Array;
+}
+
+/**
+ * What the integrator needs from a model: implemented by generated code (the fast path) and by the
+ * reference interpreter (for tests). All functions work in place and allocate nothing.
+ */
+export interface Kernel {
+  /** Sets every slot to its value at the start time; `overrides[s]` replaces a parameter unless NaN. */
+  init(v: Float64Array, overrides: Float64Array, t: number, dt: number, buffers: RunBuffers): void;
+  /** Computes every changing value at time t from the state in v, and the state derivatives into d. */
+  deriv(v: Float64Array, t: number, dt: number, step: number, d: Float64Array, buffers: RunBuffers): void;
+  /** After the first evaluation of a step: remember PREVIOUS inputs and record DELAY inputs. */
+  capture(v: Float64Array, step: number, buffers: RunBuffers): void;
+  /** After the state has advanced: PREVIOUS slots take the values remembered by capture. */
+  release(v: Float64Array, buffers: RunBuffers): void;
+}

@@ -1,0 +1,150 @@
+import type { Method } from '../language/ast.js';
+import type { ModelIR } from '../ir/ir.js';
+import { integrate } from './integrate.js';
+import type { Kernel } from './kernel.js';
+import { ModelInputError, selectVariable, seriesName } from './select.js';
+
+/** A compiled model: reusable for any number of runs (scenarios, sensitivity sweeps). */
+export interface Simulatable {
+  readonly ir: ModelIR;
+  readonly kernel: Kernel;
+}
+
+export type OverrideValue = number | readonly number[];
+
+export interface SimulateOptions {
+  /** Parameter values by name (`"Length of stay"`, `"admission rate[85+]"`); an array sets every element. */
+  readonly overrides?: Readonly<Record<string, OverrideValue>> | ReadonlyMap<string, OverrideValue>;
+  readonly method?: Method;
+  readonly dt?: number;
+  readonly saveEvery?: number;
+  readonly seed?: number;
+  /** Record only these variables or elements (default: every variable). */
+  readonly vars?: readonly string[];
+}
+
+export interface Series {
+  /** `name` or `name[element,…]`. */
+  readonly name: string;
+  readonly variable: string;
+  readonly units?: string;
+  readonly values: Float64Array;
+}
+
+export interface NonFiniteError {
+  readonly kind: 'non-finite';
+  /** The model variable (or array element) where the value first appeared. */
+  readonly variable: string;
+  readonly time: number;
+  readonly value: number;
+  readonly message: string;
+}
+
+export interface RunResult {
+  readonly times: Float64Array;
+  readonly series: readonly Series[];
+  readonly method: Method;
+  readonly dt: number;
+  /** Set when the run stopped early; times and series then end at the last good save. */
+  readonly error?: NonFiniteError;
+}
+
+/** Finds a series by name, ignoring case, spaces and underscores. */
+export function getSeries(result: RunResult, name: string): Float64Array | undefined {
+  const key = normaliseSeriesName(name);
+  return result.series.find((s) => normaliseSeriesName(s.name) === key)?.values;
+}
+
+function normaliseSeriesName(name: string): string {
+  return name.toLowerCase().replace(/[_\s"]+/g, ' ').replace(/\s*([[\],])\s*/g, '$1').trim();
+}
+
+/** Runs a compiled model once. Throws ModelInputError for unknown names or unusable settings. */
+export function simulate(model: Simulatable, options: SimulateOptions = {}): RunResult {
+  const { ir, kernel } = model;
+  const method = options.method ?? ir.sim.method;
+  const dt = options.dt ?? ir.sim.dt;
+  const saveEvery = options.saveEvery ?? (options.dt === undefined ? ir.sim.saveEvery : Math.max(dt, ir.sim.saveEvery));
+  if (!(dt > 0) || !Number.isFinite(dt)) throw new ModelInputError(`The time step must be a positive number, not ${dt}.`);
+  if (!(saveEvery > 0)) throw new ModelInputError(`The save interval must be a positive number, not ${saveEvery}.`);
+  const steps = (ir.sim.stop - ir.sim.start) / dt;
+  if (Math.abs(steps - Math.round(steps)) > 1e-6 * Math.max(1, steps)) {
+    throw new ModelInputError(`The run length (${ir.sim.stop - ir.sim.start}) is not a whole number of time steps of ${dt}.`);
+  }
+  const overrides = overrideArray(ir, options.overrides);
+  const recorded = recordedElements(ir, options.vars);
+  const raw = integrate(ir, kernel, { start: ir.sim.start, stop: ir.sim.stop, dt, saveEvery, method, seed: options.seed ?? ir.sim.seed }, overrides, recorded.map((r) => r.slot));
+  const series: Series[] = recorded.map((r, c) => ({
+    name: r.name,
+    variable: r.variable,
+    ...(r.units === undefined ? {} : { units: r.units }),
+    values: raw.columns[c]!.subarray(0, raw.saved),
+  }));
+  const result = { times: raw.times.subarray(0, raw.saved), series, method, dt };
+  if (!raw.nonFinite) return result;
+  const info = ir.slots[raw.nonFinite.slot]!;
+  const owner = ir.variables[info.owner]!;
+  const where = info.visible ? seriesName(owner, info.element) : info.label;
+  const what = Number.isNaN(raw.nonFinite.value) ? 'not a number (NaN)' : raw.nonFinite.value > 0 ? 'infinite' : 'minus infinity';
+  return {
+    ...result,
+    error: {
+      kind: 'non-finite',
+      variable: info.visible ? where : seriesName(owner, info.element),
+      time: raw.nonFinite.time,
+      value: raw.nonFinite.value,
+      message: `${info.visible ? `"${where}"` : where} became ${what} at time ${raw.nonFinite.time}; the run stopped there. Look for a division by zero, a logarithm or square root of a negative number, or a value growing without limit.`,
+    },
+  };
+}
+
+interface Recorded {
+  readonly slot: number;
+  readonly name: string;
+  readonly variable: string;
+  readonly units?: string;
+}
+
+function recordedElements(ir: ModelIR, vars: readonly string[] | undefined): Recorded[] {
+  const out: Recorded[] = [];
+  const seen = new Set<number>();
+  const add = (variable: ModelIR['variables'][number], element: number): void => {
+    const slot = variable.slots[element]!;
+    if (seen.has(slot)) return;
+    seen.add(slot);
+    out.push({ slot, name: seriesName(variable, element), variable: variable.name, ...(variable.units === undefined ? {} : { units: variable.units }) });
+  };
+  if (!vars) {
+    for (const v of ir.variables) v.slots.forEach((_, e) => add(v, e));
+    return out;
+  }
+  for (const text of vars) {
+    const sel = selectVariable(ir, text);
+    for (const e of sel.elements) add(sel.variable, e);
+  }
+  return out;
+}
+
+function overrideArray(ir: ModelIR, overrides: SimulateOptions['overrides']): Float64Array {
+  const o = new Float64Array(ir.slots.length).fill(Number.NaN);
+  if (!overrides) return o;
+  const overridable = new Set(ir.initProgram.filter((a) => a.overridable).map((a) => a.slot));
+  const entries = overrides instanceof Map ? [...overrides.entries()] : Object.entries(overrides as Record<string, OverrideValue>);
+  for (const [name, value] of entries) {
+    const sel = selectVariable(ir, name);
+    const values = typeof value === 'number' ? sel.elements.map(() => value) : value;
+    if (values.length !== sel.elements.length) {
+      throw new ModelInputError(`"${name}" has ${sel.elements.length} element(s) but ${values.length} value(s) were given.`);
+    }
+    sel.elements.forEach((e, i) => {
+      const slot = sel.variable.slots[e]!;
+      const x = values[i]!;
+      if (!overridable.has(slot)) {
+        throw new ModelInputError(`"${seriesName(sel.variable, e)}" changes during the run, so it cannot be set; only constants and the initial values of stocks can.`);
+      }
+      if (!Number.isFinite(x)) throw new ModelInputError(`The value for "${name}" must be a finite number, not ${x}.`);
+      o[slot] = x;
+    });
+  }
+  return o;
+}
