@@ -319,7 +319,7 @@ function resolveVariable(b: Building, all: Map<string, Building>, dimensions: Ma
       sink.error('duplicate-name', eq.span, `The element [${eq.subscripts.map((s) => s.text).join(', ')}] of "${v.name}" has two equations.`, v.name);
       continue;
     }
-    elements.set(flat, resolver.resolve(eq.equation, false));
+    elements.set(flat, resolver.resolve(eq.equation, true));
   }
 
   const hasAny = all_ !== undefined || elements.size > 0;
