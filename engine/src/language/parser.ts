@@ -144,7 +144,7 @@ class Parser {
 
   private dimension(): void {
     const start = this.next();
-    const name = this.name('a dimension name');
+    const name = this.declaredName('a dimension name');
     this.expectOp(':', `after the dimension name "${name.text}" (for example  dimension AgeBand: 65-69, 70-74)`);
     const elements: NameRef[] = [];
     for (;;) {
@@ -179,7 +179,7 @@ class Parser {
 
   private variable(kind: VarKind): void {
     const start = this.next();
-    const name = this.name(`a name for the ${kind}`);
+    const name = this.declaredName(`a name for the ${kind}`);
     const dims: NameRef[] = [];
     let units: { text: string; span: SourceSpan } | undefined;
     if (this.isOp('[') && !this.peek().spaceBefore) {
@@ -243,7 +243,7 @@ class Parser {
       if (kind === 'stock' && (key === 'inflow' || key === 'inflows' || key === 'outflow' || key === 'outflows')) {
         const list = key.startsWith('in') ? inflows : outflows;
         for (;;) {
-          list.push(this.name('a flow name'));
+          list.push(this.declaredName('a flow name'));
           if (!this.isOp(',')) break;
           this.i++;
         }
@@ -538,7 +538,9 @@ class Parser {
       const elseExpr = this.expression();
       return { kind: 'if', cond, then: thenExpr, else: elseExpr, span: { start: t.span.start, end: elseExpr.span.end } };
     }
-    if ((t.kind === 'ident' && !RESERVED_WORDS.has(t.text.toLowerCase())) || (t.kind === 'string' && !t.triple)) {
+    // `mod` is an operator, but MOD(a, b) in function position is the builtin.
+    const modCall = t.kind === 'ident' && t.text.toLowerCase() === 'mod' && this.tokens[this.i + 1]?.text === '(';
+    if ((t.kind === 'ident' && (!RESERVED_WORDS.has(t.text.toLowerCase()) || modCall)) || (t.kind === 'string' && !t.triple)) {
       this.i++;
       const name: NameRef = { key: nameKey(t.text), text: t.text, span: t.span };
       if (this.isOp('(')) {
@@ -573,8 +575,14 @@ class Parser {
     const items: SubscriptItem[] = [];
     for (;;) {
       if (this.isOp(']')) this.fail(this.peek(), 'Expected an element or dimension name inside the brackets.');
-      const raw = this.rawUntil([','], 'an element or dimension name');
-      items.push(raw);
+      const t = this.peek();
+      const next = this.tokens[this.i + 1]?.text;
+      if (t.kind === 'string' && !t.triple && (next === ',' || next === ']')) {
+        this.i++;
+        items.push({ text: t.text, span: t.span }); // a quoted element name means exactly its text
+      } else {
+        items.push(this.rawUntil([','], 'an element or dimension name'));
+      }
       if (this.isOp(',')) {
         this.i++;
         continue;
@@ -622,6 +630,26 @@ class Parser {
       return { key: nameKey(t.text), text: t.text.replace(/\s+/g, ' ').trim(), span: t.span };
     }
     this.fail(t, `Expected ${what}, found ${describe(t)}. Names with spaces or symbols go in double quotes, like "People in care".`);
+  }
+
+  /**
+   * A name being declared or listed (not inside an equation). `ageing out` without quotes is
+   * reported with the fix, and read as the quoted name so the rest of the line still parses.
+   */
+  private declaredName(what: string): NameRef {
+    const first = this.name(what);
+    const words = [first.text];
+    let last = first.span;
+    while (this.peek().kind === 'ident' && !RESERVED_WORDS.has(this.peek().text.toLowerCase())) {
+      const t = this.next();
+      words.push(t.text);
+      last = t.span;
+    }
+    if (words.length === 1) return first;
+    const text = words.join(' ');
+    const span = { start: first.span.start, end: last.end };
+    this.sink.error('syntax', span, `A name with spaces must be written in double quotes: "${text}" (or use underscores: ${words.join('_')}).`, text);
+    return { key: nameKey(text), text, span };
   }
 
   private peek(): Token {
