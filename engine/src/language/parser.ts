@@ -687,6 +687,14 @@ class Parser {
   private endOfLine(after: string): void {
     const t = this.peek();
     if (t.kind === 'newline' || t.kind === 'eof') return;
+    const before = this.prev();
+    if (t.kind === 'ident' && before.kind === 'ident' && !RESERVED_WORDS.has(t.text.toLowerCase())) {
+      // `length of stay` in an equation: several words where one name was expected.
+      const words = [before.text];
+      for (let j = this.i; this.tokens[j]?.kind === 'ident'; j++) words.push(this.tokens[j]!.text);
+      const joined = words.join(' ');
+      this.fail(t, `Unexpected ${describe(t)} after ${after}. If you meant the name "${joined}", write it in double quotes (or as ${words.join('_')}).`);
+    }
     this.fail(t, `Unexpected ${describe(t)} after ${after}; expected the end of the line.`);
   }
 
