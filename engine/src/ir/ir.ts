@@ -10,7 +10,7 @@ import type { BinOp, SimSpec } from '../check/model.js';
 
 export type MathFn =
   | 'abs' | 'exp' | 'ln' | 'log10' | 'sqrt' | 'sin' | 'cos' | 'tan' | 'arcsin' | 'arccos' | 'arctan'
-  | 'int' | 'round' | 'mod' | 'min' | 'max' | 'safediv' | 'step' | 'pulse' | 'ramp' | 'stddev';
+  | 'int' | 'round' | 'mod' | 'min' | 'max' | 'safediv' | 'step' | 'pulse' | 'ramp';
 
 export type RandomDist = 'uniform' | 'normal' | 'lognormal' | 'exprnd' | 'poisson';
 

@@ -220,8 +220,14 @@ class Lowering {
         return terms.length === 1 ? terms[0]! : { k: 'nary', op: e.fn, args: terms };
       case 'mean':
         return { k: 'bin', op: '/', a: terms.length === 1 ? terms[0]! : { k: 'nary', op: 'sum', args: terms }, b: num(terms.length) };
-      case 'stddev':
-        return { k: 'fn', fn: 'stddev', args: terms };
+      case 'stddev': {
+        // Population standard deviation, two-pass for accuracy; the mean gets its own slot.
+        const n = num(terms.length);
+        const mean = this.helper({ k: 'bin', op: '/', a: terms.length === 1 ? terms[0]! : { k: 'nary', op: 'sum', args: terms }, b: n }, c, 'STDDEV mean');
+        const squares = terms.map((t): IExpr => ({ k: 'bin', op: '*', a: { k: 'bin', op: '-', a: t, b: mean }, b: { k: 'bin', op: '-', a: t, b: mean } }));
+        const total: IExpr = squares.length === 1 ? squares[0]! : { k: 'nary', op: 'sum', args: squares };
+        return { k: 'fn', fn: 'sqrt', args: [{ k: 'bin', op: '/', a: total, b: n }] };
+      }
     }
   }
 

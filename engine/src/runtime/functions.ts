@@ -39,15 +39,6 @@ export function safediv(a: number, b: number, otherwise: number): number {
   return b === 0 ? otherwise : a / b;
 }
 
-export function stddev(...xs: number[]): number {
-  let mean = 0;
-  for (let i = 0; i < xs.length; i++) mean += xs[i]!;
-  mean /= xs.length;
-  let sq = 0;
-  for (let i = 0; i < xs.length; i++) sq += (xs[i]! - mean) * (xs[i]! - mean);
-  return Math.sqrt(sq / xs.length);
-}
-
 /** Index of the last table point whose x is ≤ `x` (−1 below the table). */
 function segment(xs: Float64Array, x: number): number {
   let lo = 0;

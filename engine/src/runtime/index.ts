@@ -23,7 +23,6 @@ export const RUNTIME_FUNCTIONS = {
   step: f.step,
   pulse: f.pulse,
   ramp: f.ramp,
-  stddev: f.stddev,
   lookupContinuous: f.lookupContinuous,
   lookupExtrapolate: f.lookupExtrapolate,
   lookupDiscrete: f.lookupDiscrete,

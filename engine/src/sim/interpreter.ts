@@ -35,7 +35,6 @@ export function interpretKernel(ir: ModelIR): Kernel {
           case 'ramp': return F.ramp(a[0]!, a[1]!, a[2]!, t);
           case 'safediv': return F.safediv(a[0]!, a[1]!, a[2]!);
           case 'mod': return F.mod(a[0]!, a[1]!);
-          case 'stddev': return F.stddev(...a);
           case 'min': return Math.min(...a);
           case 'max': return Math.max(...a);
           default: return (F[e.fn] as (x: number) => number)(a[0]!);
