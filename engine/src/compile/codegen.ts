@@ -25,7 +25,8 @@ export function generateKernelSource(ir: ModelIR): string {
     a.overridable ? `v[${ix(a.slot)}] = o[${ix(a.slot)}] === o[${ix(a.slot)}] ? o[${ix(a.slot)}] : ${expr(a.expr)};` : `v[${ix(a.slot)}] = ${expr(a.expr)};`,
   );
   const derivCalls = chunked(out, 'd', ir.derivProgram, 'v, t, dt, k, H, S', (a) => `v[${ix(a.slot)}] = ${expr(a.expr)};`);
-  const derivatives = ir.derivatives.map((e, s) => `  d[${ix(s)}] = ${expr(e)};`);
+  const rates = ir.derivatives.map((e, s) => ({ slot: s, expr: e, overridable: false }));
+  const rateCalls = chunked(out, 'r', rates, 'v, t, dt, k, d', (a) => `d[${ix(a.slot)}] = ${expr(a.expr)};`);
   out.push(
     'return {',
     '  init(v, o, t, dt, b) {',
@@ -35,7 +36,7 @@ export function generateKernelSource(ir: ModelIR): string {
     '  deriv(v, t, dt, k, d, b) {',
     '    const H = b.history, S = b.streams;',
     ...derivCalls.map((c) => `    ${c}(v, t, dt, k, H, S);`),
-    ...chunkLines(derivatives),
+    ...rateCalls.map((c) => `    ${c}(v, t, dt, k, d);`),
     '  },',
     '  capture(v, k, b) {',
     '    const p = b.pending, H = b.history;',
@@ -49,11 +50,6 @@ export function generateKernelSource(ir: ModelIR): string {
     '};',
   );
   return out.join('\n');
-}
-
-/** Derivative lines are simple sums; keep them inline but indented. */
-function chunkLines(lines: string[]): string[] {
-  return lines.map((l) => `  ${l}`);
 }
 
 /** Emits the assignments as functions of at most STATEMENTS_PER_FUNCTION lines; returns their names. */
