@@ -197,3 +197,22 @@ const rate = 1 / zero
     expect(bad.error?.time).toBe(0);
   });
 });
+
+describe('discontinuities under Runge-Kutta', () => {
+  test('a PULSE adds exactly its volume whatever the method and dt', () => {
+    const model = compile(`
+simulation
+  start: 0
+  stop: 5
+  dt: 0.5
+stock S = 0
+  inflow: f
+flow f = PULSE(12, 2)
+`);
+    for (const method of ['euler', 'rk2', 'rk4'] as const) {
+      const s = series(simulate(model, { method }), 'S');
+      expect(s.slice(0, 5), method).toEqual([0, 0, 0, 0, 0]);
+      expect(s.slice(5), method).toEqual([12, 12, 12, 12, 12, 12]);
+    }
+  });
+});

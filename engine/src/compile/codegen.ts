@@ -107,7 +107,7 @@ function emitExpr(e: IExpr, tables: ModelIR['tables']): string {
         case 'step':
           return `step(${args.join(', ')}, t, dt)`;
         case 'pulse':
-          return `pulse(${args.join(', ')}, t, dt)`;
+          return `pulse(${args.join(', ')}, START + k * dt, dt)`; // the step's own time: RK sub-steps add exactly the volume
         case 'ramp':
           return `ramp(${args.join(', ')}, t)`;
         default:

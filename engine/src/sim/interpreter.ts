@@ -31,7 +31,7 @@ export function interpretKernel(ir: ModelIR): Kernel {
         const a = e.args.map(r);
         switch (e.fn) {
           case 'step': return F.step(a[0]!, a[1]!, t, dt);
-          case 'pulse': return F.pulse(a[0]!, a[1]!, a[2]!, t, dt);
+          case 'pulse': return F.pulse(a[0]!, a[1]!, a[2]!, START + k * dt, dt);
           case 'ramp': return F.ramp(a[0]!, a[1]!, a[2]!, t);
           case 'safediv': return F.safediv(a[0]!, a[1]!, a[2]!);
           case 'mod': return F.mod(a[0]!, a[1]!);
