@@ -216,3 +216,13 @@ flow f = PULSE(12, 2)
     }
   });
 });
+
+describe('run settings', () => {
+  test('a time step that does not fit the run or the save interval is refused with a clear message', () => {
+    const model = compile(decay('euler', 0.25).replace('method: euler', 'method: euler\n  save every: 1'));
+    expect(() => simulate(model, { dt: 0.3 })).toThrow('The save interval (1) must be a whole multiple of the time step (0.3).');
+    expect(() => simulate(model, { dt: 0.5, saveEvery: 0.75 })).toThrow('The save interval (0.75) must be a whole multiple of the time step (0.5).');
+    expect(() => simulate(model, { dt: 3, saveEvery: 3 })).toThrow('The run length (4) is not a whole number of time steps of 3.');
+    expect(() => simulate(model, { dt: -1 })).toThrow('The time step must be a positive number, not -1.');
+  });
+});

@@ -67,6 +67,10 @@ export function simulate(model: Simulatable, options: SimulateOptions = {}): Run
   const saveEvery = options.saveEvery ?? (options.dt === undefined ? ir.sim.saveEvery : Math.max(dt, ir.sim.saveEvery));
   if (!(dt > 0) || !Number.isFinite(dt)) throw new ModelInputError(`The time step must be a positive number, not ${dt}.`);
   if (!(saveEvery > 0)) throw new ModelInputError(`The save interval must be a positive number, not ${saveEvery}.`);
+  const stride = saveEvery / dt;
+  if (Math.abs(stride - Math.round(stride)) > 1e-6 * Math.max(1, stride) || Math.round(stride) < 1) {
+    throw new ModelInputError(`The save interval (${saveEvery}) must be a whole multiple of the time step (${dt}).`);
+  }
   const steps = (ir.sim.stop - ir.sim.start) / dt;
   if (Math.abs(steps - Math.round(steps)) > 1e-6 * Math.max(1, steps)) {
     throw new ModelInputError(`The run length (${ir.sim.stop - ir.sim.start}) is not a whole number of time steps of ${dt}.`);
