@@ -278,7 +278,7 @@ function resolveVariable(b: Building, all: Map<string, Building>, dimensions: Ma
         const hint = closestName(ref.key, [...all.values()].filter((x) => x.decl.kind === 'flow').map((x) => x.variable.name));
         sink.error('unknown-name', ref.span, `The ${word} "${ref.text}" of stock "${v.name}" is not defined.${hint ? ` Did you mean "${hint}"?` : ''}`, v.name);
       } else if (f.kind !== 'flow') {
-        sink.error('bad-stock-flow', ref.span, `"${f.name}" is a ${f.kind}, not a flow, so it cannot be an ${word} of stock "${v.name}". Declare it with "flow".`, v.name);
+        sink.error('bad-stock-flow', ref.span, `"${f.name}" is ${article(f.kind)} ${f.kind}, not a flow, so it cannot be an ${word} of stock "${v.name}". Declare it with "flow".`, v.name);
       } else if (!sameDims(f.dims, v.dims)) {
         sink.error('bad-stock-flow', ref.span, `The ${word} "${f.name}" ${dimsPhrase(f.dims)} but stock "${v.name}" ${dimsPhrase(v.dims)}; they must match.`, v.name);
       } else if (target.includes(f)) {
@@ -526,7 +526,7 @@ class Resolver {
     const graph = this.all.get(key)?.variable;
     if (graph) {
       if (graph.kind !== 'graph') {
-        return this.error('unknown-function', e.name.span, `"${graph.name}" is a ${graph.kind}, not a graph or function, so it cannot be called with (…).`);
+        return this.error('unknown-function', e.name.span, `"${graph.name}" is ${article(graph.kind)} ${graph.kind}, not a graph or function, so it cannot be called with (…).`);
       }
       if (e.args.length !== 1) return this.error('wrong-arguments', e.span, `Graph "${graph.name}" takes one input value: ${quoteIfNeeded(graph.name)}(x).`);
       return { k: 'lookup', graph, x: this.expr(e.args[0]!), span: e.span };
@@ -609,4 +609,8 @@ function checkConstants(variables: readonly Variable[], sink: DiagnosticSink): v
       sink.error('not-constant', v.nameSpan, `"${v.name}" is declared const but its value changes during the run (it depends on time, a stock or a changing variable). Declare it as aux instead.`, v.name);
     }
   }
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
 }

@@ -30,11 +30,17 @@ export function checkUnits(variables: readonly Variable[], sim: SimSpec, sink: D
         }
       }
     }
-    if (v.kind === 'stock' && v.units && time) {
-      const expected = divideUnits(v.units, time);
+    if (v.kind === 'stock' && v.units) {
       for (const f of [...v.inflows, ...v.outflows]) {
-        if (f.units && !sameUnits(f.units, expected)) {
-          sink.warning('units', f.unitsSpan ?? f.nameSpan, `Flow "${f.name}" is in ${formatUnits(f.units)} but it fills or drains stock "${v.name}", so it should be in ${formatUnits(expected)}.`, f.name);
+        if (!f.units) continue;
+        if (time) {
+          const expected = divideUnits(v.units, time);
+          if (!sameUnits(f.units, expected)) {
+            sink.warning('units', f.unitsSpan ?? f.nameSpan, `Flow "${f.name}" is in ${formatUnits(f.units)} but it fills or drains stock "${v.name}", so it should be in ${formatUnits(expected)}.`, f.name);
+          }
+        } else if (!isPerOneUnit(divideUnits(f.units, v.units))) {
+          // Without a declared time unit, a flow must still be the stock's units per one unit of time.
+          sink.warning('units', f.unitsSpan ?? f.nameSpan, `Flow "${f.name}" is in ${formatUnits(f.units)} but it fills or drains stock "${v.name}" (in ${formatUnits(v.units)}), so it should be in ${formatUnits(v.units)} per unit of time, such as ${formatUnits(v.units)}/year.`, f.name);
         }
       }
     }
@@ -209,4 +215,9 @@ class ExprUnits {
         return UNKNOWN;
     }
   }
+}
+
+/** True for units of the form 1/x (x one unit to the first power), e.g. 1/year. */
+function isPerOneUnit(u: Unit): boolean {
+  return u.size === 1 && [...u.values()][0] === -1;
 }

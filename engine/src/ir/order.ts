@@ -115,7 +115,7 @@ function reportLoop(
   const message =
     code === 'algebraic-loop'
       ? names.length <= 2
-        ? `Algebraic loop: "${names[0]}" depends on itself within the same time step (${chain}). Break the loop with a stock or a delay such as SMTH1 or DELAY1.`
+        ? `Algebraic loop: "${names[0]}" depends on itself within the same time step. Break the loop with a stock or a delay such as SMTH1 or DELAY1.`
         : `Algebraic loop: ${chain}, all within the same time step with no stock in between. Break the loop with a stock or a delay such as SMTH1 or DELAY1.`
       : `Initial values depend on each other in a loop: ${chain}. Give one of the stocks in it a starting value that does not depend on the others.`;
   sink.error(code, first.nameSpan, others.length ? `${message} Also in the loop: ${others.map((x) => `"${x}"`).join(', ')}.` : message, first.name);

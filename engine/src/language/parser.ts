@@ -353,6 +353,7 @@ class Parser {
           continue;
         }
         if (onKey(key.word, key.tok)) this.endOfLine(`the "${key.word}" property`);
+        else this.skipLine(); // already reported; the rest of the line is its value
       } catch (e) {
         if (!(e instanceof SyntaxAbort)) throw e;
         this.skipLine();
