@@ -1,10 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { compileSource, type CompileOptions, type CompileResult } from '../engine/src/index.js';
+import { compileAst, compileSource, importXmile, type CompileOptions, type CompileResult } from '../engine/src/index.js';
 
 /** Model file formats the workbench can open, by extension. Interchange formats register here. */
-const READERS: ReadonlyMap<string, (text: string, file: string, options: CompileOptions) => CompileResult> = new Map([
+type Reader = (text: string, file: string, options: CompileOptions) => CompileResult;
+const readXmile: Reader = (text, file, options) => {
+  const imported = importXmile(text, file);
+  return compileAst(imported.ast, imported.diagnostics, options);
+};
+const READERS: ReadonlyMap<string, Reader> = new Map([
   ['.cwm', (text: string, file: string, options: CompileOptions) => compileSource(text, file, options)],
+  ['.xmile', readXmile],
+  ['.stmx', readXmile],
+  ['.itmx', readXmile],
+  ['.xml', readXmile],
 ]);
 
 export class ModelFileError extends Error {

@@ -324,7 +324,7 @@ function resolveVariable(b: Building, all: Map<string, Building>, dimensions: Ma
 
   const hasAny = all_ !== undefined || elements.size > 0;
   if (!hasAny && v.kind !== 'graph') {
-    const what = v.kind === 'stock' ? 'an initial value' : 'an equation';
+    const what = v.kind === 'stock' ? 'initial value' : 'equation';
     sink.error('missing-equation', decl.name.span, `"${v.name}" has no ${what}: add "= …" after its name.`, v.name);
   } else if (!all_ && elements.size > 0 && elements.size < v.size) {
     const missing: string[] = [];

@@ -3,6 +3,7 @@ import { checkModel } from '../check/checker.js';
 import type { CheckedModel } from '../check/model.js';
 import { lowerModel } from '../ir/lower.js';
 import { parseModel } from '../language/parser.js';
+import type { ModelAst } from '../language/ast.js';
 import { interpretKernel } from '../sim/interpreter.js';
 import type { Simulatable } from '../sim/simulate.js';
 import { compileKernel } from './codegen.js';
@@ -45,8 +46,13 @@ export function compileModel(checked: CheckedModel, options: CompileOptions = {}
 /** Model text → compiled model, with every diagnostic from every stage, sorted by position. */
 export function compileSource(source: string, file = 'model.cwm', options: CompileOptions = {}): CompileResult {
   const parsed = parseModel(source, file);
-  const checked = checkModel(parsed.ast);
-  const early = [...parsed.diagnostics, ...checked.diagnostics];
+  return compileAst(parsed.ast, parsed.diagnostics, options);
+}
+
+/** A parsed or imported model → compiled model; `earlier` are the diagnostics of reading it. */
+export function compileAst(ast: ModelAst, earlier: readonly Diagnostic[], options: CompileOptions = {}): CompileResult {
+  const checked = checkModel(ast);
+  const early = [...earlier, ...checked.diagnostics];
   if (!checked.model || early.some((d) => d.severity === 'error')) return { diagnostics: sortDiagnostics(early) };
   const compiled = compileModel(checked.model, options);
   return { ...(compiled.model ? { model: compiled.model } : {}), diagnostics: sortDiagnostics([...early, ...compiled.diagnostics]) };

@@ -9,7 +9,7 @@ import type { BinOp, SimSpec } from '../check/model.js';
  */
 
 export type MathFn =
-  | 'abs' | 'exp' | 'ln' | 'log10' | 'sqrt' | 'sin' | 'cos' | 'tan' | 'arcsin' | 'arccos' | 'arctan'
+  | 'abs' | 'exp' | 'ln' | 'log10' | 'sqrt' | 'sin' | 'cos' | 'tan' | 'arcsin' | 'arccos' | 'arctan' | 'sinh' | 'cosh' | 'tanh'
   | 'int' | 'round' | 'mod' | 'min' | 'max' | 'safediv' | 'step' | 'pulse' | 'ramp';
 
 export type RandomDist = 'uniform' | 'normal' | 'lognormal' | 'exprnd' | 'poisson';
@@ -93,6 +93,8 @@ export interface ModelIR {
   readonly derivProgram: readonly Assignment[];
   /** d(slot)/dt for each state slot, indexed by slot. */
   readonly derivatives: readonly IExpr[];
+  /** Stock slots that may not go below zero (clamped after every step, after outflow limiting). */
+  readonly nonNegative: readonly number[];
   /** PREVIOUS: after each step, `to` takes the value `from` had at the start of the step. */
   readonly previous: readonly { readonly from: number; readonly to: number }[];
   /** DELAY pipelines: the input slot recorded at every step. */

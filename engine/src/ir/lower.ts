@@ -15,7 +15,7 @@ interface Context {
 }
 
 const MATH: ReadonlyMap<string, MathFn> = new Map(
-  (['abs', 'exp', 'ln', 'log10', 'sqrt', 'sin', 'cos', 'tan', 'arcsin', 'arccos', 'arctan', 'int', 'round', 'mod', 'min', 'max'] as const).map((f) => [f, f]),
+  (['abs', 'exp', 'ln', 'log10', 'sqrt', 'sin', 'cos', 'tan', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'int', 'round', 'mod', 'min', 'max'] as const).map((f) => [f, f]),
 );
 const RANDOM: ReadonlyMap<string, { dist: RandomDist; params: number }> = new Map([
   ['uniform', { dist: 'uniform', params: 2 }],
@@ -142,6 +142,8 @@ class Lowering {
       let available: IExpr = { k: 'bin', op: '/', a: this.ref(base + e), b: { k: 'dt' } };
       for (const f of v.inflows) available = { k: 'bin', op: '+', a: available, b: this.ref(this.base.get(f)! + e) };
       for (const f of v.outflows) {
+        // A flow draining several stocks cannot be limited for one of them; the stock is clamped instead.
+        if (this.outflowOf(f) > 1) continue;
         const draft = this.drafts[this.base.get(f)! + e]!;
         const limited: IExpr = { k: 'fn', fn: 'min', args: [draft.deriv!, { k: 'fn', fn: 'max', args: [num(0), available] }] };
         draft.init = limited;
@@ -149,6 +151,10 @@ class Lowering {
         available = { k: 'bin', op: '-', a: available, b: this.ref(this.base.get(f)! + e) };
       }
     }
+  }
+
+  private outflowOf(f: Variable): number {
+    return this.model.variables.filter((s) => s.kind === 'stock' && s.outflows.includes(f)).length;
   }
 
   private table(v: Variable): number {
@@ -399,6 +405,7 @@ class Lowering {
       initProgram,
       derivProgram,
       derivatives,
+      nonNegative: this.model.variables.filter((v) => v.kind === 'stock' && v.nonNegative).flatMap((v) => Array.from({ length: v.size }, (_, e) => newIndex[this.base.get(v)! + e]!)),
       previous: this.previous.map((p) => ({ from: p.from.i, to: p.to.i })),
       delays: this.delays.map((d) => ({ input: d.input.i })),
       tables: this.tables,

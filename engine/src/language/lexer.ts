@@ -20,11 +20,11 @@ function isIdentPart(c: string): boolean {
  * Splits model text into tokens. Line breaks are tokens (statements are line based) except inside
  * brackets and after an operator, comma or `=` where the line obviously continues.
  */
-export function tokenize(source: string, sink: DiagnosticSink): Token[] {
+export function tokenize(source: string, sink: DiagnosticSink, from: { readonly line: number; readonly column: number } = { line: 1, column: 1 }): Token[] {
   const tokens: Token[] = [];
   let i = 0;
-  let line = 1;
-  let col = 1;
+  let line = from.line;
+  let col = from.column;
   let depth = 0;
   let spaceBefore = true;
 

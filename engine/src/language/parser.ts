@@ -36,6 +36,15 @@ export function parseModel(source: string, file = 'model.cwm'): ParseResult {
   return { ast: parser.parseModel(), diagnostics: sink.items };
 }
 
+/**
+ * Parses one expression (an equation from an imported file), reporting positions as if the text
+ * started at `at` in that file. Line breaks inside it are insignificant. Undefined after an error.
+ */
+export function parseExpression(text: string, sink: DiagnosticSink, at: { readonly line: number; readonly column: number }): Expr | undefined {
+  const tokens = tokenize(text, sink, at).filter((t) => t.kind !== 'newline');
+  return new Parser(text, tokens, sink, sink.file).standaloneExpression();
+}
+
 class Parser {
   private i = 0;
   private title: string | undefined;
@@ -50,6 +59,18 @@ class Parser {
     private readonly sink: DiagnosticSink,
     private readonly file: string,
   ) {}
+
+  standaloneExpression(): Expr | undefined {
+    try {
+      if (this.peek().kind === 'eof') this.fail(this.peek(), 'The equation is empty.');
+      const e = this.expression();
+      if (this.peek().kind !== 'eof') this.fail(this.peek(), `Unexpected ${describe(this.peek())} after the end of the equation.`);
+      return e;
+    } catch (e) {
+      if (!(e instanceof SyntaxAbort)) throw e;
+      return undefined;
+    }
+  }
 
   parseModel(): ModelAst {
     while (this.peek().kind !== 'eof') {

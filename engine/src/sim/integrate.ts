@@ -99,6 +99,9 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
         for (let s = 0; s < nState; s++) v[s] = s0[s]! + (dt / 6) * (k1[s]! + 2 * k2[s]! + 2 * k3[s]! + k4[s]!);
         break;
     }
+    // Outflow limits keep most non-negative stocks at or above zero; negative inflows and flows
+    // shared between stocks can still overshoot, so clamp.
+    for (const s of ir.nonNegative) if (v[s]! < 0) v[s] = 0;
     kernel.release(v, buffers);
   }
   return { times, columns, saved };
