@@ -8,10 +8,12 @@ export const USAGE = `Usage:
   cwb run <model> [--set name=value]... [--method euler|rk2|rk4] [--dt n] [--seed n]
                   [--csv out.csv] [--vars a,b,...]
   cwb check <model>
+  cwb convert <model> <out.cwm>
 
   run     simulate the model and write CSV (to stdout, or to --csv): a time column,
           then one column per variable (array elements as name[element])
   check   report problems in the model (exit code 1 if there are errors)
+  convert write the model (.cwm, .xmile, .stmx, .itmx) in our own language (.cwm)
 
   --set name=value   change a constant or a stock's initial value for this run;
                      for arrays: --set "rate=1,2,3" or --set "rate[85+]=0.2"
@@ -20,6 +22,7 @@ Exit codes: 0 ok, 1 problems in the model or run, 2 wrong command line.`;
 export type Command =
   | { readonly command: 'help' }
   | { readonly command: 'check'; readonly model: string }
+  | { readonly command: 'convert'; readonly model: string; readonly out: string }
   | {
       readonly command: 'run';
       readonly model: string;
@@ -34,7 +37,11 @@ export type Command =
 export function parseArgs(argv: readonly string[]): Command {
   if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') return { command: 'help' };
   const [command, ...rest] = argv;
-  if (command !== 'run' && command !== 'check') throw new UsageError(`Unknown command "${command}". Use "run" or "check".`);
+  if (command === 'convert') {
+    if (rest.length !== 2 || rest.some((a) => a.startsWith('--'))) throw new UsageError('"convert" needs exactly an input model and an output file.');
+    return { command, model: rest[0]!, out: rest[1]! };
+  }
+  if (command !== 'run' && command !== 'check') throw new UsageError(`Unknown command "${command}". Use "run", "check" or "convert".`);
   let model: string | undefined;
   const sets: { name: string; values: number[] }[] = [];
   let method: 'euler' | 'rk2' | 'rk4' | undefined;

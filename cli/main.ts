@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
-import { formatDiagnostic, ModelInputError, simulate } from '../engine/src/index.js';
-import { loadModelFile, ModelFileError } from '../services/model-files.js';
+import { extname } from 'node:path';
+import { compileAst, formatDiagnostic, ModelInputError, printModel, simulate } from '../engine/src/index.js';
+import { loadModelFile, ModelFileError, readModelFile, writableExtensions } from '../services/model-files.js';
 import { parseArgs, USAGE, UsageError, type Command } from './args.js';
 import { runToCsv } from './csv.js';
 
@@ -21,6 +22,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     return 0;
   }
   try {
+    if (command.command === 'convert') return await convert(command.model, command.out, err);
     const compiled = await loadModelFile(command.model);
     for (const d of compiled.diagnostics) err(`${formatDiagnostic(d)}\n`);
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error').length;
@@ -52,4 +54,21 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     }
     throw e;
   }
+}
+
+/** Writes a model in another format; refuses to write a file it could not read completely. */
+async function convert(input: string, output: string, err: (s: string) => void): Promise<number> {
+  if (!writableExtensions().includes(extname(output).toLowerCase())) {
+    err(`cwb: cannot write "${output}": convert writes ${writableExtensions().join(', ')} files (XMILE export is not available yet).\n`);
+    return 2;
+  }
+  const read = await readModelFile(input);
+  const checked = compileAst(read.ast, read.diagnostics);
+  for (const d of checked.diagnostics) err(`${formatDiagnostic(d)}\n`);
+  if (read.diagnostics.some((d) => d.severity === 'error')) {
+    err(`cwb: "${input}" could not be read completely, so nothing was written.\n`);
+    return 1;
+  }
+  await writeFile(output, printModel(read.ast));
+  return checked.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }

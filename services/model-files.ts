@@ -1,15 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { compileAst, compileSource, importXmile, type CompileOptions, type CompileResult } from '../engine/src/index.js';
+import { compileAst, importXmile, parseModel, type CompileOptions, type CompileResult, type Diagnostic, type ModelAst } from '../engine/src/index.js';
 
-/** Model file formats the workbench can open, by extension. Interchange formats register here. */
-type Reader = (text: string, file: string, options: CompileOptions) => CompileResult;
-const readXmile: Reader = (text, file, options) => {
-  const imported = importXmile(text, file);
-  return compileAst(imported.ast, imported.diagnostics, options);
-};
+export interface ReadModel {
+  readonly ast: ModelAst;
+  /** Problems found while reading the file (before checking). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Model file formats the workbench can open, by extension. Each reads into the one AST. */
+type Reader = (text: string, file: string) => ReadModel;
+const readXmile: Reader = (text, file) => importXmile(text, file);
 const READERS: ReadonlyMap<string, Reader> = new Map([
-  ['.cwm', (text: string, file: string, options: CompileOptions) => compileSource(text, file, options)],
+  ['.cwm', (text: string, file: string) => parseModel(text, file)],
   ['.xmile', readXmile],
   ['.stmx', readXmile],
   ['.itmx', readXmile],
@@ -26,6 +29,12 @@ export function supportedExtensions(): string[] {
 
 /** Reads and compiles a model file. Throws ModelFileError when the file cannot be read at all. */
 export async function loadModelFile(path: string, options: CompileOptions = {}): Promise<CompileResult> {
+  const read = await readModelFile(path);
+  return compileAst(read.ast, read.diagnostics, options);
+}
+
+/** Reads a model file of any supported format into the AST, without checking it. */
+export async function readModelFile(path: string): Promise<ReadModel> {
   const reader = READERS.get(extname(path).toLowerCase());
   if (!reader) {
     throw new ModelFileError(`Cannot open "${path}": unsupported file type "${extname(path) || '(none)'}" (supported: ${supportedExtensions().join(', ')}).`);
@@ -37,5 +46,10 @@ export async function loadModelFile(path: string, options: CompileOptions = {}):
     const code = (err as NodeJS.ErrnoException).code;
     throw new ModelFileError(code === 'ENOENT' ? `Cannot open "${path}": no such file.` : `Cannot read "${path}": ${(err as Error).message}`);
   }
-  return reader(text, path, options);
+  return reader(text, path);
+}
+
+/** Formats `cwb convert` can write, by extension. */
+export function writableExtensions(): string[] {
+  return ['.cwm'];
 }

@@ -123,6 +123,28 @@ describe('cwb check', () => {
   });
 });
 
+describe('cwb convert', () => {
+  test('an XMILE model becomes a .cwm model that runs the same', async () => {
+    const out = join(dir, 'teacup.cwm');
+    const teacup = '../shared/test-models/samples/teacup/teacup.xmile';
+    expect(await cwb('convert', teacup, out)).toEqual({ code: 0, out: '', err: '' });
+    expect(await readFile(out, 'utf8')).toContain('stock "Teacup Temperature" = 180\n  outflow: "Heat Loss to Room"');
+    const original = await cwb('run', teacup);
+    const converted = await cwb('run', out);
+    expect(converted.out).toBe(original.out);
+  });
+
+  test('unwritable formats and unreadable inputs', async () => {
+    const xmile = await cwb('convert', join(dir, 'decay.cwm'), join(dir, 'decay.xmile'));
+    expect(xmile.code).toBe(2);
+    expect(xmile.err).toContain('convert writes .cwm files');
+    const broken = await cwb('convert', join(dir, 'broken.cwm'), join(dir, 'fixed.cwm'));
+    expect(broken.code).toBe(1);
+    expect(broken.err).toContain('could not be read completely, so nothing was written');
+    expect((await cwb('convert', join(dir, 'decay.cwm'))).code).toBe(2);
+  });
+});
+
 describe('argument parsing', () => {
   test('names with commas inside brackets stay whole', () => {
     expect(splitNames('a, b[x,y] ,"c d"')).toEqual(['a', 'b[x,y]', '"c d"']);

@@ -3,6 +3,7 @@
  * Pure TypeScript with no Node or DOM dependencies: it runs in Node, workers and browsers.
  */
 export { parseModel, type ParseResult } from './language/parser.js';
+export { printModel, printExpr } from './language/print.js';
 export type { ModelAst } from './language/ast.js';
 export { checkModel, type CheckResult } from './check/checker.js';
 export type { CheckedModel, Variable, Dimension } from './check/model.js';
