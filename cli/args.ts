@@ -8,12 +8,12 @@ export const USAGE = `Usage:
   cwb run <model> [--set name=value]... [--method euler|rk2|rk4] [--dt n] [--seed n]
                   [--csv out.csv] [--vars a,b,...]
   cwb check <model>
-  cwb convert <model> <out.cwm>
+  cwb convert <model> <out.cwm|out.xmile|out.stmx>
 
   run     simulate the model and write CSV (to stdout, or to --csv): a time column,
           then one column per variable (array elements as name[element])
   check   report problems in the model (exit code 1 if there are errors)
-  convert write the model (.cwm, .xmile, .stmx, .itmx) in our own language (.cwm)
+  convert write the model (.cwm, .xmile, .stmx, .itmx) as .cwm or as XMILE for Stella/ithink
 
   --set name=value   change a constant or a stock's initial value for this run;
                      for arrays: --set "rate=1,2,3" or --set "rate[85+]=0.2"

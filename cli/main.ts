@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { compileAst, formatDiagnostic, ModelInputError, printModel, simulate } from '../engine/src/index.js';
-import { loadModelFile, ModelFileError, readModelFile, writableExtensions } from '../services/model-files.js';
+import { compileAst, formatDiagnostic, ModelInputError, simulate } from '../engine/src/index.js';
+import { loadModelFile, ModelFileError, readModelFile, writableExtensions, writeModelText } from '../services/model-files.js';
 import { parseArgs, USAGE, UsageError, type Command } from './args.js';
 import { runToCsv } from './csv.js';
 
@@ -59,7 +59,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
 /** Writes a model in another format; refuses to write a file it could not read completely. */
 async function convert(input: string, output: string, err: (s: string) => void): Promise<number> {
   if (!writableExtensions().includes(extname(output).toLowerCase())) {
-    err(`cwb: cannot write "${output}": convert writes ${writableExtensions().join(', ')} files (XMILE export is not available yet).\n`);
+    err(`cwb: cannot write "${output}": convert writes ${writableExtensions().join(', ')} files.\n`);
     return 2;
   }
   const read = await readModelFile(input);
@@ -69,6 +69,6 @@ async function convert(input: string, output: string, err: (s: string) => void):
     err(`cwb: "${input}" could not be read completely, so nothing was written.\n`);
     return 1;
   }
-  await writeFile(output, printModel(read.ast));
+  await writeFile(output, writeModelText(read.ast, extname(output))!);
   return checked.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }

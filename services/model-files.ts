@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { compileAst, importXmile, parseModel, type CompileOptions, type CompileResult, type Diagnostic, type ModelAst } from '../engine/src/index.js';
+import { compileAst, exportXmile, importXmile, parseModel, printModel, type CompileOptions, type CompileResult, type Diagnostic, type ModelAst } from '../engine/src/index.js';
 
 export interface ReadModel {
   readonly ast: ModelAst;
@@ -50,6 +50,18 @@ export async function readModelFile(path: string): Promise<ReadModel> {
 }
 
 /** Formats `cwb convert` can write, by extension. */
+const WRITERS: ReadonlyMap<string, (ast: ModelAst) => string> = new Map([
+  ['.cwm', printModel],
+  ['.xmile', exportXmile],
+  ['.stmx', exportXmile],
+  ['.itmx', exportXmile],
+]);
+
 export function writableExtensions(): string[] {
-  return ['.cwm'];
+  return [...WRITERS.keys()];
+}
+
+/** The model as the text of a file of the given extension (undefined if we cannot write it). */
+export function writeModelText(ast: ModelAst, extension: string): string | undefined {
+  return WRITERS.get(extension.toLowerCase())?.(ast);
 }

@@ -135,9 +135,9 @@ describe('cwb convert', () => {
   });
 
   test('unwritable formats and unreadable inputs', async () => {
-    const xmile = await cwb('convert', join(dir, 'decay.cwm'), join(dir, 'decay.xmile'));
-    expect(xmile.code).toBe(2);
-    expect(xmile.err).toContain('convert writes .cwm files');
+    const pdf = await cwb('convert', join(dir, 'decay.cwm'), join(dir, 'decay.pdf'));
+    expect(pdf.code).toBe(2);
+    expect(pdf.err).toContain('convert writes .cwm, .xmile, .stmx, .itmx files');
     const broken = await cwb('convert', join(dir, 'broken.cwm'), join(dir, 'fixed.cwm'));
     expect(broken.code).toBe(1);
     expect(broken.err).toContain('could not be read completely, so nothing was written');

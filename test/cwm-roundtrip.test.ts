@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, test } from 'vitest';
-import { compileAst, compileSource, formatDiagnostic, parseModel, printExpr, printModel, simulate, type RunResult } from '../engine/src/index.js';
+import { compileAst, compileSource, exportXmile, formatDiagnostic, importXmile, parseModel, printExpr, printModel, simulate, type RunResult } from '../engine/src/index.js';
 import { findSuiteModels } from '../cli/conformance.js';
 import { readModelFile } from '../services/model-files.js';
 
@@ -9,7 +9,7 @@ function numbers(r: RunResult): Record<string, number[]> {
 }
 
 describe('saving any model as .cwm', () => {
-  test('every XMILE suite model we pass runs identically after conversion to .cwm', async () => {
+  test('every XMILE suite model we pass runs identically after conversion to .cwm and after XMILE export', async () => {
     const expectations = JSON.parse(await readFile('test/conformance-expectations.json', 'utf8')) as { failures: Record<string, string> };
     const models = (await findSuiteModels('../shared/test-models')).filter((m) => m.format === 'xmile' && !Object.keys(expectations.failures).some((f) => m.file.endsWith(f)));
     expect(models.length).toBeGreaterThanOrEqual(69);
@@ -22,6 +22,12 @@ describe('saving any model as .cwm', () => {
       expect(numbers(simulate(again.model!)), m.file).toEqual(numbers(simulate(direct.model!)));
       // Printing is stable: the converted text prints to itself.
       expect(printModel(parseModel(text, 'converted.cwm').ast), m.file).toBe(text);
+      // And through our own XMILE export: import → export → import gives the same run.
+      const xml = exportXmile(read.ast);
+      const reimported = importXmile(xml, 'exported.xmile');
+      const viaXmile = compileAst(reimported.ast, reimported.diagnostics);
+      expect(viaXmile.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic), `${m.file}\n${xml}`).toEqual([]);
+      expect(numbers(simulate(viaXmile.model!)), `${m.file} via XMILE`).toEqual(numbers(simulate(direct.model!)));
     }
   }, 300_000);
 
@@ -70,5 +76,31 @@ graph g = TIME
 `;
     const text = printModel(parseModel(src).ast);
     expect(text).toBe(src);
+  });
+});
+
+describe('XMILE export', () => {
+  test('the example care model exports as XMILE 1.0 with every array element written out, and runs identically', async () => {
+    const source = await readFile('resources/models/residential-care.cwm', 'utf8');
+    const ast = parseModel(source, 'rc.cwm').ast;
+    const xml = exportXmile(ast);
+    expect(xml.startsWith('<?xml version="1.0" encoding="utf-8"?>\n<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">')).toBe(true);
+    expect(xml).toContain('<dt>0.25</dt>');
+    expect(xml).toContain('<element subscript="75-84">\n          <eqn>"Older population"[75-84] / "years in band"[75-84]</eqn>');
+    expect(xml).not.toMatch(/<eqn>[^<]*,[^<]*<\/eqn>/); // no Vensim-style value lists
+    const back = importXmile(xml, 'rc.xmile');
+    const a = compileSource(source, 'rc.cwm');
+    const b = compileAst(back.ast, back.diagnostics);
+    expect(numbers(simulate(b.model!))).toEqual(numbers(simulate(a.model!)));
+  });
+
+  test('names and text that need escaping stay intact', () => {
+    const ast = parseModel('aux "a < b & \\"c\\"" [£/week] = 1\n  doc: "x < y & z"\naux d = "a < b & \\"c\\"" * 2\n', 'm.cwm').ast;
+    const back = importXmile(exportXmile(ast), 'm.xmile');
+    expect(back.diagnostics).toEqual([]);
+    expect(back.ast.variables.map((v) => [v.name.text, v.doc, v.units?.text])).toEqual([
+      ['a < b & "c"', 'x < y & z', '£/week'],
+      ['d', undefined, undefined],
+    ]);
   });
 });

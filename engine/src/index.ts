@@ -16,3 +16,4 @@ export { formatDiagnostic, sortDiagnostics, type Diagnostic, type DiagnosticCode
 export { builtinNamesForCompletion, BUILTINS } from './check/builtins.js';
 export { importXmile, type ImportResult } from './interchange/xmile/import.js';
 export { parseXml, XmlError, type XmlElement } from './interchange/xml.js';
+export { exportXmile } from './interchange/xmile/export.js';

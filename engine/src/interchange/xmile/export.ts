@@ -1,0 +1,151 @@
+import type { DimensionDecl, Expr, ModelAst, NameRef, VarDecl } from '../../language/ast.js';
+import { printExpr } from '../../language/print.js';
+import { foldConstant } from '../../check/checker.js';
+import { elementKey } from '../../names.js';
+
+/**
+ * A model AST → an XMILE 1.0 document that Stella/ithink and our importer read back as the same
+ * model. Equations are written in XMILE syntax (which our expression syntax is a subset of).
+ */
+export function exportXmile(ast: ModelAst): string {
+  const out: string[] = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">',
+    '  <header>',
+    '    <vendor>Commissioning Workbench</vendor>',
+    '    <product version="0.1.0" lang="en">Commissioning Workbench</product>',
+    ...(ast.title ? [`    <name>${escapeText(ast.title)}</name>`] : []),
+    '  </header>',
+  ];
+  const sim = ast.sim;
+  const method = sim?.method?.value ?? 'euler';
+  const attrs = [`method="${method === 'rk4' ? 'RK4' : method === 'rk2' ? 'RK2' : 'Euler'}"`];
+  if (sim?.timeUnit) attrs.push(`time_units="${escapeAttr(sim.timeUnit.value)}"`);
+  out.push(`  <sim_specs ${attrs.join(' ')}>`);
+  // XMILE wants plain numbers here; our settings are constant expressions such as 1/4.
+  const value = (e: Expr | undefined, fallback: number): string => String(e ? (foldConstant(e) ?? fallback) : fallback);
+  out.push(`    <start>${value(sim?.start, 0)}</start>`);
+  out.push(`    <stop>${value(sim?.stop, 10)}</stop>`);
+  out.push(`    <dt>${value(sim?.dt, 1)}</dt>`);
+  if (sim?.saveEvery) out.push(`    <save_step>${value(sim.saveEvery, 1)}</save_step>`);
+  out.push('  </sim_specs>');
+  if (ast.dimensions.length) {
+    out.push('  <dimensions>', ...ast.dimensions.flatMap(dimension), '  </dimensions>');
+  }
+  out.push('  <model>');
+  if (ast.doc) out.push(`    <doc>${escapeText(ast.doc)}</doc>`);
+  out.push('    <variables>', ...ast.variables.flatMap((v) => variable(v, ast)), '    </variables>', '  </model>', '</xmile>');
+  return `${out.join('\n')}\n`;
+}
+
+function dimension(d: DimensionDecl): string[] {
+  return [`    <dim name="${escapeAttr(d.name.text)}">`, ...d.elements.map((e) => `      <elem name="${escapeAttr(e.text)}"/>`), '    </dim>'];
+}
+
+const TAGS = { stock: 'stock', flow: 'flow', aux: 'aux', const: 'aux', graph: 'aux' } as const;
+
+function variable(v: VarDecl, ast: ModelAst): string[] {
+  // A graph with no input of its own is a model-level <gf>; one with an input is an aux with a <gf>.
+  const tag = v.kind === 'graph' && !v.equation && v.elementEquations.length === 0 ? 'gf' : TAGS[v.kind];
+  const gfType = tag === 'gf' && v.graph && v.graph.interpolation !== 'continuous' ? ` type="${v.graph.interpolation}"` : '';
+  const out = [`      <${tag} name="${escapeAttr(v.name.text)}"${gfType}>`];
+  const inner = (line: string): number => out.push(`        ${line}`);
+  if (v.doc) inner(`<doc>${escapeText(v.doc)}</doc>`);
+  if (v.dims.length) {
+    inner('<dimensions>');
+    for (const d of v.dims) inner(`  <dim name="${escapeAttr(d.text)}"/>`);
+    inner('</dimensions>');
+  }
+  const perElement = v.dims.length > 0 && (v.valueList !== undefined || v.elementEquations.length > 0);
+  if (v.equation && !perElement) inner(`<eqn>${expr(v.equation)}</eqn>`);
+  if (perElement) {
+    // XMILE arrays are apply-to-all or list every element; write every element, explicitly.
+    for (const { names, equation } of elementEquations(v, ast)) {
+      inner(`<element subscript="${escapeAttr(names.join(', '))}">`);
+      inner(`  <eqn>${expr(equation)}</eqn>`);
+      inner('</element>');
+    }
+  }
+  for (const f of v.inflows) inner(`<inflow>${flowName(f)}</inflow>`);
+  for (const f of v.outflows) inner(`<outflow>${flowName(f)}</outflow>`);
+  if (v.nonNegative) inner('<non_negative/>');
+  if (v.units) inner(`<units>${escapeText(v.units.text)}</units>`);
+  if (v.graph && tag !== 'gf') {
+    const type = v.graph.interpolation === 'continuous' ? '' : ` type="${v.graph.interpolation}"`;
+    inner(`<gf${type}>`);
+    inner(`  <xpts>${v.graph.xs.map(String).join(',')}</xpts>`);
+    inner(`  <ypts>${v.graph.ys.map(String).join(',')}</ypts>`);
+    inner('</gf>');
+  } else if (v.graph) {
+    inner(`<xpts>${v.graph.xs.map(String).join(',')}</xpts>`);
+    inner(`<ypts>${v.graph.ys.map(String).join(',')}</ypts>`);
+  }
+  out.push(`      </${tag}>`);
+  return out;
+}
+
+/** XMILE writes names in <inflow>/<outflow> with underscores for spaces. */
+function flowName(n: NameRef): string {
+  return escapeText(n.text.replace(/ /g, '_'));
+}
+
+function expr(e: Expr): string {
+  return escapeText(printExpr(e));
+}
+
+function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function escapeAttr(text: string): string {
+  return escapeText(text).replace(/"/g, '&quot;').replace(/\n/g, '&#10;');
+}
+
+/** Every element of an arrayed variable with its own equation, references made explicit. */
+function elementEquations(v: VarDecl, ast: ModelAst): { names: string[]; equation: Expr }[] {
+  const dims = v.dims.map((d) => ast.dimensions.find((x) => x.name.key === d.key));
+  if (dims.some((d) => d === undefined)) return [];
+  const sizes = dims.map((d) => d!.elements.length);
+  const total = sizes.reduce((a, b) => a * b, 1);
+  const values = v.valueList?.rows.flat();
+  const out: { names: string[]; equation: Expr }[] = [];
+  for (let flat = 0; flat < total; flat++) {
+    const idx: number[] = [];
+    let rest = flat;
+    for (let d = sizes.length - 1; d >= 0; d--) {
+      idx.unshift(rest % sizes[d]!);
+      rest = Math.floor(rest / sizes[d]!);
+    }
+    const names = idx.map((i, d) => dims[d]!.elements[i]!.text);
+    const keys = names.map(elementKey);
+    const own = v.elementEquations.find((e) => e.subscripts.every((s, d) => elementKey(s.text.replace(/^.*\./, '')) === keys[d]));
+    const equation = own?.equation ?? values?.[flat] ?? v.equation;
+    if (!equation) continue;
+    const context = new Map(dims.map((d, i) => [d!.name.key, names[i]!]));
+    out.push({ names, equation: explicit(equation, context, ast) });
+  }
+  return out;
+}
+
+/** Rewrites `x` (arrayed like the owner) and `x[Dim]` as `x[element]` for one element. */
+function explicit(e: Expr, context: ReadonlyMap<string, string>, ast: ModelAst): Expr {
+  const go = (x: Expr): Expr => explicit(x, context, ast);
+  switch (e.kind) {
+    case 'number':
+      return e;
+    case 'unary':
+      return { ...e, arg: go(e.arg) };
+    case 'binary':
+      return { ...e, left: go(e.left), right: go(e.right) };
+    case 'if':
+      return { ...e, cond: go(e.cond), then: go(e.then), else: go(e.else) };
+    case 'call':
+      return { ...e, args: e.args.map(go) };
+    case 'ref': {
+      const target = ast.variables.find((x) => x.name.key === e.name.key);
+      if (!target || target.dims.length === 0) return e;
+      const items = e.subscripts ?? target.dims.map((d) => ({ text: d.text, span: e.span }));
+      return { ...e, subscripts: items.map((s) => ({ ...s, text: context.get(elementKey(s.text)) ?? s.text })) };
+    }
+  }
+}
