@@ -13,7 +13,7 @@ export const USAGE = `Usage:
   run     simulate the model and write CSV (to stdout, or to --csv): a time column,
           then one column per variable (array elements as name[element])
   check   report problems in the model (exit code 1 if there are errors)
-  convert write the model (.cwm, .xmile, .stmx, .itmx) as .cwm or as XMILE for Stella/ithink
+  convert write the model (.cwm, .xmile, .stmx, .itmx, .mdl) as .cwm or as XMILE for Stella/ithink
 
   --set name=value   change a constant or a stock's initial value for this run;
                      for arrays: --set "rate=1,2,3" or --set "rate[85+]=0.2"

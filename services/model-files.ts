@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { compileAst, exportXmile, importXmile, parseModel, printModel, type CompileOptions, type CompileResult, type Diagnostic, type ModelAst } from '../engine/src/index.js';
+import { compileAst, exportXmile, importVensim, importXmile, parseModel, printModel, type CompileOptions, type CompileResult, type Diagnostic, type ModelAst } from '../engine/src/index.js';
 
 export interface ReadModel {
   readonly ast: ModelAst;
@@ -17,6 +17,7 @@ const READERS: ReadonlyMap<string, Reader> = new Map([
   ['.stmx', readXmile],
   ['.itmx', readXmile],
   ['.xml', readXmile],
+  ['.mdl', (text: string, file: string) => importVensim(text, file)],
 ]);
 
 export class ModelFileError extends Error {

@@ -9,10 +9,11 @@ function numbers(r: RunResult): Record<string, number[]> {
 }
 
 describe('saving any model as .cwm', () => {
-  test('every XMILE suite model we pass runs identically after conversion to .cwm and after XMILE export', async () => {
+  test('every suite model we pass (XMILE and Vensim) runs identically after conversion to .cwm and after XMILE export', async () => {
     const expectations = JSON.parse(await readFile('test/conformance-expectations.json', 'utf8')) as { failures: Record<string, string> };
-    const models = (await findSuiteModels('../shared/test-models')).filter((m) => m.format === 'xmile' && !Object.keys(expectations.failures).some((f) => m.file.endsWith(f)));
-    expect(models.length).toBeGreaterThanOrEqual(69);
+    const models = (await findSuiteModels('../shared/test-models')).filter((m) => !Object.keys(expectations.failures).some((f) => m.file.endsWith(f)));
+    expect(models.filter((m) => m.format === 'xmile').length).toBeGreaterThanOrEqual(69);
+    expect(models.filter((m) => m.format === 'mdl').length).toBeGreaterThanOrEqual(74);
     for (const m of models) {
       const read = await readModelFile(m.file);
       const direct = compileAst(read.ast, read.diagnostics);

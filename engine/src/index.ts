@@ -17,3 +17,4 @@ export { builtinNamesForCompletion, BUILTINS } from './check/builtins.js';
 export { importXmile, type ImportResult } from './interchange/xmile/import.js';
 export { parseXml, XmlError, type XmlElement } from './interchange/xml.js';
 export { exportXmile } from './interchange/xmile/export.js';
+export { importVensim } from './interchange/vensim/import.js';

@@ -441,6 +441,8 @@ class Resolver {
         return { k: 'clock', which: constant, span: e.span };
       }
       if (BUILTINS.has(key)) return this.error('wrong-arguments', e.span, `${e.name.text} is a function: write ${BUILTINS.get(key)!.signature}.`);
+      const ownDim = this.owner.dims.findIndex((d) => d.key === key);
+      if (ownDim >= 0 && this.contextual && !e.subscripts) return { k: 'position', position: ownDim, span: e.span };
       if (this.dimensions.has(key)) {
         return this.error('unknown-name', e.span, `"${e.name.text}" is a dimension, not a variable; use it inside brackets, like population[${this.dimensions.get(key)!.name}].`);
       }
@@ -490,8 +492,18 @@ class Resolver {
         this.error('subscript', item.span, `This equation is not over "${dim.name}", so ${quoteIfNeeded(target.name)}[${dim.name}] does not pick one element. Name an element, such as [${dim.elements[0]}], or add them up with SUM(${quoteIfNeeded(target.name)}[*]).`);
         return { kind: 'fixed', index: 0 };
       }
-      if (this.dimensions.has(key) && !dim.elementIndex.has(key)) {
-        this.error('subscript', item.span, `"${target.name}" is over "${dim.name}" in this position, not "${this.dimensions.get(key)!.name}".`);
+      const bang = item.text.endsWith('!') ? this.dimensions.get(elementKey(item.text.slice(0, -1))) : undefined;
+      if (bang === dim && this.reduceDepth > 0) return { kind: 'wild', dim };
+      const other = bang ?? (dim.elementIndex.has(key) ? undefined : this.dimensions.get(key));
+      if (other) {
+        // A subrange (or any dimension whose elements all belong to this one) maps element by name.
+        const map = other.elements.map((e) => dim.elementIndex.get(elementKey(e)));
+        if (map.every((m) => m !== undefined)) {
+          const pos = ctxDims.indexOf(other);
+          if (!bang && pos >= 0) return { kind: 'context', position: pos, map: map as number[] };
+          if (this.reduceDepth > 0) return { kind: 'wild', dim: other, map: map as number[] };
+        }
+        this.error('subscript', item.span, `"${target.name}" is over "${dim.name}" in this position, not "${other.name}".`);
         return { kind: 'fixed', index: 0 };
       }
       const index = this.elementIndex(dim, item);
@@ -583,6 +595,7 @@ function checkConstants(variables: readonly Variable[], sink: DiagnosticSink): v
   const isConstantExpr = (e: RExpr, seen: Set<Variable>): boolean => {
     switch (e.k) {
       case 'num':
+      case 'position':
         return true;
       case 'clock':
         return e.which === 'start' || e.which === 'stop' || e.which === 'dt';

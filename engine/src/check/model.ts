@@ -19,9 +19,10 @@ export type IndexSpec =
   /** A named element (or a number), the same for every element of the equation. */
   | { readonly kind: 'fixed'; readonly index: number }
   /** Follows the element being computed: position in the equation's own dimensions. */
-  | { readonly kind: 'context'; readonly position: number }
+  | { readonly kind: 'context'; readonly position: number; readonly map?: readonly number[] }
   /** `*`: every element (only inside SUM, MEAN, …). */
-  | { readonly kind: 'wild'; readonly dim: Dimension };
+  | { readonly kind: 'wild'; readonly dim: Dimension; readonly map?: readonly number[] };
+// `map` (subranges): element index in the subrange → element index in this position's dimension.
 
 export type UnaryOp = '-' | 'not';
 export type BinOp = '+' | '-' | '*' | '/' | '^' | 'mod' | '=' | '<>' | '<' | '<=' | '>' | '>=' | 'and' | 'or';
@@ -37,7 +38,9 @@ export type RExpr =
   | { readonly k: 'if'; readonly c: RExpr; readonly a: RExpr; readonly b: RExpr; readonly span: SourceSpan }
   | { readonly k: 'call'; readonly fn: string; readonly args: readonly RExpr[]; readonly span: SourceSpan }
   | { readonly k: 'lookup'; readonly graph: Variable; readonly x: RExpr; readonly span: SourceSpan }
-  | { readonly k: 'reduce'; readonly fn: ReduceFn; readonly arg: RExpr; readonly span: SourceSpan };
+  | { readonly k: 'reduce'; readonly fn: ReduceFn; readonly arg: RExpr; readonly span: SourceSpan }
+  /** A dimension used as a value (Vensim): the 1-based position of the element being computed. */
+  | { readonly k: 'position'; readonly position: number; readonly span: SourceSpan };
 
 export interface GraphTable {
   readonly xs: readonly number[];

@@ -76,6 +76,7 @@ class ExprUnits {
   typeOf(e: RExpr): Typed {
     switch (e.k) {
       case 'num':
+      case 'position':
         return { u: DIMENSIONLESS, literal: true };
       case 'clock':
         return { u: this.time, literal: false };

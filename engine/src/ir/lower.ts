@@ -190,6 +190,8 @@ class Lowering {
         return { k: 'lookup', table: this.table(e.graph), x: this.expr(e.x, c) };
       case 'reduce':
         return this.reduce(e, c);
+      case 'position':
+        return num(c.element[e.position]! + 1);
       case 'call':
         return this.call(e, c);
     }
@@ -199,7 +201,8 @@ class Lowering {
     let flat = 0;
     e.ref.dims.forEach((dim, d) => {
       const spec = e.index[d]!;
-      const i = spec.kind === 'fixed' ? spec.index : spec.kind === 'context' ? c.element[spec.position]! : c.wild.get(spec.dim)!;
+      const raw = spec.kind === 'fixed' ? spec.index : spec.kind === 'context' ? c.element[spec.position]! : c.wild.get(spec.dim)!;
+      const i = spec.kind !== 'fixed' && spec.map ? spec.map[raw]! : raw;
       flat = flat * dim.elements.length + i;
     });
     return flat;

@@ -1,0 +1,477 @@
+import { DiagnosticSink, type SourcePos, type SourceSpan } from '../../diagnostics.js';
+import type { DimensionDecl, ElementEquation, Expr, GraphSpec, ModelAst, NameRef, SimSpecDecl, SubscriptItem, VarDecl } from '../../language/ast.js';
+import { elementKey, nameKey } from '../../names.js';
+import { parseUnits, UnitSyntaxError } from '../../check/units.js';
+import { foldConstant } from '../../check/checker.js';
+import type { ImportResult } from '../xmile/import.js';
+import { tokenizeVensim, VensimExprParser, VensimSyntaxError, type Positions } from './expr.js';
+
+/**
+ * Vensim `.mdl` → our model AST. Each `name = expression ~ units ~ documentation |` entry becomes
+ * a variable; INTEG makes a stock (its rate split into inflows and outflows where it is a sum of
+ * flows); subscript ranges become dimensions; lookups become graphs. The sketch is not read.
+ */
+export function importVensim(text: string, file: string): ImportResult {
+  return new VensimReader(text, file).read();
+}
+
+interface Entry {
+  /** Absolute offsets of the definition, units and documentation parts. */
+  readonly def: [number, number];
+  readonly units?: [number, number];
+  readonly doc?: [number, number];
+}
+
+interface Building {
+  name: NameRef;
+  kind: VarDecl['kind'];
+  dims: NameRef[];
+  equation?: Expr;
+  valueList?: VarDecl['valueList'];
+  elementEquations: ElementEquation[];
+  units?: { text: string; span: SourceSpan };
+  doc?: string;
+  graph?: GraphSpec;
+  /** INTEG rate, per element equation or for all. */
+  rate?: Expr;
+  elementRates: { subscripts: SubscriptItem[]; rate: Expr; span: SourceSpan }[];
+  span: SourceSpan;
+}
+
+class VensimReader implements Positions {
+  private readonly sink: DiagnosticSink;
+  private readonly lineStarts: number[] = [0];
+  private readonly dims = new Map<string, DimensionDecl>();
+  private readonly vars = new Map<string, Building>();
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+  ) {
+    this.sink = new DiagnosticSink(file);
+    for (let i = 0; i < text.length; i++) if (text[i] === '\n') this.lineStarts.push(i + 1);
+  }
+
+  pos(offset: number): SourcePos {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.lineStarts[lo]! + 1, offset };
+  }
+
+  private span(from: number, to: number): SourceSpan {
+    return { start: this.pos(from), end: this.pos(to) };
+  }
+
+  read(): ImportResult {
+    const sketch = this.text.indexOf('\\\\\\---///');
+    const end = sketch < 0 ? this.text.length : sketch;
+    let start = this.text.startsWith('{UTF-8}') ? 7 : 0;
+    if (this.text.charCodeAt(0) === 0xfeff) start = 1;
+    const entries = [...this.entries(start, end)];
+    // Subscript ranges first: equations may use a range defined further down the file.
+    const guarded = (f: () => void): void => {
+      try {
+        f();
+      } catch (e) {
+        if (!(e instanceof VensimSyntaxError)) throw e;
+        this.sink.error('syntax', this.span(e.offset, e.offset + 1), e.message);
+      }
+    };
+    const isRange = entries.map((e) => this.rangeDefinition(e));
+    const equivalences = entries.map((e) => /^\s*([^<>=:~|]+?)\s*<->\s*([^<>=:~|]+?)\s*$/.exec(this.text.slice(e.def[0], e.def[1])));
+    entries.forEach((e, n) => {
+      const range = isRange[n];
+      if (range) guarded(() => this.dimension(range.name, range.body, e.def[1]));
+    });
+    // DimB <-> DimA: another dimension with the same elements.
+    equivalences.forEach((m, n) => {
+      if (!m) return;
+      const copy = this.dims.get(nameKey(m[2]!));
+      const text = m[1]!.replace(/\s+/g, ' ');
+      const span = this.span(entries[n]!.def[0], entries[n]!.def[1]);
+      if (copy) this.dims.set(nameKey(text), { name: { key: nameKey(text), text, span }, elements: copy.elements, span });
+      else this.sink.error('unknown-dimension', span, `"${m[2]}" is not a subscript range, so "${text}" cannot be equivalent to it.`);
+    });
+    entries.forEach((e, n) => {
+      if (!isRange[n] && !equivalences[n]) guarded(() => this.entry(e));
+    });
+    return { ast: this.assemble(), diagnostics: this.sink.items };
+  }
+
+  /** Splits at `|` (outside quotes and comments) and each entry at its `~`s. */
+  private *entries(from: number, to: number): Generator<Entry> {
+    let i = from;
+    let partStart = from;
+    const cuts: number[] = [];
+    let quoted = false;
+    for (; i < to; i++) {
+      const c = this.text[i];
+      if (c === '"') quoted = !quoted;
+      else if (quoted) continue;
+      else if (c === '{') {
+        const close = this.text.indexOf('}', i);
+        i = close < 0 ? to : close;
+      } else if (c === '~') cuts.push(i);
+      else if (c === '|') {
+        const bounds = [partStart, ...cuts.flatMap((x) => [x, x + 1]), i];
+        const parts: [number, number][] = [];
+        for (let k = 0; k < bounds.length; k += 2) parts.push([bounds[k]!, bounds[k + 1]!]);
+        yield { def: parts[0]!, ...(parts[1] ? { units: parts[1] } : {}), ...(parts[2] ? { doc: parts[2] } : {}) };
+        partStart = i + 1;
+        cuts.length = 0;
+      }
+    }
+  }
+
+  private entry(e: Entry): void {
+    const [from, to] = e.def;
+    const raw = this.text.slice(from, to);
+    if (raw.trim() === '' || /^\s*\*/.test(raw)) return; // group headings such as .Control
+    if (/:EXCEPT:|:=|==/.test(raw)) {
+      throw new VensimSyntaxError(`This kind of equation (${/:EXCEPT:/.test(raw) ? ':EXCEPT:' : 'data equation'}) cannot be imported yet.`, from + raw.search(/\S/));
+    }
+    const tabbed = /^([^=]*=\s*)TABBED\s+ARRAY\s*\(/i.exec(raw);
+    const toks = tokenizeVensim(this.text, from, to);
+    const first = toks[0]!;
+    if (first.k !== 'name') throw new VensimSyntaxError('An equation must start with a variable name.', first.at);
+    const name: NameRef = { key: nameKey(first.text), text: first.text, span: this.span(first.at, first.end) };
+    const second = toks[1]!;
+    const b = this.building(name, e);
+    let i = 1;
+    let lhsSubs: SubscriptItem[] | undefined;
+    if (second.k === 'op' && second.text === '[') {
+      lhsSubs = [];
+      i = 2;
+      for (;;) {
+        const s = toks[i++]!;
+        if (s.k !== 'name' && s.k !== 'num') throw new VensimSyntaxError('Expected a subscript name.', s.at);
+        lhsSubs.push({ text: s.k === 'num' ? String(s.v) : s.text, span: this.span(s.at, s.end) });
+        const sep = toks[i++]!;
+        if (sep.k === 'op' && sep.text === ']') break;
+        if (!(sep.k === 'op' && sep.text === ',')) throw new VensimSyntaxError('Expected "," or "]".', sep.at);
+      }
+    }
+    const next = toks[i]!;
+    if (next.k === 'op' && next.text === '(' && !lhsSubs) {
+      b.kind = 'graph';
+      b.graph = this.lookupTable(next.at, to, name.text);
+      return;
+    }
+    if (!(next.k === 'op' && next.text === '=')) throw new VensimSyntaxError(`Expected "=" after "${name.text}".`, next.at);
+    const rhsFrom = next.end;
+    const rhs = this.text.slice(rhsFrom, to);
+    if (tabbed) {
+      // TABBED ARRAY(1 2 3 <newline> 4 5 6): numbers separated by white space, rows by lines.
+      const inner = rhs.slice(rhs.indexOf('(') + 1, rhs.lastIndexOf(')'));
+      const at = rhsFrom;
+      const rows = inner.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '').map((line) => line.split(/\s+/).map((x): Expr => ({ kind: 'number', value: Number(x), span: this.span(at, at) })));
+      if (rows.flat().some((x) => x.kind === 'number' && !Number.isFinite(x.value))) throw new VensimSyntaxError('TABBED ARRAY must contain only numbers.', at);
+      this.define(b, lhsSubs, undefined, undefined, rows.length === 1 ? rows : rows, this.span(from, to));
+      return;
+    }
+    const parser = (a: number, z: number) => new VensimExprParser(tokenizeVensim(this.text, a, z), this, this.sink, (k) => this.dims.get(k)?.elements.length, name);
+    const integ = /^\s*INTEG\s*\(/i.exec(rhs);
+    const withLookup = /^\s*WITH\s+LOOKUP\s*\(/i.exec(rhs);
+    let equation: Expr | undefined;
+    let rate: Expr | undefined;
+    let valueRows: Expr[][] | undefined;
+    if (integ) {
+      const open = rhsFrom + integ[0].length;
+      const close = this.matching(open - 1, to);
+      const p = parser(open, close);
+      rate = p.expr();
+      p['expect'](',');
+      equation = p.expr();
+      b.kind = 'stock';
+    } else if (withLookup) {
+      const open = rhsFrom + withLookup[0].length;
+      const close = this.matching(open - 1, to);
+      const comma = this.topLevelComma(open, close);
+      equation = parser(open, comma).expr();
+      b.kind = 'graph';
+      b.graph = this.lookupTable(this.text.indexOf('(', comma), close, name.text);
+    } else {
+      const p = parser(rhsFrom, to);
+      const rows = p.list();
+      if (rows.length === 1 && rows[0]!.length === 1) equation = rows[0]![0];
+      else valueRows = rows;
+    }
+    this.define(b, lhsSubs, equation, rate, valueRows, this.span(from, to));
+  }
+
+  /** `Dim: a, b, c` or `Dim: (a1-a5)` (a mapping `-> Other` is ignored). */
+  private rangeDefinition(e: Entry): { name: NameRef; body: number } | undefined {
+    const raw = this.text.slice(e.def[0], e.def[1]);
+    const m = /^(\s*)([^=:[\]()"~|*]+?)\s*:(?![=A-Za-z]*:)/.exec(raw);
+    if (!m || raw.slice(0, m[0].length).includes('=')) return undefined;
+    const at = e.def[0] + m[1]!.length;
+    const text = m[2]!.replace(/\s+/g, ' ').trim();
+    return { name: { key: nameKey(text), text, span: this.span(at, at + m[2]!.length) }, body: e.def[0] + m[0].length };
+  }
+
+  private building(name: NameRef, e: Entry): Building {
+    let b = this.vars.get(name.key);
+    if (!b) {
+      b = { name, kind: 'aux', dims: [], elementEquations: [], elementRates: [], span: name.span };
+      this.vars.set(name.key, b);
+    }
+    if (e.units && !b.units) {
+      const text = this.text.slice(e.units[0], e.units[1]).replace(/\[[^\]]*\]\s*$/, '').replace(/\\\r?\n/g, ' ').trim();
+      const mapped = /^dmnl$/i.test(text) ? '1' : text;
+      if (mapped) {
+        try {
+          parseUnits(mapped);
+          b.units = { text: mapped, span: this.span(e.units[0], e.units[1]) };
+        } catch (err) {
+          if (!(err instanceof UnitSyntaxError)) throw err;
+        }
+      }
+    }
+    if (e.doc && !b.doc) {
+      const doc = this.text.slice(e.doc[0], e.doc[1]).replace(/\\\r?\n\s*/g, ' ').trim();
+      if (doc) b.doc = doc;
+    }
+    return b;
+  }
+
+  /** Records an equation: for all elements, for listed elements, or as a value table. */
+  private define(b: Building, subs: SubscriptItem[] | undefined, equation: Expr | undefined, rate: Expr | undefined, rows: Expr[][] | undefined, span: SourceSpan): void {
+    if (!subs) {
+      if (rows) b.valueList = { rows, span };
+      else b.equation = equation!;
+      if (rate) b.rate = rate;
+      return;
+    }
+    const dimsOf = subs.map((s) => this.dims.get(nameKey(s.text)));
+    if (dimsOf.every((d) => d !== undefined) && !this.isSubrange(dimsOf)) {
+      b.dims = subs.map((s) => ({ key: nameKey(s.text), text: s.text, span: s.span }));
+      if (rows) b.valueList = { rows, span };
+      else b.equation = equation!;
+      if (rate) b.rate = rate;
+      return;
+    }
+    // Element equations; a dimension (or subrange) in a position stands for each of its elements.
+    const choices = subs.map((s) => this.dims.get(nameKey(s.text))?.elements.map((e) => e.text) ?? [s.text]);
+    const empty = choices.findIndex((c) => c.length === 0);
+    if (empty >= 0) throw new VensimSyntaxError(`The subscript range "${subs[empty]!.text}" has no elements.`, subs[empty]!.span.start.offset);
+    const combos = choices.reduce<string[][]>((acc, list) => acc.flatMap((c) => list.map((x) => [...c, x])), [[]]);
+    if (b.dims.length === 0) b.dims = subs.map((s, d) => this.parentDimension(choices[d]![0]!, s));
+    const values = rows?.flat();
+    combos.forEach((combo, n) => {
+      const items = combo.map((text, d) => ({ text, span: subs[d]!.span }));
+      const eq = values ? values[n] : equation;
+      if (eq) b.elementEquations.push({ subscripts: items, equation: eq, span });
+      if (rate) b.elementRates.push({ subscripts: items, rate, span });
+    });
+  }
+
+  private isSubrange(dims: (DimensionDecl | undefined)[]): boolean {
+    return dims.some((d) => d && this.parentOf(d) !== d);
+  }
+
+  /** The largest dimension containing all of this one's elements (itself if none is larger). */
+  private parentOf(d: DimensionDecl): DimensionDecl {
+    let best = d;
+    for (const other of this.dims.values()) {
+      if (other.elements.length > best.elements.length && d.elements.every((e) => other.elements.some((o) => o.key === e.key))) best = other;
+    }
+    return best;
+  }
+
+  private parentDimension(element: string, s: SubscriptItem): NameRef {
+    const key = elementKey(element);
+    const owners = [...this.dims.values()].filter((d) => d.elements.some((e) => e.key === key));
+    const parent = owners.map((d) => this.parentOf(d)).sort((a, b) => b.elements.length - a.elements.length)[0];
+    if (!parent) throw new VensimSyntaxError(`"${element}" is not an element of any subscript range.`, s.span.start.offset);
+    return { key: parent.name.key, text: parent.name.text, span: s.span };
+  }
+
+  private dimension(name: NameRef, from: number, to: number): void {
+    const body = this.text.slice(from, to).split('->')[0]!.replace(/\\\r?\n/g, ' ');
+    const elements: NameRef[] = [];
+    for (const part of body.split(',')) {
+      const t = part.trim();
+      if (!t) continue;
+      const range = /^\(\s*([^\d\s]*)(\d+)\s*-\s*([^\d\s]*)(\d+)\s*\)$/.exec(t);
+      if (range) {
+        for (let n = Number(range[2]); n <= Number(range[4]); n++) elements.push({ key: elementKey(`${range[1]}${n}`), text: `${range[1]}${n}`, span: name.span });
+      } else if (this.dims.has(nameKey(t))) {
+        elements.push(...this.dims.get(nameKey(t))!.elements); // a range made of another range
+      } else {
+        elements.push({ key: elementKey(t), text: t.replace(/\s+/g, ' '), span: name.span });
+      }
+    }
+    if (elements.length === 0) throw new VensimSyntaxError(`The subscript range "${name.text}" has no elements.`, name.span.start.offset);
+    this.dims.set(name.key, { name, elements, span: name.span });
+  }
+
+  /** Points of `( [(x0,y0)-(x1,y1)], (x,y), … )` or `( (x…), (y…) )`, from the "(" at `open`. */
+  private lookupTable(open: number, to: number, owner: string): GraphSpec | undefined {
+    const close = this.matching(open, to);
+    const body = this.text.slice(open + 1, close).replace(/\\\r?\n/g, '').replace(/\[[^\]]*\]/, '');
+    const groups = [...body.matchAll(/\(([^()]*)\)/g)].map((m) => m[1]!.split(',').map((x) => Number(x.trim())));
+    let xs: number[] = [];
+    let ys: number[] = [];
+    if (groups.length > 0 && groups.every((g) => g.length === 2)) {
+      xs = groups.map((g) => g[0]!);
+      ys = groups.map((g) => g[1]!);
+    } else if (groups.length === 2 && groups[0]!.length === groups[1]!.length) {
+      [xs, ys] = [groups[0]!, groups[1]!];
+    }
+    if (xs.length === 0 || [...xs, ...ys].some((v) => !Number.isFinite(v))) {
+      this.sink.error('graph', this.span(open, close), `The lookup table of "${owner}" cannot be read.`, owner);
+      return undefined;
+    }
+    return { xs, ys, interpolation: 'continuous', span: this.span(open, close) };
+  }
+
+  private matching(open: number, to: number): number {
+    let depth = 0;
+    for (let i = open; i < to; i++) {
+      if (this.text[i] === '(') depth++;
+      else if (this.text[i] === ')' && --depth === 0) return i;
+    }
+    throw new VensimSyntaxError('A "(" is not closed.', open);
+  }
+
+  private topLevelComma(from: number, to: number): number {
+    let depth = 0;
+    for (let i = from; i < to; i++) {
+      const c = this.text[i];
+      if (c === '(' || c === '[') depth++;
+      else if (c === ')' || c === ']') depth--;
+      else if (c === ',' && depth === 0) return i;
+    }
+    throw new VensimSyntaxError('Expected "," in WITH LOOKUP.', from);
+  }
+
+  // ---- assembling ---------------------------------------------------------------------------
+
+  private assemble(): ModelAst {
+    const variables: VarDecl[] = [];
+    const flowKinds = new Set<string>();
+    const stocks = [...this.vars.values()].filter((b) => b.kind === 'stock');
+    const inflows = new Map<string, NameRef[]>();
+    const outflows = new Map<string, NameRef[]>();
+    const synthetic: Building[] = [];
+    for (const s of stocks) {
+      const split = s.rate && s.elementRates.length === 0 ? this.splitRate(s, s.rate) : undefined;
+      if (split) {
+        inflows.set(s.name.key, split.in);
+        outflows.set(s.name.key, split.out);
+        for (const f of [...split.in, ...split.out]) flowKinds.add(f.key);
+      } else {
+        // The rate is an expression, not a sum of flows: it becomes a flow of its own.
+        const name: NameRef = { key: nameKey(`${s.name.text} net flow`), text: `${s.name.text} net flow`, span: s.name.span };
+        synthetic.push({
+          name,
+          kind: 'flow',
+          dims: s.dims,
+          ...(s.rate ? { equation: s.rate } : {}),
+          elementEquations: s.elementRates.map((r) => ({ subscripts: r.subscripts, equation: r.rate, span: r.span })),
+          elementRates: [],
+          span: s.span,
+        });
+        inflows.set(s.name.key, [name]);
+      }
+    }
+    for (const b of [...this.vars.values(), ...synthetic]) this.completeElements(b);
+    for (const b of [...this.vars.values(), ...synthetic]) {
+      const kind = flowKinds.has(b.name.key) && b.kind === 'aux' ? 'flow' : b.kind;
+      variables.push({
+        kind,
+        name: b.name,
+        dims: b.dims,
+        ...(b.units ? { units: b.units } : {}),
+        ...(b.equation ? { equation: b.equation } : {}),
+        ...(b.valueList ? { valueList: b.valueList } : {}),
+        elementEquations: b.elementEquations,
+        inflows: inflows.get(b.name.key) ?? [],
+        outflows: outflows.get(b.name.key) ?? [],
+        nonNegative: false,
+        ...(b.doc ? { doc: b.doc } : {}),
+        ...(b.graph ? { graph: b.graph } : {}),
+        span: b.span,
+      });
+    }
+    return { file: this.file, sim: this.simSpecs(), dimensions: [...this.dims.values()], variables };
+  }
+
+  /** Vensim leaves elements without an equation at 0; say so, and make it explicit. */
+  private completeElements(b: Building): void {
+    if (b.equation || b.valueList || b.elementEquations.length === 0 || b.kind === 'graph') return;
+    const dims = b.dims.map((d) => this.dims.get(d.key));
+    if (dims.some((d) => !d)) return;
+    const have = new Set(b.elementEquations.map((e) => e.subscripts.map((x) => elementKey(x.text)).join(',')));
+    const combos = dims.reduce<string[][]>((acc, d) => acc.flatMap((c) => d!.elements.map((e) => [...c, e.text])), [[]]);
+    const missing = combos.filter((c) => !have.has(c.map(elementKey).join(',')));
+    if (missing.length === 0) return;
+    const span = b.span;
+    this.sink.warning('missing-equation', span, `"${b.name.text}" has no equation for ${missing.map((m) => `[${m.join(', ')}]`).slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}; as in Vensim, those elements are 0.`, b.name.text);
+    for (const m of missing) b.elementEquations.push({ subscripts: m.map((text) => ({ text, span })), equation: { kind: 'number', value: 0, span }, span });
+  }
+
+  /** `a + b - c` where each term is a plain variable with the stock's dimensions → flows. */
+  private splitRate(stock: Building, rate: Expr): { in: NameRef[]; out: NameRef[] } | undefined {
+    const ins: NameRef[] = [];
+    const outs: NameRef[] = [];
+    const visit = (e: Expr, sign: 1 | -1): boolean => {
+      if (e.kind === 'binary' && (e.op === '+' || e.op === '-')) return visit(e.left, sign) && visit(e.right, e.op === '-' ? (-sign as 1 | -1) : sign);
+      if (e.kind === 'unary' && e.op === '-') return visit(e.arg, -sign as 1 | -1);
+      if (e.kind !== 'ref') return false;
+      const target = this.vars.get(e.name.key);
+      if (!target || target.kind !== 'aux' || target.elementRates.length > 0) return false;
+      const sameDims = target.dims.length === stock.dims.length && target.dims.every((d, i) => d.key === stock.dims[i]!.key);
+      const plain = !e.subscripts || e.subscripts.every((s, i) => nameKey(s.text) === stock.dims[i]?.key);
+      if (!sameDims || !plain) return false;
+      (sign === 1 ? ins : outs).push(target.name);
+      return true;
+    };
+    return visit(rate, 1) && new Set([...ins, ...outs].map((n) => n.key)).size === ins.length + outs.length ? { in: ins, out: outs } : undefined;
+  }
+
+  private simSpecs(): SimSpecDecl {
+    const value = (key: string): { kind: 'number'; value: number; span: SourceSpan } | undefined => {
+      const b = this.vars.get(key);
+      if (!b?.equation) return undefined;
+      const folded = this.fold(b.equation, new Set());
+      return folded === undefined ? undefined : { kind: 'number', value: folded, span: b.equation.span };
+    };
+    const start = value('initial time');
+    const stop = value('final time');
+    const dt = value('time step');
+    const save = value('saveper');
+    const unitsOf = this.vars.get('time step')?.units ?? this.vars.get('final time')?.units;
+    const span = this.vars.get('final time')?.span ?? this.span(0, 0);
+    const whole = save && dt && Math.abs(save.value / dt.value - Math.round(save.value / dt.value)) < 1e-9;
+    return {
+      ...(start ? { start } : {}),
+      ...(stop ? { stop } : {}),
+      ...(dt ? { dt } : {}),
+      ...(save && whole ? { saveEvery: save } : {}),
+      ...(unitsOf && /^[A-Za-z][A-Za-z ]*$/.test(unitsOf.text) ? { timeUnit: { value: unitsOf.text, span } } : {}),
+      span,
+    };
+  }
+
+  private fold(e: Expr, seen: Set<string>): number | undefined {
+    if (e.kind === 'ref' && !e.subscripts) {
+      const b = this.vars.get(e.name.key);
+      if (!b?.equation || seen.has(e.name.key)) return undefined;
+      seen.add(e.name.key);
+      return this.fold(b.equation, seen);
+    }
+    if (e.kind === 'binary') {
+      const a = this.fold(e.left, seen);
+      const c = this.fold(e.right, seen);
+      if (a === undefined || c === undefined) return undefined;
+      return foldConstant({ ...e, left: { kind: 'number', value: a, span: e.span }, right: { kind: 'number', value: c, span: e.span } });
+    }
+    return foldConstant(e);
+  }
+}
