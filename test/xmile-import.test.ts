@@ -110,13 +110,33 @@ describe('XMILE import', () => {
     expect(series(r, 'b')).toEqual([0.5, -0.5, -1.5, -2.5, -3.5]);
   });
 
-  test('macros and modules are reported as not importable yet, by element and line', () => {
+  test('macros are reported as not importable yet; missing and cyclic modules are errors, by line', () => {
     const xml = `<xmile version="1.0">\n<model><variables><module name="hares"/></variables></model>\n<macro name="M"/>\n</xmile>`;
     const imported = importXmile(xml, 'm.xmile');
     expect(imported.diagnostics.map((d) => [d.line, d.message])).toEqual([
       [3, 'Macro "M" cannot be imported yet.'],
-      [2, 'Module "hares" cannot be imported yet.'],
+      [2, 'Module "hares" uses model "hares", which the file does not define.'],
     ]);
+    const cyclic = `<xmile version="1.0"><model><variables><module name="a"/></variables></model>\n<model name="a"><variables><module name="a"/></variables></model></xmile>`;
+    expect(importXmile(cyclic, 'c.xmile').diagnostics.map((d) => [d.line, d.message])).toEqual([[2, 'Module "a" is nested more than 16 deep (do modules contain each other?).']]);
+  });
+
+  test('modules are flattened: module.variable names, ports connected to their sources', () => {
+    const xml = `<xmile version="1.0"><sim_specs><start>0</start><stop>2</stop><dt>1</dt></sim_specs>
+      <model><variables>
+        <module name="clinic"><connect to="clinic.demand" from=".referrals"/></module>
+        <aux name="referrals"><eqn>10</eqn></aux>
+        <aux name="seen"><eqn>clinic.throughput</eqn></aux>
+      </variables></model>
+      <model name="clinic"><variables>
+        <aux name="demand" access="input"><eqn>{placeholder}</eqn></aux>
+        <stock name="queue"><eqn>0</eqn><inflow>arrivals</inflow></stock>
+        <flow name="arrivals"><eqn>demand / 2</eqn></flow>
+        <aux name="throughput" access="output"><eqn>queue</eqn></aux>
+      </variables></model></xmile>`;
+    const r = run(xml);
+    expect(series(r, 'clinic.queue')).toEqual([0, 5, 10]);
+    expect(series(r, 'seen')).toEqual([0, 5, 10]);
   });
 
   test('the teacup sample runs and matches its canonical output', async () => {

@@ -65,10 +65,14 @@ class XmileReader {
     const withVariables = models.filter((m) => variablesOf(m).length > 0);
     const main = withVariables.find((m) => !m.attributes.has('name')) ?? withVariables[0] ?? models[0];
     for (const m of children(root, 'macro')) this.unsupported(m, `Macro "${m.attributes.get('name') ?? ''}"`);
-    for (const m of withVariables) if (m !== main) this.unsupported(m, `Sub-model "${m.attributes.get('name') ?? ''}" (modules)`);
+    for (const m of withVariables) if (m !== main && m.attributes.has('name')) this.submodels.set(nameKey(m.attributes.get('name')!), m);
     this.defaults = { stock: nonNegativeDefault(root, main, 'stock'), flow: nonNegativeDefault(root, main, 'flow') };
     const variables: VarDecl[] = [];
     for (const v of main ? this.flatten(variablesOf(main)) : []) {
+      if (v.local === 'module') {
+        variables.push(...this.module(v, '', 1));
+        continue;
+      }
       const decl = this.variable(v);
       if (decl) variables.push(decl);
     }
@@ -91,6 +95,58 @@ class XmileReader {
   }
 
   private defaults = { stock: false, flow: false };
+  private readonly submodels = new Map<string, XmlElement>();
+
+  /**
+   * A module instance, flattened: each variable of its model becomes `module.variable`, and each
+   * <connect to="port" from="source"> makes the port take the source's value.
+   */
+  private module(e: XmlElement, parentPrefix: string, depth: number): VarDecl[] {
+    const name = xmileName(e.attributes.get('name') ?? '', e);
+    const modelName = e.attributes.get('model') ?? name.text;
+    const model = this.submodels.get(nameKey(xmileName(modelName, e).text));
+    if (!model) {
+      this.sink.error('unknown-name', spanOf(e), `Module "${name.text}" uses model "${modelName}", which the file does not define.`);
+      return [];
+    }
+    if (depth > 16) {
+      this.sink.error('syntax', spanOf(e), `Module "${name.text}" is nested more than 16 deep (do modules contain each other?).`);
+      return [];
+    }
+    const prefix = `${parentPrefix}${name.text}.`;
+    const sources = new Map<string, string>();
+    for (const c of children(e, 'connect')) {
+      const to = c.attributes.get('to');
+      const from = c.attributes.get('from');
+      if (!to || !from) {
+        this.sink.error('syntax', spanOf(c), 'A <connect> needs both "to" and "from".');
+        continue;
+      }
+      // Stella writes the port as "module.port", other tools as "port".
+      const port = nameKey(xmileName(to, c).text).startsWith(`${name.key}.`) ? to.slice(to.indexOf('.') + 1) : to;
+      sources.set(nameKey(xmileName(port, c).text), parentPrefix + xmileName(from.startsWith('.') ? from.slice(1) : from, c).text);
+    }
+    const members = this.flatten(variablesOf(model));
+    const locals = new Set(members.map((m) => nameKey(xmileName(m.attributes.get('name') ?? '', m).text)));
+    const out: VarDecl[] = [];
+    for (const m of members) {
+      if (m.local === 'module') {
+        out.push(...this.module(m, prefix, depth + 1));
+        continue;
+      }
+      const local = xmileName(m.attributes.get('name') ?? '', m);
+      const source = sources.get(local.key);
+      const renamed: NameRef = { key: nameKey(prefix + local.text), text: prefix + local.text, span: local.span };
+      if (source !== undefined) {
+        const ref: NameRef = { key: nameKey(source), text: source, span: spanOf(m) };
+        out.push({ kind: 'aux', name: renamed, dims: [], equation: { kind: 'ref', name: ref, span: ref.span }, elementEquations: [], inflows: [], outflows: [], nonNegative: false, span: spanOf(m) });
+        continue;
+      }
+      const decl = this.variable(m);
+      if (decl) out.push(renameLocals(decl, renamed, locals, prefix));
+    }
+    return out;
+  }
 
   /** Variables, looking inside groups (Stella sectors), which only organise the diagram. */
   private flatten(elements: readonly XmlElement[]): XmlElement[] {
@@ -152,7 +208,6 @@ class XmileReader {
     const kinds: Record<string, VarKind> = { stock: 'stock', flow: 'flow', aux: 'aux', gf: 'graph' };
     const kind = kinds[e.local];
     if (!kind) {
-      if (e.local === 'module') this.unsupported(e, `Module "${e.attributes.get('name') ?? ''}"`);
       return undefined;
     }
     const rawName = e.attributes.get('name');
@@ -224,7 +279,7 @@ class XmileReader {
 
   private equation(eqn: XmlElement, owner: string): Expr | undefined {
     // Stella allows {comments} inside equations; blank them out, keeping positions.
-    const text = eqn.text.replace(/\{[^}]*\}/g, (c) => c.replace(/[^\n]/g, ' '));
+    const text = quoteDottedNames(eqn.text.replace(/\{[^}]*\}/g, (c) => c.replace(/[^\n]/g, ' ')));
     const before = this.sink.items.length;
     const expr = parseExpression(text, this.sink, { line: eqn.line, column: eqn.column + eqn.name.length + 2 });
     for (let i = before; i < this.sink.items.length; i++) {
@@ -296,4 +351,42 @@ function nonNegativeDefault(root: XmlElement, model: XmlElement | undefined, kin
     if (flag && child(behavior!, kind)) return flag.text.trim().toLowerCase() !== 'false';
   }
   return false;
+}
+
+/** A module's variable with its own name and references to its siblings given the module prefix. */
+function renameLocals(decl: VarDecl, name: NameRef, locals: ReadonlySet<string>, prefix: string): VarDecl {
+  const rename = (n: NameRef): NameRef => (locals.has(n.key) ? { key: nameKey(prefix + n.text), text: prefix + n.text, span: n.span } : n);
+  const expr = (e: Expr): Expr => {
+    switch (e.kind) {
+      case 'number':
+        return e;
+      case 'ref':
+        return { ...e, name: rename(e.name) };
+      case 'call':
+        return { ...e, name: rename(e.name), args: e.args.map(expr) };
+      case 'unary':
+        return { ...e, arg: expr(e.arg) };
+      case 'binary':
+        return { ...e, left: expr(e.left), right: expr(e.right) };
+      case 'if':
+        return { ...e, cond: expr(e.cond), then: expr(e.then), else: expr(e.else) };
+    }
+  };
+  return {
+    ...decl,
+    name,
+    ...(decl.equation ? { equation: expr(decl.equation) } : {}),
+    ...(decl.valueList ? { valueList: { ...decl.valueList, rows: decl.valueList.rows.map((r) => r.map(expr)) } } : {}),
+    elementEquations: decl.elementEquations.map((x) => ({ ...x, equation: expr(x.equation) })),
+    inflows: decl.inflows.map(rename),
+    outflows: decl.outflows.map(rename),
+  };
+}
+
+/** `module.variable` references become quoted names (our names have no dots); quoted text is left alone. */
+function quoteDottedNames(text: string): string {
+  return text
+    .split(/("(?:[^"\\]|\\.)*")/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/(?<![\w."])([\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)+)/gu, '"$1"')))
+    .join('');
 }
