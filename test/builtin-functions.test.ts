@@ -100,6 +100,14 @@ describe('memory functions', () => {
   });
 });
 
+describe('ACTIVE_INITIAL', () => {
+  test('uses the initial value while initialising, which breaks a loop among initial values', () => {
+    const s = run('stock S = x\n  inflow: f\nflow f = 1\naux x = ACTIVE_INITIAL(S * 2, 5)', { stop: 2 });
+    expect(s('S')).toEqual([5, 6, 7]);
+    expect(s('x')).toEqual([10, 12, 14]);
+  });
+});
+
 describe('DELAY (pipeline)', () => {
   test('a changing input comes out exactly the delay time later; before that the input at the start', () => {
     expect(run('aux x = DELAY(TIME + 1, 2)')('x')).toEqual([1, 1, 1, 2, 3, 4]);

@@ -56,6 +56,7 @@ const LIST: BuiltinInfo[] = [
   b('RAMP', 'time', 2, 3, 'RAMP(slope, start [, end])', '0 before start, then rising by slope per time unit (until end)'),
   b('INIT', 'stateful', 1, 1, 'INIT(x)', 'value of x at the start of the run'),
   b('PREVIOUS', 'stateful', 1, 2, 'PREVIOUS(x [, initial])', 'value of x one time step ago (initial at the start)'),
+  b('ACTIVE INITIAL', 'stateful', 2, 2, 'ACTIVE_INITIAL(value, initial value)', 'value during the run, but initial value when the model is being initialised (breaks loops among initial values)'),
   b('DELAY', 'stateful', 2, 3, 'DELAY(input, delay time [, initial])', 'input delayed by exactly delay time (pipeline delay)'),
   b('DELAY1', 'stateful', 2, 3, 'DELAY1(input, delay time [, initial])', 'first-order exponential delay'),
   b('DELAY3', 'stateful', 2, 3, 'DELAY3(input, delay time [, initial])', 'third-order exponential delay'),

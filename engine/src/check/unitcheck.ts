@@ -186,6 +186,7 @@ class ExprUnits {
         return a0.u && this.time ? { u: multiplyUnits(a0.u, this.time), literal: false } : UNKNOWN;
       case 'init':
       case 'previous':
+      case 'active initial':
         if (args.length > 1) return this.agree(a0, a1, e.span, `${e.fn.toUpperCase()}`);
         return a0;
       case 'delay':

@@ -275,6 +275,13 @@ class Lowering {
       }
       case 'delay':
         return this.pipelineDelay(e, c);
+      case 'active initial': {
+        // Its own slot: the initial value is used while initialising, the active one thereafter.
+        const s = this.newSlot('value', c.owner, elementOf(c), false, `ACTIVE_INITIAL inside ${this.label(c)}`);
+        this.drafts[s]!.init = arg(1);
+        this.drafts[s]!.deriv = arg(0);
+        return this.ref(s);
+      }
       case 'delay1':
       case 'delay3':
       case 'delayn':

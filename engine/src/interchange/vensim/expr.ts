@@ -125,6 +125,7 @@ const RENAMED: Record<string, string> = {
   'random exponential': 'EXPRND',
   'random poisson': 'POISSON',
   'if then else': 'IF_THEN_ELSE',
+  'active initial': 'ACTIVE_INITIAL',
 };
 
 const BUILDERS: Record<string, Builder> = {

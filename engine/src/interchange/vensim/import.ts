@@ -132,11 +132,22 @@ class VensimReader implements Positions {
     const [from, to] = e.def;
     const raw = this.text.slice(from, to);
     if (raw.trim() === '' || /^\s*\*/.test(raw)) return; // group headings such as .Control
-    if (/:EXCEPT:|:=|==/.test(raw)) {
-      throw new VensimSyntaxError(`This kind of equation (${/:EXCEPT:/.test(raw) ? ':EXCEPT:' : 'data equation'}) cannot be imported yet.`, from + raw.search(/\S/));
+    if (/:=|==/.test(raw.replace(/<=|>=/g, ''))) {
+      throw new VensimSyntaxError('This kind of equation (a data equation) cannot be imported yet.', from + raw.search(/\S/));
     }
     const tabbed = /^([^=]*=\s*)TABBED\s+ARRAY\s*\(/i.exec(raw);
-    const toks = tokenizeVensim(this.text, from, to);
+    // x[dims] :EXCEPT: [a], [b, c] = …  — the listed elements are left out.
+    const except = /:EXCEPT:/i.exec(raw);
+    let excluded: string[][][] = [];
+    let toks;
+    if (except) {
+      const eq = raw.indexOf('=', except.index);
+      if (eq < 0) throw new VensimSyntaxError('Expected "=" after the :EXCEPT: list.', from + except.index);
+      excluded = [...raw.slice(except.index + except[0].length, eq).matchAll(/\[([^\]]*)\]/g)].map((m) => m[1]!.replace(/\\\r?\n/g, ' ').split(',').map((x) => this.elementsOf(x.replace(/\s+/g, ' ').trim())));
+      toks = [...tokenizeVensim(this.text, from, from + except.index).slice(0, -1), { k: 'op' as const, text: '=', at: from + eq, end: from + eq + 1 }, { k: 'eof' as const, at: to, end: to }];
+    } else {
+      toks = tokenizeVensim(this.text, from, to);
+    }
     const first = toks[0]!;
     if (first.k !== 'name') throw new VensimSyntaxError('An equation must start with a variable name.', first.at);
     const name: NameRef = { key: nameKey(first.text), text: first.text, span: this.span(first.at, first.end) };
@@ -171,7 +182,7 @@ class VensimReader implements Positions {
       const at = rhsFrom;
       const rows = inner.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '').map((line) => line.split(/\s+/).map((x): Expr => ({ kind: 'number', value: Number(x), span: this.span(at, at) })));
       if (rows.flat().some((x) => x.kind === 'number' && !Number.isFinite(x.value))) throw new VensimSyntaxError('TABBED ARRAY must contain only numbers.', at);
-      this.define(b, lhsSubs, undefined, undefined, rows.length === 1 ? rows : rows, this.span(from, to));
+      this.define(b, lhsSubs, undefined, undefined, rows, this.span(from, to), excluded);
       return;
     }
     const parser = (a: number, z: number) => new VensimExprParser(tokenizeVensim(this.text, a, z), this, this.sink, (k) => this.dims.get(k)?.elements.length, name);
@@ -201,7 +212,7 @@ class VensimReader implements Positions {
       if (rows.length === 1 && rows[0]!.length === 1) equation = rows[0]![0];
       else valueRows = rows;
     }
-    this.define(b, lhsSubs, equation, rate, valueRows, this.span(from, to));
+    this.define(b, lhsSubs, equation, rate, valueRows, this.span(from, to), excluded);
   }
 
   /** `Dim: a, b, c` or `Dim: (a1-a5)` (a mapping `-> Other` is ignored). */
@@ -240,7 +251,12 @@ class VensimReader implements Positions {
   }
 
   /** Records an equation: for all elements, for listed elements, or as a value table. */
-  private define(b: Building, subs: SubscriptItem[] | undefined, equation: Expr | undefined, rate: Expr | undefined, rows: Expr[][] | undefined, span: SourceSpan): void {
+  /** The element names a subscript stands for: a range's elements, or itself. */
+  private elementsOf(text: string): string[] {
+    return this.dims.get(nameKey(text))?.elements.map((e) => e.text) ?? [text];
+  }
+
+  private define(b: Building, subs: SubscriptItem[] | undefined, equation: Expr | undefined, rate: Expr | undefined, rows: Expr[][] | undefined, span: SourceSpan, excluded: string[][][] = []): void {
     if (!subs) {
       if (rows) b.valueList = { rows, span };
       else b.equation = equation!;
@@ -248,7 +264,7 @@ class VensimReader implements Positions {
       return;
     }
     const dimsOf = subs.map((s) => this.dims.get(nameKey(s.text)));
-    if (dimsOf.every((d) => d !== undefined) && !this.isSubrange(dimsOf)) {
+    if (dimsOf.every((d) => d !== undefined) && !this.isSubrange(dimsOf) && excluded.length === 0) {
       b.dims = subs.map((s) => ({ key: nameKey(s.text), text: s.text, span: s.span }));
       if (rows) b.valueList = { rows, span };
       else b.equation = equation!;
@@ -259,14 +275,17 @@ class VensimReader implements Positions {
     const choices = subs.map((s) => this.dims.get(nameKey(s.text))?.elements.map((e) => e.text) ?? [s.text]);
     const empty = choices.findIndex((c) => c.length === 0);
     if (empty >= 0) throw new VensimSyntaxError(`The subscript range "${subs[empty]!.text}" has no elements.`, subs[empty]!.span.start.offset);
-    const combos = choices.reduce<string[][]>((acc, list) => acc.flatMap((c) => list.map((x) => [...c, x])), [[]]);
+    const isExcluded = (combo: string[]): boolean => excluded.some((ex) => ex.length === combo.length && ex.every((allowed, d) => allowed.some((a) => elementKey(a) === elementKey(combo[d]!))));
+    const combos = choices.reduce<string[][]>((acc, list) => acc.flatMap((c) => list.map((x) => [...c, x])), [[]]).filter((c) => !isExcluded(c));
     if (b.dims.length === 0) b.dims = subs.map((s, d) => this.parentDimension(choices[d]![0]!, s));
     const values = rows?.flat();
     combos.forEach((combo, n) => {
       const items = combo.map((text, d) => ({ text, span: subs[d]!.span }));
+      // A range named on the left stands for the element being defined wherever it appears on the right.
+      const bound = new Map(subs.flatMap((sub, d) => (this.dims.has(nameKey(sub.text)) ? [[nameKey(sub.text), combo[d]!] as const] : [])));
       const eq = values ? values[n] : equation;
-      if (eq) b.elementEquations.push({ subscripts: items, equation: eq, span });
-      if (rate) b.elementRates.push({ subscripts: items, rate, span });
+      if (eq) b.elementEquations.push({ subscripts: items, equation: bindSubscripts(eq, bound), span });
+      if (rate) b.elementRates.push({ subscripts: items, rate: bindSubscripts(rate, bound), span });
     });
   }
 
@@ -473,5 +492,25 @@ class VensimReader implements Positions {
       return foldConstant({ ...e, left: { kind: 'number', value: a, span: e.span }, right: { kind: 'number', value: c, span: e.span } });
     }
     return foldConstant(e);
+  }
+}
+
+/** Replaces subscripts naming a bound range by the element being defined. */
+function bindSubscripts(e: Expr, bound: ReadonlyMap<string, string>): Expr {
+  if (bound.size === 0) return e;
+  const go = (x: Expr): Expr => bindSubscripts(x, bound);
+  switch (e.kind) {
+    case 'number':
+      return e;
+    case 'ref':
+      return e.subscripts ? { ...e, subscripts: e.subscripts.map((s) => ({ ...s, text: bound.get(nameKey(s.text)) ?? s.text })) } : e;
+    case 'call':
+      return { ...e, args: e.args.map(go) };
+    case 'unary':
+      return { ...e, arg: go(e.arg) };
+    case 'binary':
+      return { ...e, left: go(e.left), right: go(e.right) };
+    case 'if':
+      return { ...e, cond: go(e.cond), then: go(e.then), else: go(e.else) };
   }
 }
