@@ -132,6 +132,19 @@ ${control()}`);
     expect(series(result, 'inline')).toEqual([4, 3, 2, 1, 0]);
   });
 
+  test('macros: each call gets its own copy of the macro, stocks included', () => {
+    const { result } = run(`:MACRO: ACCUMULATE(input, start)
+ACCUMULATE = INTEG(input, start)
+	~	input ~ a macro with a stock |
+:END OF MACRO:
+a= ACCUMULATE(1, 0) ~~|
+b= ACCUMULATE(2, 10) + ACCUMULATE(a, 0) ~~|
+${control(3)}`);
+    expect(series(result, 'a')).toEqual([0, 1, 2, 3]);
+    // 10 + 2t  plus the running total of a (0, 0, 1, 3)
+    expect(series(result, 'b')).toEqual([10, 12, 15, 19]);
+  });
+
   test('problems are reported with the line and column in the .mdl file', () => {
     const r = importVensim(`{UTF-8}\na= 1 +\n\t~~|\nb= (2 ~~|\nc= MYSTERY(1) ~~|\n${control()}`, 'bad.mdl');
     const compiled = compileAst(r.ast, r.diagnostics);

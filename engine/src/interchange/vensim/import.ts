@@ -12,7 +12,54 @@ import { tokenizeVensim, VensimExprParser, VensimSyntaxError, type Positions } f
  * flows); subscript ranges become dimensions; lookups become graphs. The sketch is not read.
  */
 export function importVensim(text: string, file: string): ImportResult {
-  return new VensimReader(text, file).read();
+  const sink = new DiagnosticSink(file);
+  const macros = findMacros(text);
+  // The model is read with macro definitions blanked out, each macro body on its own; blanking
+  // (rather than cutting) keeps every line and column true to the file.
+  const reader = new VensimReader(blank(text, macros.map((m) => [m.start, m.end])), file, sink);
+  for (const m of macros) {
+    const body = new VensimReader(blank(text, [[0, m.bodyFrom], [m.bodyTo, text.length]]), file, sink);
+    body.readEntries();
+    reader.addMacro({ name: m.name, params: m.params, body: body.variables() });
+  }
+  return reader.read();
+}
+
+interface MacroText {
+  name: NameRef;
+  params: string[];
+  start: number;
+  end: number;
+  bodyFrom: number;
+  bodyTo: number;
+}
+
+interface Macro {
+  readonly name: NameRef;
+  /** Parameter name keys, in order. */
+  readonly params: readonly string[];
+  readonly body: ReadonlyMap<string, Building>;
+}
+
+function findMacros(text: string): MacroText[] {
+  const out: MacroText[] = [];
+  const header = /:MACRO:\s*([^(\n]+?)\s*\(([^)]*)\)/gi;
+  for (let m = header.exec(text); m; m = header.exec(text)) {
+    const close = text.toUpperCase().indexOf(':END OF MACRO:', m.index);
+    if (close < 0) break;
+    const name = m[1]!.replace(/\s+/g, ' ').trim();
+    const params = m[2]!.split(':')[0]!.split(',').map((p) => nameKey(p.trim())).filter((p) => p !== '');
+    out.push({ name: { key: nameKey(name), text: name, span: { start: { line: 1, column: 1, offset: m.index }, end: { line: 1, column: 1, offset: m.index } } }, params, start: m.index, end: close + ':END OF MACRO:'.length, bodyFrom: m.index + m[0].length, bodyTo: close });
+    header.lastIndex = close;
+  }
+  return out;
+}
+
+/** Replaces the given ranges by spaces, keeping line breaks. */
+function blank(text: string, ranges: [number, number][]): string {
+  let out = text;
+  for (const [a, b] of ranges) out = out.slice(0, a) + out.slice(a, b).replace(/[^\n]/g, ' ') + out.slice(b);
+  return out;
 }
 
 interface Entry {
@@ -44,11 +91,14 @@ class VensimReader implements Positions {
   private readonly dims = new Map<string, DimensionDecl>();
   private readonly vars = new Map<string, Building>();
 
+  private readonly macros = new Map<string, Macro>();
+
   constructor(
     private readonly text: string,
     private readonly file: string,
+    sink: DiagnosticSink,
   ) {
-    this.sink = new DiagnosticSink(file);
+    this.sink = sink;
     for (let i = 0; i < text.length; i++) if (text[i] === '\n') this.lineStarts.push(i + 1);
   }
 
@@ -68,6 +118,20 @@ class VensimReader implements Positions {
   }
 
   read(): ImportResult {
+    this.readEntries();
+    this.expandMacros();
+    return { ast: this.assemble(), diagnostics: this.sink.items };
+  }
+
+  addMacro(macro: Macro): void {
+    this.macros.set(macro.name.key, macro);
+  }
+
+  variables(): ReadonlyMap<string, Building> {
+    return this.vars;
+  }
+
+  readEntries(): void {
     const sketch = this.text.indexOf('\\\\\\---///');
     const end = sketch < 0 ? this.text.length : sketch;
     let start = this.text.startsWith('{UTF-8}') ? 7 : 0;
@@ -100,7 +164,88 @@ class VensimReader implements Positions {
     entries.forEach((e, n) => {
       if (!isRange[n] && !equivalences[n]) guarded(() => this.entry(e));
     });
-    return { ast: this.assemble(), diagnostics: this.sink.items };
+  }
+
+  /**
+   * Every call of a macro becomes a copy of the macro's variables (named "MACRO 1 variable"),
+   * its parameters replaced by the call's arguments; the call becomes the copy's output.
+   */
+  private expandMacros(): void {
+    if (this.macros.size === 0) return;
+    let instances = 0;
+    const queue = [...this.vars.values()];
+    const expand = (e: Expr, depth: number): Expr => {
+      const go = (x: Expr): Expr => expand(x, depth);
+      switch (e.kind) {
+        case 'number':
+        case 'ref':
+          return e;
+        case 'unary':
+          return { ...e, arg: go(e.arg) };
+        case 'binary':
+          return { ...e, left: go(e.left), right: go(e.right) };
+        case 'if':
+          return { ...e, cond: go(e.cond), then: go(e.then), else: go(e.else) };
+        case 'call': {
+          const args = e.args.map(go);
+          const macro = this.macros.get(e.name.key);
+          if (!macro) return { ...e, args };
+          if (depth > 16) throw new VensimSyntaxError(`Macro ${macro.name.text} calls itself (or macros call each other) too deeply.`, e.span.start.offset);
+          if (args.length !== macro.params.length) {
+            this.sink.error('wrong-arguments', e.span, `Macro ${macro.name.text} takes ${macro.params.length} arguments but ${args.length} were given.`);
+            return { kind: 'number', value: Number.NaN, span: e.span };
+          }
+          const k = ++instances;
+          const renamed = (n: NameRef): NameRef => ({ key: nameKey(`${macro.name.text} ${k} ${n.text}`), text: `${macro.name.text} ${k} ${n.text}`, span: n.span });
+          const subst = (x: Expr): Expr => {
+            const again = (y: Expr): Expr => subst(y);
+            switch (x.kind) {
+              case 'number':
+                return x;
+              case 'ref': {
+                const p = macro.params.indexOf(x.name.key);
+                if (p >= 0 && !x.subscripts) return args[p]!;
+                return macro.body.has(x.name.key) ? { ...x, name: renamed(x.name) } : x;
+              }
+              case 'call':
+                return { ...x, name: macro.body.has(x.name.key) ? renamed(x.name) : x.name, args: x.args.map(again) };
+              case 'unary':
+                return { ...x, arg: again(x.arg) };
+              case 'binary':
+                return { ...x, left: again(x.left), right: again(x.right) };
+              case 'if':
+                return { ...x, cond: again(x.cond), then: again(x.then), else: again(x.else) };
+            }
+          };
+          for (const b of macro.body.values()) {
+            const copy: Building = {
+              ...b,
+              name: renamed(b.name),
+              ...(b.equation ? { equation: expandIn(subst(b.equation), depth + 1) } : {}),
+              ...(b.rate ? { rate: expandIn(subst(b.rate), depth + 1) } : {}),
+              elementEquations: b.elementEquations.map((x) => ({ ...x, equation: expandIn(subst(x.equation), depth + 1) })),
+              elementRates: b.elementRates.map((x) => ({ ...x, rate: expandIn(subst(x.rate), depth + 1) })),
+            };
+            this.vars.set(copy.name.key, copy);
+          }
+          const output = macro.body.get(macro.name.key);
+          if (!output) throw new VensimSyntaxError(`Macro ${macro.name.text} does not define its own value (a variable named ${macro.name.text}).`, e.span.start.offset);
+          return { kind: 'ref', name: renamed(output.name), span: e.span };
+        }
+      }
+    };
+    const expandIn = (e: Expr, depth: number): Expr => expand(e, depth);
+    for (const b of queue) {
+      try {
+        if (b.equation) b.equation = expand(b.equation, 0);
+        if (b.rate) b.rate = expand(b.rate, 0);
+        b.elementEquations = b.elementEquations.map((x) => ({ ...x, equation: expand(x.equation, 0) }));
+        b.elementRates = b.elementRates.map((x) => ({ ...x, rate: expand(x.rate, 0) }));
+      } catch (err) {
+        if (!(err instanceof VensimSyntaxError)) throw err;
+        this.sink.error('syntax', this.span(err.offset, err.offset + 1), err.message, b.name.text);
+      }
+    }
   }
 
   /** Splits at `|` (outside quotes and comments) and each entry at its `~`s. */
