@@ -81,6 +81,8 @@ interface Building {
   graph?: GraphSpec;
   /** INTEG rate, per element equation or for all. */
   rate?: Expr;
+  /** Equations as written, resolved once the whole file is read (a variable may have several). */
+  definitions: { subs: SubscriptItem[] | undefined; equation: Expr | undefined; rate: Expr | undefined; rows: Expr[][] | undefined; span: SourceSpan; excluded: string[][][] }[];
   elementRates: { subscripts: SubscriptItem[]; rate: Expr; span: SourceSpan }[];
   span: SourceSpan;
 }
@@ -164,6 +166,7 @@ class VensimReader implements Positions {
     entries.forEach((e, n) => {
       if (!isRange[n] && !equivalences[n]) guarded(() => this.entry(e));
     });
+    this.resolveDefinitions();
   }
 
   /**
@@ -220,6 +223,7 @@ class VensimReader implements Positions {
           for (const b of macro.body.values()) {
             const copy: Building = {
               ...b,
+              definitions: [],
               name: renamed(b.name),
               ...(b.equation ? { equation: expandIn(subst(b.equation), depth + 1) } : {}),
               ...(b.rate ? { rate: expandIn(subst(b.rate), depth + 1) } : {}),
@@ -373,7 +377,7 @@ class VensimReader implements Positions {
   private building(name: NameRef, e: Entry): Building {
     let b = this.vars.get(name.key);
     if (!b) {
-      b = { name, kind: 'aux', dims: [], elementEquations: [], elementRates: [], span: name.span };
+      b = { name, kind: 'aux', dims: [], elementEquations: [], elementRates: [], definitions: [], span: name.span };
       this.vars.set(name.key, b);
     }
     if (e.units && !b.units) {
@@ -402,6 +406,26 @@ class VensimReader implements Positions {
   }
 
   private define(b: Building, subs: SubscriptItem[] | undefined, equation: Expr | undefined, rate: Expr | undefined, rows: Expr[][] | undefined, span: SourceSpan, excluded: string[][][] = []): void {
+    b.definitions.push({ subs, equation, rate, rows, span, excluded });
+  }
+
+  /** A single definition over whole ranges is apply-to-all; anything else is element by element. */
+  private resolveDefinitions(): void {
+    for (const b of this.vars.values()) {
+      const single = b.definitions.length === 1;
+      for (const d of b.definitions) {
+        try {
+          this.apply(b, d.subs, d.equation, d.rate, d.rows, d.span, d.excluded, single);
+        } catch (e) {
+          if (!(e instanceof VensimSyntaxError)) throw e;
+          this.sink.error('syntax', this.span(e.offset, e.offset + 1), e.message, b.name.text);
+        }
+      }
+      b.definitions = [];
+    }
+  }
+
+  private apply(b: Building, subs: SubscriptItem[] | undefined, equation: Expr | undefined, rate: Expr | undefined, rows: Expr[][] | undefined, span: SourceSpan, excluded: string[][][], single: boolean): void {
     if (!subs) {
       if (rows) b.valueList = { rows, span };
       else b.equation = equation!;
@@ -409,7 +433,7 @@ class VensimReader implements Positions {
       return;
     }
     const dimsOf = subs.map((s) => this.dims.get(nameKey(s.text)));
-    if (dimsOf.every((d) => d !== undefined) && !this.isSubrange(dimsOf) && excluded.length === 0) {
+    if (dimsOf.every((d) => d !== undefined) && (single || !this.isSubrange(dimsOf)) && excluded.length === 0) {
       b.dims = subs.map((s) => ({ key: nameKey(s.text), text: s.text, span: s.span }));
       if (rows) b.valueList = { rows, span };
       else b.equation = equation!;
@@ -539,6 +563,7 @@ class VensimReader implements Positions {
           ...(s.rate ? { equation: s.rate } : {}),
           elementEquations: s.elementRates.map((r) => ({ subscripts: r.subscripts, equation: r.rate, span: r.span })),
           elementRates: [],
+          definitions: [],
           span: s.span,
         });
         inflows.set(s.name.key, [name]);
