@@ -150,10 +150,23 @@ class VensimReader implements Positions {
     };
     const isRange = entries.map((e) => this.rangeDefinition(e));
     const equivalences = entries.map((e) => /^\s*([^<>=:~|]+?)\s*<->\s*([^<>=:~|]+?)\s*$/.exec(this.text.slice(e.def[0], e.def[1])));
-    entries.forEach((e, n) => {
-      const range = isRange[n];
-      if (range) guarded(() => this.dimension(range.name, range.body, e.def[1]));
-    });
+    // A range may be built from ranges defined further down: define those it needs first.
+    const pending = entries.flatMap((e, n) => (isRange[n] ? [{ range: isRange[n]!, to: e.def[1] }] : []));
+    const rangeNames = new Set(pending.map((p) => p.range.name.key));
+    const needs = (p: (typeof pending)[number]): string[] =>
+      this.text.slice(p.range.body, p.to).split('->')[0]!.split(',').map((x) => nameKey(x.replace(/\\\r?\n/g, ' ').trim())).filter((k) => rangeNames.has(k) && k !== p.range.name.key);
+    const rounds = pending.length;
+    for (let round = 0; pending.length > 0 && round <= rounds; round++) {
+      for (let i = 0; i < pending.length; ) {
+        const p = pending[i]!;
+        if (round < rounds && needs(p).some((k) => !this.dims.has(k))) {
+          i++;
+          continue;
+        }
+        guarded(() => this.dimension(p.range.name, p.range.body, p.to));
+        pending.splice(i, 1);
+      }
+    }
     // DimB <-> DimA: another dimension with the same elements.
     equivalences.forEach((m, n) => {
       if (!m) return;
