@@ -95,6 +95,19 @@ describe('XMILE export', () => {
     expect(numbers(simulate(b.model!))).toEqual(numbers(simulate(a.model!)));
   });
 
+  test('diagram positions are kept through import and export', async () => {
+    const text = await readFile('../shared/test-models/samples/teacup/teacup_w_diagram.xmile', 'utf8');
+    const first = importXmile(text, 'teacup.xmile').ast;
+    expect(first.diagram).toEqual([
+      { kind: 'stock', name: 'teacup_temperature', x: 132, y: 97 },
+      { kind: 'flow', name: 'heat_loss_to_room', x: 243, y: 92, points: [{ x: 154, y: 92 }, { x: 332, y: 92 }] },
+      { kind: 'aux', name: 'characteristic_time', x: 285, y: 43 },
+      { kind: 'aux', name: 'room_temperature', x: 283, y: 139 },
+    ]);
+    const again = importXmile(exportXmile(first), 'again.xmile').ast;
+    expect(again.diagram).toEqual(first.diagram);
+  });
+
   test('names and text that need escaping stay intact', () => {
     const ast = parseModel('aux "a < b & \\"c\\"" [£/week] = 1\n  doc: "x < y & z"\naux d = "a < b & \\"c\\"" * 2\n', 'm.cwm').ast;
     const back = importXmile(exportXmile(ast), 'm.xmile');

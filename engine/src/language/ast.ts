@@ -82,8 +82,19 @@ export interface SimSpecDecl {
   readonly span: SourceSpan;
 }
 
+/** Where a variable sits on the stock-flow diagram (kept from imported files, written on export). */
+export interface DiagramItem {
+  readonly kind: 'stock' | 'flow' | 'aux' | 'module';
+  readonly name: string;
+  readonly x: number;
+  readonly y: number;
+  /** A flow's pipe, from its source to its sink. */
+  readonly points?: readonly { readonly x: number; readonly y: number }[];
+}
+
 export interface ModelAst {
   readonly file: string;
+  readonly diagram?: readonly DiagramItem[];
   readonly title?: string;
   readonly doc?: string;
   readonly sim?: SimSpecDecl;

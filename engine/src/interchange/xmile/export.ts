@@ -1,4 +1,4 @@
-import type { DimensionDecl, Expr, ModelAst, NameRef, VarDecl } from '../../language/ast.js';
+import type { DiagramItem, DimensionDecl, Expr, ModelAst, NameRef, VarDecl } from '../../language/ast.js';
 import { printExpr } from '../../language/print.js';
 import { foldConstant } from '../../check/checker.js';
 import { elementKey } from '../../names.js';
@@ -34,7 +34,9 @@ export function exportXmile(ast: ModelAst): string {
   }
   out.push('  <model>');
   if (ast.doc) out.push(`    <doc>${escapeText(ast.doc)}</doc>`);
-  out.push('    <variables>', ...ast.variables.flatMap((v) => variable(v, ast)), '    </variables>', '  </model>', '</xmile>');
+  out.push('    <variables>', ...ast.variables.flatMap((v) => variable(v, ast)), '    </variables>');
+  if (ast.diagram?.length) out.push('    <views>', '      <view>', ...ast.diagram.flatMap(diagramItem), '      </view>', '    </views>');
+  out.push('  </model>', '</xmile>');
   return `${out.join('\n')}\n`;
 }
 
@@ -148,4 +150,10 @@ function explicit(e: Expr, context: ReadonlyMap<string, string>, ast: ModelAst):
       return { ...e, subscripts: items.map((s) => ({ ...s, text: context.get(elementKey(s.text)) ?? s.text })) };
     }
   }
+}
+
+function diagramItem(d: DiagramItem): string[] {
+  const open = `        <${d.kind} name="${escapeAttr(d.name)}" x="${d.x}" y="${d.y}"`;
+  if (!d.points?.length) return [`${open}/>`];
+  return [`${open}>`, '          <pts>', ...d.points.map((p) => `            <pt x="${p.x}" y="${p.y}"/>`), '          </pts>', `        </${d.kind}>`];
 }

@@ -1,5 +1,5 @@
 import { DiagnosticSink, type Diagnostic, type SourceSpan } from '../../diagnostics.js';
-import type { DimensionDecl, ElementEquation, Expr, GraphSpec, Interpolation, ModelAst, NameRef, SimSpecDecl, VarDecl, VarKind } from '../../language/ast.js';
+import type { DiagramItem, DimensionDecl, ElementEquation, Expr, GraphSpec, Interpolation, ModelAst, NameRef, SimSpecDecl, VarDecl, VarKind } from '../../language/ast.js';
 import { parseExpression } from '../../language/parser.js';
 import { nameKey } from '../../names.js';
 import { parseUnits, UnitSyntaxError } from '../../check/units.js';
@@ -82,6 +82,7 @@ class XmileReader {
       const v = variables[i]!;
       if (v.kind === 'aux' && connected.has(v.name.key)) variables[i] = { ...v, kind: 'flow' };
     }
+    const diagram = main ? readDiagram(main) : [];
     const title = header ? child(header, 'name')?.text.trim() : undefined;
     const doc = main ? child(main, 'doc')?.text.trim() : undefined;
     return {
@@ -91,6 +92,7 @@ class XmileReader {
       ...(child(root, 'sim_specs') ? { sim: this.simSpecs(child(root, 'sim_specs')!) } : {}),
       dimensions: this.dimensions(child(root, 'dimensions')),
       variables,
+      ...(diagram.length ? { diagram } : {}),
     };
   }
 
@@ -389,4 +391,22 @@ function quoteDottedNames(text: string): string {
     .split(/("(?:[^"\\]|\\.)*")/)
     .map((part, i) => (i % 2 === 1 ? part : part.replace(/(?<![\w."])([\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)+)/gu, '"$1"')))
     .join('');
+}
+
+/** Positions of stocks, flows, auxiliaries and modules on the model's first diagram view. */
+function readDiagram(model: XmlElement): DiagramItem[] {
+  const view = child(child(model, 'views') ?? model, 'view');
+  if (!view) return [];
+  const items: DiagramItem[] = [];
+  for (const e of view.children) {
+    if (e.local !== 'stock' && e.local !== 'flow' && e.local !== 'aux' && e.local !== 'module') continue;
+    const x = Number(e.attributes.get('x'));
+    const y = Number(e.attributes.get('y'));
+    const name = e.attributes.get('name');
+    if (!name || !Number.isFinite(x) || !Number.isFinite(y)) continue;
+    const pts = child(e, 'pts');
+    const points = pts ? children(pts, 'pt').map((p) => ({ x: Number(p.attributes.get('x')), y: Number(p.attributes.get('y')) })).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)) : [];
+    items.push({ kind: e.local, name: xmileName(name, e).text, x, y, ...(points.length ? { points } : {}) });
+  }
+  return items;
 }
