@@ -204,10 +204,8 @@ function collectVariables(decls: readonly VarDecl[], dimensions: Map<string, Dim
       if (!dim) {
         const hint = closestName(d.key, [...dimensions.values()].map((x) => x.name));
         sink.error('unknown-dimension', d.span, `Unknown dimension "${d.text}".${hint ? ` Did you mean "${hint}"?` : ' Declare it with a line like  dimension AgeBand: 65-69, 70-74'}`, text);
-      } else if (dims.includes(dim)) {
-        sink.error('subscript', d.span, `The dimension "${dim.name}" is listed twice for "${text}".`, text);
       } else {
-        dims.push(dim);
+        dims.push(dim); // the same dimension twice (a square matrix) is allowed
       }
     }
     let units: Unit | undefined;
@@ -461,8 +459,8 @@ class Resolver {
     if (!items) {
       if (dims.length === 0) return [];
       // An unsubscripted array follows the equation's own elements, or is whole inside SUM(…).
-      return dims.map((d) => {
-        const pos = ctxDims.indexOf(d);
+      return dims.map((d, i) => {
+        const pos = nthIndexOf(ctxDims, d, occurrence(dims, i));
         if (pos >= 0) return { kind: 'context', position: pos } as const;
         if (this.reduceDepth > 0) return { kind: 'wild', dim: d } as const;
         this.error('subscript', span, `"${target.name}" is an array over ${dims.map((x) => x.name).join(' × ')}; say which element, as in ${quoteIfNeeded(target.name)}[${dims.map((x) => x.elements[0]).join(', ')}], or add them up with SUM(${quoteIfNeeded(target.name)}[${dims.map(() => '*').join(', ')}]).`);
@@ -486,7 +484,7 @@ class Resolver {
         return { kind: 'fixed', index: 0 };
       }
       if (key === dim.key && !dim.elementIndex.has(key)) {
-        const pos = ctxDims.indexOf(dim);
+        const pos = nthIndexOf(ctxDims, dim, occurrence(dims, i));
         if (pos >= 0) return { kind: 'context', position: pos };
         if (this.reduceDepth > 0) return { kind: 'wild', dim };
         this.error('subscript', item.span, `This equation is not over "${dim.name}", so ${quoteIfNeeded(target.name)}[${dim.name}] does not pick one element. Name an element, such as [${dim.elements[0]}], or add them up with SUM(${quoteIfNeeded(target.name)}[*]).`);
@@ -536,7 +534,8 @@ class Resolver {
   private call(e: Extract<Expr, { kind: 'call' }>): RExpr {
     const key = e.name.key;
     const graph = this.all.get(key)?.variable;
-    if (graph) {
+    // A variable may share a builtin's name ("mean"); only a graph can be called like a function.
+    if (graph && (graph.kind === 'graph' || !BUILTINS.has(key))) {
       if (graph.kind !== 'graph') {
         return this.error('unknown-function', e.name.span, `"${graph.name}" is ${article(graph.kind)} ${graph.kind}, not a graph or function, so it cannot be called with (…).`);
       }
@@ -626,4 +625,20 @@ function checkConstants(variables: readonly Variable[], sink: DiagnosticSink): v
 
 function article(word: string): string {
   return /^[aeiou]/i.test(word) ? 'an' : 'a';
+}
+
+/** How many times dims[i] occurred before position i (for variables over the same dimension twice). */
+function occurrence(dims: readonly Dimension[], i: number): number {
+  return dims.slice(0, i).filter((d) => d === dims[i]).length;
+}
+
+/** Index of the n-th occurrence of d (0-based), falling back to the first; -1 if absent. */
+function nthIndexOf(list: readonly Dimension[], d: Dimension, n: number): number {
+  let seen = 0;
+  for (let i = 0; i < list.length; i++) {
+    if (list[i] !== d) continue;
+    if (seen === n) return i;
+    seen++;
+  }
+  return list.indexOf(d);
 }

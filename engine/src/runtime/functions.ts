@@ -108,9 +108,12 @@ export function streamFor(seed: number, site: number): number {
   return mix32(mix32(seed | 0) + Math.imul(site + 1, 0x27d4eb2d));
 }
 
-/** The stream of a call site given its own seed argument (independent of the run seed). */
-export function streamForSeedArgument(seed: number, site: number): number {
-  return streamFor(Math.floor(seed) ^ 0x5bd1e995, site);
+/**
+ * The stream of a call given its own seed argument: depends on that seed only, so the call's
+ * numbers stay the same whatever the run seed and whatever other random calls the model has.
+ */
+export function streamForSeedArgument(seed: number): number {
+  return streamFor(Math.floor(seed) ^ 0x5bd1e995, 0);
 }
 
 /** Inverse of the standard normal CDF (Acklam's algorithm, relative error < 1.2e-9). */

@@ -64,7 +64,8 @@ export function simulate(model: Simulatable, options: SimulateOptions = {}): Run
   const { ir, kernel } = model;
   const method = options.method ?? ir.sim.method;
   const dt = options.dt ?? ir.sim.dt;
-  const saveEvery = options.saveEvery ?? (options.dt === undefined ? ir.sim.saveEvery : Math.max(dt, ir.sim.saveEvery));
+  // A model that saves every step keeps saving every step when the step changes.
+  const saveEvery = options.saveEvery ?? (options.dt === undefined ? ir.sim.saveEvery : ir.sim.saveEvery === ir.sim.dt ? dt : Math.max(dt, ir.sim.saveEvery));
   if (!(dt > 0) || !Number.isFinite(dt)) throw new ModelInputError(`The time step must be a positive number, not ${dt}.`);
   if (!(saveEvery > 0)) throw new ModelInputError(`The save interval must be a positive number, not ${saveEvery}.`);
   const stride = saveEvery / dt;
