@@ -178,6 +178,8 @@ interface Building {
     outflows: Variable[];
     equations?: Equations;
   };
+  /** Its declaration has an error already reported (such as an unknown dimension): check nothing that depends on it. */
+  readonly opaque: boolean;
 }
 
 function collectVariables(decls: readonly VarDecl[], dimensions: Map<string, Dimension>, sink: DiagnosticSink): Map<string, Building> {
@@ -199,11 +201,13 @@ function collectVariables(decls: readonly VarDecl[], dimensions: Map<string, Dim
       continue;
     }
     const dims: Dimension[] = [];
+    let opaque = decl.broken === true;
     for (const d of decl.dims) {
       const dim = dimensions.get(d.key);
       if (!dim) {
         const hint = closestName(d.key, [...dimensions.values()].map((x) => x.name));
         sink.error('unknown-dimension', d.span, `Unknown dimension "${d.text}".${hint ? ` Did you mean "${hint}"?` : ' Declare it with a line like  dimension AgeBand: 65-69, 70-74'}`, text);
+        opaque = true;
       } else {
         dims.push(dim); // the same dimension twice (a square matrix) is allowed
       }
@@ -236,6 +240,7 @@ function collectVariables(decls: readonly VarDecl[], dimensions: Map<string, Dim
         span: decl.span,
         nameSpan: decl.name.span,
       },
+      opaque,
     });
     if (decl.graph) checkGraphPoints(decl, sink);
   }
@@ -255,7 +260,8 @@ function checkGraphPoints(decl: VarDecl, sink: DiagnosticSink): void {
   }
   for (let i = 1; i < g.xs.length; i++) {
     if (!(g.xs[i]! > g.xs[i - 1]!)) {
-      sink.error('graph', g.span, `The x values of graph "${name}" must increase: ${g.xs[i]} comes after ${g.xs[i - 1]}.`, name);
+      const how = g.xs[i] === g.xs[i - 1] ? `${g.xs[i]} appears twice` : `${g.xs[i]} comes after ${g.xs[i - 1]}`;
+      sink.error('graph', g.span, `The x values of graph "${name}" must increase: ${how}.`, name);
       return;
     }
   }
@@ -263,6 +269,8 @@ function checkGraphPoints(decl: VarDecl, sink: DiagnosticSink): void {
 
 function resolveVariable(b: Building, all: Map<string, Building>, dimensions: Map<string, Dimension>, sink: DiagnosticSink): void {
   const { decl, variable: v } = b;
+  // Its own error is reported; what follows from it (no equation, wrong element counts) would only be noise.
+  if (b.opaque && decl.dims.length !== v.dims.length) return;
   const resolver = new Resolver(v, all, dimensions, sink);
 
   // Stock–flow structure.
@@ -321,10 +329,10 @@ function resolveVariable(b: Building, all: Map<string, Building>, dimensions: Ma
   }
 
   const hasAny = all_ !== undefined || elements.size > 0;
-  if (!hasAny && v.kind !== 'graph') {
+  if (!hasAny && v.kind !== 'graph' && !decl.valueList && !b.opaque) {
     const what = v.kind === 'stock' ? 'initial value' : 'equation';
     sink.error('missing-equation', decl.name.span, `"${v.name}" has no ${what}: add "= …" after its name.`, v.name);
-  } else if (!all_ && elements.size > 0 && elements.size < v.size) {
+  } else if (!all_ && elements.size > 0 && elements.size < v.size && !b.opaque) {
     const missing: string[] = [];
     for (let i = 0; i < v.size && missing.length < 5; i++) {
       if (!elements.has(i)) missing.push(`[${elementLabelOf(v, i)}]`);
@@ -450,6 +458,8 @@ class Resolver {
     if (target.kind === 'graph' && !this.all.get(key)!.decl.equation && this.all.get(key)!.decl.elementEquations.length === 0) {
       return this.error('wrong-arguments', e.span, `Graph "${target.name}" has no input of its own; use it as a function: ${quoteIfNeeded(target.name)}(x).`);
     }
+    const building = this.all.get(key)!;
+    if (building.opaque && building.decl.dims.length !== target.dims.length) return { k: 'num', v: Number.NaN, span: e.span }; // its dimensions are unknown
     return { k: 'var', ref: target, index: this.indexSpecs(target, e.subscripts, e.span), span: e.span };
   }
 
@@ -549,7 +559,11 @@ class Resolver {
     }
     if (e.args.length < info.minArgs || e.args.length > info.maxArgs) {
       const count = info.minArgs === info.maxArgs ? `${info.minArgs}` : `${info.minArgs} to ${info.maxArgs}`;
-      return this.error('wrong-arguments', e.span, `${info.name} takes ${count} argument${info.maxArgs === 1 ? '' : 's'} (${info.signature}) but ${e.args.length} ${e.args.length === 1 ? 'was' : 'were'} given.`);
+      const failed = this.error('wrong-arguments', e.span, `${info.name.replace(/ /g, '_')} takes ${count} argument${info.maxArgs === 1 ? '' : 's'} (${info.signature}) but ${e.args.length} ${e.args.length === 1 ? 'was' : 'were'} given.`);
+      this.reduceDepth++; // the arguments are still checked (wildcards allowed, as the call's kind is unknown)
+      for (const a of e.args) this.expr(a);
+      this.reduceDepth--;
+      return failed;
     }
     const reduceFn = REDUCE_FNS.get(key);
     if (reduceFn && (info.kind === 'reduce' || (REDUCING_WITH_ONE_ARG.has(key) && e.args.length === 1))) {

@@ -123,7 +123,7 @@ function emitExpr(e: IExpr, tables: ModelIR['tables']): string {
     case 'lookup':
       return `${LOOKUP_FUNCTION[tables[e.table]!.interpolation]}(X${ix(e.table)}, Y${ix(e.table)}, ${expr(e.x)})`;
     case 'rand': {
-      const stream = e.seed ? `streamForSeedArgument(${expr(e.seed)})` : `S[${ix(e.site)}]`;
+      const stream = e.seed ? `streamForSeedArgument(${expr(e.seed)}, ${ix(e.element)})` : `S[${ix(e.site)}]`;
       return `${RANDOM_FUNCTION[e.dist]}(uniform01(${stream}, k), ${e.args.map(expr).join(', ')})`;
     }
     case 'delay':

@@ -27,7 +27,7 @@ export type IExpr =
   | { readonly k: 'nary'; readonly op: 'sum' | 'prod' | 'min' | 'max'; readonly args: readonly IExpr[] }
   | { readonly k: 'lookup'; readonly table: number; readonly x: IExpr }
   /** One uniform draw per time step per site, transformed to the distribution. */
-  | { readonly k: 'rand'; readonly dist: RandomDist; readonly site: number; readonly args: readonly IExpr[]; readonly seed?: IExpr }
+  | { readonly k: 'rand'; readonly dist: RandomDist; readonly site: number; readonly args: readonly IExpr[]; readonly seed?: IExpr; readonly element: number }
   /** Output of a DELAY pipeline: the recorded input `delay` time units ago, or the init slot before that. */
   | { readonly k: 'delay'; readonly site: number; readonly delay: IExpr; readonly init: { readonly k: 'slot'; i: number } };
 
@@ -104,4 +104,6 @@ export interface ModelIR {
   readonly variables: readonly VariableLayout[];
   /** Name key of a variable → its index in `variables`. */
   readonly variableIndex: ReadonlyMap<string, number>;
+  /** Variables that fix the model's structure (a DELAYN/SMTHN order): they cannot be overridden per run. */
+  readonly structural: ReadonlySet<number>;
 }

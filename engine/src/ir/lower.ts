@@ -56,6 +56,7 @@ class Lowering {
   private readonly previous: { from: SlotRef; to: SlotRef }[] = [];
   private readonly delays: { input: SlotRef }[] = [];
   private randomSites = 0;
+  private readonly structural = new Set<number>();
 
   constructor(
     private readonly model: CheckedModel,
@@ -249,7 +250,7 @@ class Lowering {
     if (random) {
       const params = args.slice(0, random.params).map((_, i) => arg(i));
       const seed = args.length > random.params ? arg(random.params) : undefined;
-      return { k: 'rand', dist: random.dist, site: this.randomSites++, args: params, ...(seed ? { seed } : {}) };
+      return { k: 'rand', dist: random.dist, site: this.randomSites++, args: params, element: elementOf(c), ...(seed ? { seed } : {}) };
     }
     switch (e.fn) {
       case 'safediv':
@@ -367,12 +368,14 @@ class Lowering {
 
   /** The order of DELAYN/SMTHN fixes how many stocks exist, so it must be known before the run. */
   private order(e: RExpr, c: Context, name: string): number {
-    const v = constantValue(e, new Set());
-    if (v === undefined || !Number.isFinite(v) || Math.round(v) < 1 || Math.round(v) > MAX_ORDER) {
+    const used = new Set<Variable>();
+    const v = constantValue(e, new Set(), used);
+    for (const u of used) this.structural.add(this.variableNumber.get(u)!);
+    if (v === undefined || !Number.isInteger(v) || v < 1 || v > MAX_ORDER) {
       this.sink.error('not-constant', e.span, `The order of ${name} must be a fixed whole number from 1 to ${MAX_ORDER} (a number or a constant), because it sets how many stages the delay has.`, c.owner.name);
       return 1;
     }
-    return Math.round(v);
+    return v;
   }
 
   // ---- layout -----------------------------------------------------------------------------
@@ -422,6 +425,7 @@ class Lowering {
       randomSites: this.randomSites,
       variables,
       variableIndex: new Map(this.model.variables.map((v, n) => [v.key, n])),
+      structural: this.structural,
     };
   }
 }
@@ -465,17 +469,17 @@ function collectWildDims(e: RExpr, out: Dimension[]): void {
 }
 
 /** Value of an expression made only of numbers and scalar constants, else undefined. */
-function constantValue(e: RExpr, seen: Set<Variable>): number | undefined {
+function constantValue(e: RExpr, seen: Set<Variable>, used: Set<Variable>): number | undefined {
   switch (e.k) {
     case 'num':
       return e.v;
     case 'unary': {
-      const a = constantValue(e.a, seen);
+      const a = constantValue(e.a, seen, used);
       return a === undefined ? undefined : e.op === '-' ? -a : a === 0 ? 1 : 0;
     }
     case 'binary': {
-      const a = constantValue(e.a, seen);
-      const b = constantValue(e.b, seen);
+      const a = constantValue(e.a, seen, used);
+      const b = constantValue(e.b, seen, used);
       if (a === undefined || b === undefined) return undefined;
       switch (e.op) {
         case '+': return a + b;
@@ -490,7 +494,8 @@ function constantValue(e: RExpr, seen: Set<Variable>): number | undefined {
       const v = e.ref;
       if (v.dims.length > 0 || seen.has(v) || v.kind === 'stock' || !v.equations?.all) return undefined;
       seen.add(v);
-      const value = constantValue(v.equations.all, seen);
+      used.add(v);
+      const value = constantValue(v.equations.all, seen, used);
       seen.delete(v);
       return value;
     }

@@ -112,6 +112,10 @@ function reportLoop(
   const others = all.filter((x) => !names.includes(x));
   const chain = names.map((x) => `"${x}"`).join(' needs ');
   const first = variableOf(start);
+  if (code === 'init-loop' && names.length <= 2 && first.kind === 'stock') {
+    sink.error(code, first.nameSpan, `The initial value of stock "${first.name}" depends on itself; give it a starting value that does not use "${first.name}".`, first.name);
+    return;
+  }
   const message =
     code === 'algebraic-loop'
       ? names.length <= 2

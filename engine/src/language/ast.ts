@@ -59,6 +59,8 @@ export interface VarDecl {
   readonly nonNegative: boolean;
   readonly doc?: string;
   readonly graph?: GraphSpec;
+  /** Part of the declaration could not be read (already reported): report nothing that follows from it. */
+  readonly broken?: boolean;
   readonly span: SourceSpan;
 }
 

@@ -40,8 +40,8 @@ export function tokenize(source: string, sink: DiagnosticSink, from: { readonly 
       i++;
     }
   };
-  const push = (kind: TokenKind, text: string, start: SourcePos, value = 0, triple?: boolean): void => {
-    tokens.push({ kind, text, value, span: { start, end: pos() }, spaceBefore, ...(triple === undefined ? {} : { triple }) });
+  const push = (kind: TokenKind, text: string, start: SourcePos, value = 0, triple?: boolean, reported?: boolean): void => {
+    tokens.push({ kind, text, value, span: { start, end: pos() }, spaceBefore, ...(triple === undefined ? {} : { triple }), ...(reported ? { reported } : {}) });
     spaceBefore = false;
   };
   const lineContinues = (): boolean => {
@@ -89,12 +89,7 @@ export function tokenize(source: string, sink: DiagnosticSink, from: { readonly 
       } else {
         push('number', text, start, value);
       }
-      if (isIdentPart(source[i] ?? '')) {
-        // `3people` is almost certainly a typo; say so rather than reading two tokens.
-        const bad = pos();
-        while (i < source.length && isIdentPart(source[i]!)) advance();
-        sink.error('syntax', { start: bad, end: pos() }, `A number cannot be followed directly by letters ("${source.slice(start.offset, i)}"). Put a space or an operator between them.`);
-      }
+      // `3people` is left as a number and a name with no space between: the parser says what is wrong.
       continue;
     }
     if (isIdentStart(c)) {
@@ -136,7 +131,11 @@ export function tokenize(source: string, sink: DiagnosticSink, from: { readonly 
         text += ch;
         advance();
       }
-      if (!closed) sink.error('syntax', { start, end: pos() }, 'This quoted name or text has no closing quote (") on the same line.');
+      if (!closed) {
+        sink.error('syntax', { start, end: pos() }, 'This quoted name or text has no closing quote (") on the same line.');
+        push('invalid', text, start, 0, undefined, true);
+        continue;
+      }
       push('string', text, start, 0, false);
       continue;
     }

@@ -149,8 +149,9 @@ class Parser {
         case 'time unit': {
           const v = this.peek();
           if (v.kind !== 'ident' && v.kind !== 'string') this.fail(v, `Expected a ${key} after "${key}:", found ${describe(v)}.`);
-          this.i++;
-          const value = { value: v.text, span: v.span };
+          // The rest of the line, so "runge-kutta" is one (unknown) method rather than a syntax error.
+          const raw = v.kind === 'string' ? (this.i++, { text: v.text, span: v.span }) : this.rawUntil([], `a ${key}`);
+          const value = { value: raw.text, span: raw.span };
           if (key === 'method') spec.method = value;
           else spec.timeUnit = value;
           return true;
@@ -203,6 +204,10 @@ class Parser {
     const name = this.declaredName(`a name for the ${kind}`);
     const dims: NameRef[] = [];
     let units: { text: string; span: SourceSpan } | undefined;
+    let equation: Expr | undefined;
+    let valueList: VarDecl['valueList'];
+    let broken = false;
+    try {
     if (this.isOp('[') && !this.peek().spaceBefore) {
       this.i++;
       for (;;) {
@@ -221,8 +226,10 @@ class Parser {
       this.expectOp(']', 'to close the units');
       units = { text: raw.text, span: { start: open.span.start, end: this.prev().span.end } };
     }
-    let equation: Expr | undefined;
-    let valueList: VarDecl['valueList'];
+    const afterHead = this.peek();
+    if (!this.isOp('=') && afterHead.kind !== 'newline' && afterHead.kind !== 'eof') {
+      this.fail(afterHead, `Expected "=" before the equation of "${name.text}", found ${describe(afterHead)}.`);
+    }
     if (this.isOp('=')) {
       this.i++;
       const first = this.expression();
@@ -238,6 +245,12 @@ class Parser {
       }
     }
     this.endOfLine(`the equation of "${name.text}"`);
+    } catch (e) {
+      // The name is known: keep the variable (so uses of it are not reported as unknown) and read its property lines.
+      if (!(e instanceof SyntaxAbort)) throw e;
+      this.skipLine();
+      broken = true;
+    }
 
     const inflows: NameRef[] = [];
     const outflows: NameRef[] = [];
@@ -248,6 +261,7 @@ class Parser {
     let ys: number[] | undefined;
     let interpolation: Interpolation = 'continuous';
     let graphSpan: SourceSpan | undefined;
+    let graphBroken = false;
     const allowed = ['doc'];
     if (kind === 'stock') allowed.push('inflow', 'outflow', 'non-negative');
     if (kind === 'flow') allowed.push('non-negative');
@@ -276,27 +290,31 @@ class Parser {
       }
       if (kind === 'graph' && key === 'points') {
         noteGraph();
-        xs = [];
-        ys = [];
+        graphBroken = true; // until the whole list has been read
+        const px: number[] = [];
+        const py: number[] = [];
         for (;;) {
           this.expectOp('(', 'to start a point, as in  points: (0, 1), (10, 2)');
-          xs.push(this.numberValue('the x value of a point'));
+          px.push(this.numberValue('the x value of a point'));
           this.expectOp(',', 'between the x and y of a point');
-          ys.push(this.numberValue('the y value of a point'));
+          py.push(this.numberValue('the y value of a point'));
           this.expectOp(')', 'to close the point');
           if (!this.isOp(',')) break;
           this.i++;
         }
+        [xs, ys, graphBroken] = [px, py, false];
         return true;
       }
       if (kind === 'graph' && (key === 'x' || key === 'y')) {
         noteGraph();
+        graphBroken = true;
         const values: number[] = [];
         for (;;) {
           values.push(this.numberValue(`a ${key} value`));
           if (!this.isOp(',')) break;
           this.i++;
         }
+        graphBroken = false;
         if (key === 'x') xs = values;
         else ys = values;
         return true;
@@ -322,7 +340,9 @@ class Parser {
     let graph: GraphSpec | undefined;
     if (kind === 'graph') {
       const span = graphSpan ?? name.span;
-      if (!xs || !ys) {
+      if (graphBroken) {
+        broken = true;
+      } else if (!xs || !ys) {
         this.sink.error('graph', span, `Graph "${name.text}" needs its points: either "points: (x1, y1), (x2, y2), …" or an "x:" line and a "y:" line.`, name.text);
       } else {
         graph = { xs, ys, interpolation, span };
@@ -341,6 +361,7 @@ class Parser {
       nonNegative,
       ...(doc === undefined ? {} : { doc }),
       ...(graph ? { graph } : {}),
+      ...(broken ? { broken } : {}),
       span: this.spanFrom(start),
     });
   }
@@ -543,6 +564,10 @@ class Parser {
     const t = this.peek();
     if (t.kind === 'number') {
       this.i++;
+      const glued = this.peek();
+      if (glued.kind === 'ident' && !glued.spaceBefore) {
+        this.fail(glued, `A number cannot be followed directly by letters ("${t.text}${glued.text}"). Put a space or an operator between them.`);
+      }
       return { kind: 'number', value: t.value, span: t.span };
     }
     if (t.kind === 'op' && t.text === '(') {
@@ -651,6 +676,14 @@ class Parser {
       if (t.kind === 'string' && t.text.trim() === '') this.fail(t, 'A name cannot be empty.');
       return { key: nameKey(t.text), text: t.text.replace(/\s+/g, ' ').trim(), span: t.span };
     }
+    const next = this.tokens[this.i + 1];
+    if (t.kind === 'number' && next?.kind === 'ident' && !next.spaceBefore) {
+      this.fail(t, `A name cannot start with a digit: write "${t.text}${next.text}" in double quotes, or start it with a letter.`);
+    }
+    if (t.kind === 'ident' && RESERVED_WORDS.has(t.text.toLowerCase())) {
+      this.sink.error('reserved-name', t.span, `"${t.text}" is a word of the equation language (if, then, else, and, or, not, mod); choose another name for this ${what.replace(/^a name for the /, '')}.`);
+      throw new SyntaxAbort('reserved word');
+    }
     this.fail(t, `Expected ${what}, found ${describe(t)}. Names with spaces or symbols go in double quotes, like "People in care".`);
   }
 
@@ -729,8 +762,15 @@ class Parser {
   }
 
   private fail(t: Token, message: string): never {
-    this.sink.error('syntax', t.span, message);
+    if (!t.reported) this.sink.error('syntax', t.kind === 'eof' || t.kind === 'newline' ? this.endOfText(t) : t.span, message);
     throw new SyntaxAbort(message);
+  }
+
+  /** Where a line ends: just after its last token, rather than at the start of the next line. */
+  private endOfText(end: Token): SourceSpan {
+    const at = this.tokens.indexOf(end);
+    const before = at > 0 ? this.tokens[at - 1] : undefined;
+    return before && before.kind !== 'newline' ? { start: before.span.end, end: before.span.end } : end.span;
   }
 }
 
@@ -747,7 +787,7 @@ function describe(t: Token): string {
     case 'string':
       return `"${t.text}"`;
     case 'invalid':
-      return `the character '${t.text}'`;
+      return `character '${t.text}'`;
     default:
       return `'${t.text}'`;
   }

@@ -20,6 +20,8 @@ export interface Token {
   readonly spaceBefore: boolean;
   /** Strings: true when written with double quotes (a name or text), false for triple quotes. */
   readonly triple?: boolean;
+  /** The lexer already reported this token (an unclosed quote): the parser adds no error of its own. */
+  readonly reported?: boolean;
 }
 
 export type { SourcePos };

@@ -23,7 +23,7 @@ export function pulse(volume: number, first: number, interval: number, t: number
 }
 
 export function ramp(slope: number, start: number, end: number, t: number): number {
-  if (t <= start) return 0;
+  if (t <= start || end <= start) return 0;
   return slope * (Math.min(t, end) - start);
 }
 
@@ -31,8 +31,12 @@ export function mod(a: number, b: number): number {
   return a - b * Math.floor(a / b);
 }
 
+/** Nearest whole number, halves away from zero; exact (x + 0.5 would round up 0.49999999999999994). */
 export function round(x: number): number {
-  return x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
+  const a = Math.abs(x);
+  let r = Math.floor(a);
+  if (a - r >= 0.5) r++;
+  return x < 0 ? -r : r;
 }
 
 export function safediv(a: number, b: number, otherwise: number): number {
@@ -109,11 +113,12 @@ export function streamFor(seed: number, site: number): number {
 }
 
 /**
- * The stream of a call given its own seed argument: depends on that seed only, so the call's
- * numbers stay the same whatever the run seed and whatever other random calls the model has.
+ * The stream of a call given its own seed argument: depends on that seed (and the array element
+ * being computed) only, so the call's numbers stay the same whatever the run seed and whatever
+ * other random calls the model has.
  */
-export function streamForSeedArgument(seed: number): number {
-  return streamFor(Math.floor(seed) ^ 0x5bd1e995, 0);
+export function streamForSeedArgument(seed: number, element: number): number {
+  return streamFor(Math.floor(seed) ^ 0x5bd1e995, element);
 }
 
 /** Inverse of the standard normal CDF (Acklam's algorithm, relative error < 1.2e-9). */

@@ -56,7 +56,7 @@ export function interpretKernel(ir: ModelIR): Kernel {
         return F.lookupDiscrete(table.xs, table.ys, x);
       }
       case 'rand': {
-        const stream = e.seed ? F.streamForSeedArgument(r(e.seed)) : b.streams[e.site]!;
+        const stream = e.seed ? F.streamForSeedArgument(r(e.seed), e.element) : b.streams[e.site]!;
         return draw(e.dist, F.uniform01(stream, k), e.args.map(r));
       }
       case 'delay':

@@ -137,6 +137,9 @@ function overrideArray(ir: ModelIR, overrides: SimulateOptions['overrides']): Fl
   const entries = overrides instanceof Map ? [...overrides.entries()] : Object.entries(overrides as Record<string, OverrideValue>);
   for (const [name, value] of entries) {
     const sel = selectVariable(ir, name);
+    if (ir.structural.has(ir.variables.indexOf(sel.variable))) {
+      throw new ModelInputError(`"${sel.variable.name}" sets the order of a delay or smooth, which fixes the model's structure; change it in the model instead.`);
+    }
     const values = typeof value === 'number' ? sel.elements.map(() => value) : value;
     if (values.length !== sel.elements.length) {
       throw new ModelInputError(`"${name}" has ${sel.elements.length} element(s) but ${values.length} value(s) were given.`);
