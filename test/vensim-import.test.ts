@@ -79,6 +79,9 @@ ${control()}`);
   test('Vensim functions map to their meaning', () => {
     const { result } = run(`p= PULSE(1, 2) ~~|
 train= PULSE TRAIN(1, 1, 2, 4) ~~|
+single= PULSE TRAIN(1, 2, 0, 4)
+	~	~	A "quoted" word and an odd " quote in the documentation.
+	|
 trunc= INTEGER(-2.5) ~~|
 m= MODULO(-7, 3) ~~|
 x= XIDZ(1, 0, 5) + ZIDZ(1, 0) ~~|
@@ -90,6 +93,7 @@ q= QUANTUM(7, 3) ~~|
 ${control()}`);
     expect(series(result, 'p')).toEqual([0, 1, 1, 0, 0]);
     expect(series(result, 'train')).toEqual([0, 1, 0, 1, 0]);
+    expect(series(result, 'single')).toEqual([0, 1, 1, 0, 0]);
     expect(series(result, 'trunc')[0]).toBe(-2);
     expect(series(result, 'm')[0]).toBe(-1);
     expect(series(result, 'x')[0]).toBe(5);

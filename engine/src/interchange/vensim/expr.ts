@@ -131,14 +131,19 @@ const RENAMED: Record<string, string> = {
 const BUILDERS: Record<string, Builder> = {
   // Vensim PULSE(start, width): 1 from start for width (at least one DT).
   pulse: ([start, width], span, call) => bin('-', call('STEP', [num(1, span), start!]), call('STEP', [num(1, span), bin('+', start!, call('MAX', [width!, { kind: 'ref', name: { key: 'dt', text: 'DT', span }, span }]), span)]), span),
-  // PULSE TRAIN(start, width, interval, end)
-  'pulse train': ([start, width, interval, end], span, call) => ({
-    kind: 'if',
-    cond: bin('and', bin('and', bin('>=', TIME(span), start!, span), bin('<=', TIME(span), end!, span), span), bin('<', call('MOD', [bin('-', TIME(span), start!, span), interval!]), call('MAX', [width!, { kind: 'ref', name: { key: 'dt', text: 'DT', span }, span }]), span), span),
-    then: num(1, span),
-    else: num(0, span),
-    span,
-  }),
+  // PULSE TRAIN(start, width, interval, end): 1 for width from start, repeating every interval
+  // (a single pulse when interval is 0), until end.
+  'pulse train': ([start, width, interval, end], span, call) => {
+    const since = bin('-', TIME(span), start!, span);
+    const phase: Expr = { kind: 'if', cond: bin('>', interval!, num(0, span), span), then: call('MOD', [since, interval!]), else: since, span };
+    return {
+      kind: 'if',
+      cond: bin('and', bin('and', bin('>=', TIME(span), start!, span), bin('<=', TIME(span), end!, span), span), bin('<', phase, call('MAX', [width!, { kind: 'ref', name: { key: 'dt', text: 'DT', span }, span }]), span), span),
+      then: num(1, span),
+      else: num(0, span),
+      span,
+    };
+  },
   // INTEGER truncates toward zero; INT floors.
   integer: ([x], span, call) => ({ kind: 'if', cond: bin('<', x!, num(0, span), span), then: { kind: 'unary', op: '-', arg: call('INT', [{ kind: 'unary', op: '-', arg: x!, span }]), span }, else: call('INT', [x!]), span }),
   power: ([a, b], span) => bin('^', a!, b!, span),

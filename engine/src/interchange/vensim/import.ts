@@ -273,7 +273,8 @@ class VensimReader implements Positions {
     let quoted = false;
     for (; i < to; i++) {
       const c = this.text[i];
-      if (c === '"') quoted = !quoted;
+      // Quotes matter only in the equation: documentation may hold any number of them.
+      if (c === '"' && cuts.length === 0) quoted = !quoted;
       else if (quoted) continue;
       else if (c === '{') {
         const close = this.text.indexOf('}', i);
