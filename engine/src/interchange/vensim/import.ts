@@ -4,6 +4,7 @@ import { elementKey, nameKey } from '../../names.js';
 import { parseUnits, UnitSyntaxError } from '../../check/units.js';
 import { foldConstant } from '../../check/checker.js';
 import type { ImportResult } from '../xmile/import.js';
+import { rewriteExpr } from '../../language/rewrite.js';
 import { tokenizeVensim, VensimExprParser, VensimSyntaxError, type Positions } from './expr.js';
 
 /**
@@ -190,68 +191,46 @@ class VensimReader implements Positions {
     if (this.macros.size === 0) return;
     let instances = 0;
     const queue = [...this.vars.values()];
-    const expand = (e: Expr, depth: number): Expr => {
-      const go = (x: Expr): Expr => expand(x, depth);
-      switch (e.kind) {
-        case 'number':
-        case 'ref':
-          return e;
-        case 'unary':
-          return { ...e, arg: go(e.arg) };
-        case 'binary':
-          return { ...e, left: go(e.left), right: go(e.right) };
-        case 'if':
-          return { ...e, cond: go(e.cond), then: go(e.then), else: go(e.else) };
-        case 'call': {
-          const args = e.args.map(go);
-          const macro = this.macros.get(e.name.key);
-          if (!macro) return { ...e, args };
-          if (depth > 16) throw new VensimSyntaxError(`Macro ${macro.name.text} calls itself (or macros call each other) too deeply.`, e.span.start.offset);
-          if (args.length !== macro.params.length) {
-            this.sink.error('wrong-arguments', e.span, `Macro ${macro.name.text} takes ${macro.params.length} arguments but ${args.length} were given.`);
-            return { kind: 'number', value: Number.NaN, span: e.span };
-          }
-          const k = ++instances;
-          const renamed = (n: NameRef): NameRef => ({ key: nameKey(`${macro.name.text} ${k} ${n.text}`), text: `${macro.name.text} ${k} ${n.text}`, span: n.span });
-          const subst = (x: Expr): Expr => {
-            const again = (y: Expr): Expr => subst(y);
-            switch (x.kind) {
-              case 'number':
-                return x;
-              case 'ref': {
-                const p = macro.params.indexOf(x.name.key);
-                if (p >= 0 && !x.subscripts) return args[p]!;
-                return macro.body.has(x.name.key) ? { ...x, name: renamed(x.name) } : x;
-              }
-              case 'call':
-                return { ...x, name: macro.body.has(x.name.key) ? renamed(x.name) : x.name, args: x.args.map(again) };
-              case 'unary':
-                return { ...x, arg: again(x.arg) };
-              case 'binary':
-                return { ...x, left: again(x.left), right: again(x.right) };
-              case 'if':
-                return { ...x, cond: again(x.cond), then: again(x.then), else: again(x.else) };
-            }
-          };
-          for (const b of macro.body.values()) {
-            const copy: Building = {
-              ...b,
-              definitions: [],
-              name: renamed(b.name),
-              ...(b.equation ? { equation: expandIn(subst(b.equation), depth + 1) } : {}),
-              ...(b.rate ? { rate: expandIn(subst(b.rate), depth + 1) } : {}),
-              elementEquations: b.elementEquations.map((x) => ({ ...x, equation: expandIn(subst(x.equation), depth + 1) })),
-              elementRates: b.elementRates.map((x) => ({ ...x, rate: expandIn(subst(x.rate), depth + 1) })),
-            };
-            this.vars.set(copy.name.key, copy);
-          }
-          const output = macro.body.get(macro.name.key);
-          if (!output) throw new VensimSyntaxError(`Macro ${macro.name.text} does not define its own value (a variable named ${macro.name.text}).`, e.span.start.offset);
-          return { kind: 'ref', name: renamed(output.name), span: e.span };
+    const expand = (e: Expr, depth: number): Expr =>
+      rewriteExpr(e, (node) => {
+        if (node.kind !== 'call') return undefined;
+        const args = node.args.map((a) => expand(a, depth));
+        const macro = this.macros.get(node.name.key);
+        if (!macro) return { ...node, args };
+        if (depth > 16) throw new VensimSyntaxError(`Macro ${macro.name.text} calls itself (or macros call each other) too deeply.`, node.span.start.offset);
+        if (args.length !== macro.params.length) {
+          this.sink.error('wrong-arguments', node.span, `Macro ${macro.name.text} takes ${macro.params.length} arguments but ${args.length} were given.`);
+          return { kind: 'number', value: Number.NaN, span: node.span };
         }
-      }
-    };
-    const expandIn = (e: Expr, depth: number): Expr => expand(e, depth);
+        const k = ++instances;
+        const renamed = (n: NameRef): NameRef => ({ key: nameKey(`${macro.name.text} ${k} ${n.text}`), text: `${macro.name.text} ${k} ${n.text}`, span: n.span });
+        // Parameters become the call's arguments; the macro's own variables become this copy's.
+        const subst = (x: Expr): Expr =>
+          rewriteExpr(x, (y) => {
+            if (y.kind === 'ref') {
+              const p = macro.params.indexOf(y.name.key);
+              if (p >= 0 && !y.subscripts) return args[p]!;
+              return macro.body.has(y.name.key) ? { ...y, name: renamed(y.name) } : y;
+            }
+            if (y.kind === 'call' && macro.body.has(y.name.key)) return { ...y, name: renamed(y.name), args: y.args.map(subst) };
+            return undefined;
+          });
+        for (const b of macro.body.values()) {
+          const copy: Building = {
+            ...b,
+            definitions: [],
+            name: renamed(b.name),
+            ...(b.equation ? { equation: expand(subst(b.equation), depth + 1) } : {}),
+            ...(b.rate ? { rate: expand(subst(b.rate), depth + 1) } : {}),
+            elementEquations: b.elementEquations.map((x) => ({ ...x, equation: expand(subst(x.equation), depth + 1) })),
+            elementRates: b.elementRates.map((x) => ({ ...x, rate: expand(subst(x.rate), depth + 1) })),
+          };
+          this.vars.set(copy.name.key, copy);
+        }
+        const output = macro.body.get(macro.name.key);
+        if (!output) throw new VensimSyntaxError(`Macro ${macro.name.text} does not define its own value (a variable named ${macro.name.text}).`, node.span.start.offset);
+        return { kind: 'ref', name: renamed(output.name), span: node.span };
+      });
     for (const b of queue) {
       try {
         if (b.equation) b.equation = expand(b.equation, 0);
@@ -682,19 +661,5 @@ class VensimReader implements Positions {
 /** Replaces subscripts naming a bound range by the element being defined. */
 function bindSubscripts(e: Expr, bound: ReadonlyMap<string, string>): Expr {
   if (bound.size === 0) return e;
-  const go = (x: Expr): Expr => bindSubscripts(x, bound);
-  switch (e.kind) {
-    case 'number':
-      return e;
-    case 'ref':
-      return e.subscripts ? { ...e, subscripts: e.subscripts.map((s) => ({ ...s, text: bound.get(nameKey(s.text)) ?? s.text })) } : e;
-    case 'call':
-      return { ...e, args: e.args.map(go) };
-    case 'unary':
-      return { ...e, arg: go(e.arg) };
-    case 'binary':
-      return { ...e, left: go(e.left), right: go(e.right) };
-    case 'if':
-      return { ...e, cond: go(e.cond), then: go(e.then), else: go(e.else) };
-  }
+  return rewriteExpr(e, (x) => (x.kind === 'ref' && x.subscripts ? { ...x, subscripts: x.subscripts.map((s) => ({ ...s, text: bound.get(nameKey(s.text)) ?? s.text })) } : undefined));
 }

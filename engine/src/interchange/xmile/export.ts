@@ -1,5 +1,6 @@
 import type { DiagramItem, DimensionDecl, Expr, ModelAst, NameRef, VarDecl } from '../../language/ast.js';
 import { printExpr } from '../../language/print.js';
+import { rewriteExpr } from '../../language/rewrite.js';
 import { foldConstant } from '../../check/checker.js';
 import { elementKey } from '../../names.js';
 
@@ -131,25 +132,13 @@ function elementEquations(v: VarDecl, ast: ModelAst): { names: string[]; equatio
 
 /** Rewrites `x` (arrayed like the owner) and `x[Dim]` as `x[element]` for one element. */
 function explicit(e: Expr, context: ReadonlyMap<string, string>, ast: ModelAst): Expr {
-  const go = (x: Expr): Expr => explicit(x, context, ast);
-  switch (e.kind) {
-    case 'number':
-      return e;
-    case 'unary':
-      return { ...e, arg: go(e.arg) };
-    case 'binary':
-      return { ...e, left: go(e.left), right: go(e.right) };
-    case 'if':
-      return { ...e, cond: go(e.cond), then: go(e.then), else: go(e.else) };
-    case 'call':
-      return { ...e, args: e.args.map(go) };
-    case 'ref': {
-      const target = ast.variables.find((x) => x.name.key === e.name.key);
-      if (!target || target.dims.length === 0) return e;
-      const items = e.subscripts ?? target.dims.map((d) => ({ text: d.text, span: e.span }));
-      return { ...e, subscripts: items.map((s) => ({ ...s, text: context.get(elementKey(s.text)) ?? s.text })) };
-    }
-  }
+  return rewriteExpr(e, (x) => {
+    if (x.kind !== 'ref') return undefined;
+    const target = ast.variables.find((v) => v.name.key === x.name.key);
+    if (!target || target.dims.length === 0) return x;
+    const items = x.subscripts ?? target.dims.map((d) => ({ text: d.text, span: x.span }));
+    return { ...x, subscripts: items.map((s) => ({ ...s, text: context.get(elementKey(s.text)) ?? s.text })) };
+  });
 }
 
 function diagramItem(d: DiagramItem): string[] {

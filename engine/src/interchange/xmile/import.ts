@@ -1,6 +1,7 @@
 import { DiagnosticSink, type Diagnostic, type SourceSpan } from '../../diagnostics.js';
 import type { DiagramItem, DimensionDecl, ElementEquation, Expr, GraphSpec, Interpolation, ModelAst, NameRef, SimSpecDecl, VarDecl, VarKind } from '../../language/ast.js';
 import { parseExpression } from '../../language/parser.js';
+import { rewriteExpr } from '../../language/rewrite.js';
 import { nameKey } from '../../names.js';
 import { parseUnits, UnitSyntaxError } from '../../check/units.js';
 import { child, children, parseXml, XmlError, type XmlElement } from '../xml.js';
@@ -358,22 +359,8 @@ function nonNegativeDefault(root: XmlElement, model: XmlElement | undefined, kin
 /** A module's variable with its own name and references to its siblings given the module prefix. */
 function renameLocals(decl: VarDecl, name: NameRef, locals: ReadonlySet<string>, prefix: string): VarDecl {
   const rename = (n: NameRef): NameRef => (locals.has(n.key) ? { key: nameKey(prefix + n.text), text: prefix + n.text, span: n.span } : n);
-  const expr = (e: Expr): Expr => {
-    switch (e.kind) {
-      case 'number':
-        return e;
-      case 'ref':
-        return { ...e, name: rename(e.name) };
-      case 'call':
-        return { ...e, name: rename(e.name), args: e.args.map(expr) };
-      case 'unary':
-        return { ...e, arg: expr(e.arg) };
-      case 'binary':
-        return { ...e, left: expr(e.left), right: expr(e.right) };
-      case 'if':
-        return { ...e, cond: expr(e.cond), then: expr(e.then), else: expr(e.else) };
-    }
-  };
+  const expr = (e: Expr): Expr =>
+    rewriteExpr(e, (x) => (x.kind === 'ref' ? { ...x, name: rename(x.name) } : x.kind === 'call' ? { ...x, name: rename(x.name), args: x.args.map(expr) } : undefined));
   return {
     ...decl,
     name,
