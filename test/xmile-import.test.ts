@@ -110,15 +110,34 @@ describe('XMILE import', () => {
     expect(series(r, 'b')).toEqual([0.5, -0.5, -1.5, -2.5, -3.5]);
   });
 
-  test('macros are reported as not importable yet; missing and cyclic modules are errors, by line', () => {
+  test('a macro without an equation and a missing module model are errors, by line; so are cyclic modules', () => {
     const xml = `<xmile version="1.0">\n<model><variables><module name="hares"/></variables></model>\n<macro name="M"/>\n</xmile>`;
     const imported = importXmile(xml, 'm.xmile');
     expect(imported.diagnostics.map((d) => [d.line, d.message])).toEqual([
-      [3, 'Macro "M" cannot be imported yet.'],
+      [3, 'Macro "M" has no <eqn>.'],
       [2, 'Module "hares" uses model "hares", which the file does not define.'],
     ]);
     const cyclic = `<xmile version="1.0"><model><variables><module name="a"/></variables></model>\n<model name="a"><variables><module name="a"/></variables></model></xmile>`;
     expect(importXmile(cyclic, 'c.xmile').diagnostics.map((d) => [d.line, d.message])).toEqual([[2, 'Module "a" is nested more than 16 deep (do modules contain each other?).']]);
+  });
+
+  test('macros: parameters with defaults, and a copy of the macro\'s stock for each call', () => {
+    const xml = `<xmile version="1.0"><sim_specs><start>0</start><stop>3</stop><dt>1</dt></sim_specs>
+      <macro name="LOGB"><parm>x</parm><parm default="10">base</parm><eqn>LN(x) / LN(base)</eqn></macro>
+      <macro name="TOTAL"><parm>inflow</parm><eqn>acc</eqn>
+        <variables><stock name="acc"><eqn>0</eqn><inflow>add</inflow></stock><flow name="add"><eqn>inflow</eqn></flow></variables>
+      </macro>
+      <model><variables>
+        <aux name="digits"><eqn>LOGB(1000)</eqn></aux>
+        <aux name="bits"><eqn>LOGB(8, 2)</eqn></aux>
+        <aux name="ones"><eqn>TOTAL(1)</eqn></aux>
+        <aux name="twos"><eqn>TOTAL(2) + TOTAL(ones)</eqn></aux>
+      </variables></model></xmile>`;
+    const r = run(xml);
+    expect(series(r, 'digits')[0]).toBeCloseTo(3, 14);
+    expect(series(r, 'bits')[0]).toBeCloseTo(3, 14);
+    expect(series(r, 'ones')).toEqual([0, 1, 2, 3]);
+    expect(series(r, 'twos')).toEqual([0, 2, 5, 9]);
   });
 
   test('modules are flattened: module.variable names, ports connected to their sources', () => {
