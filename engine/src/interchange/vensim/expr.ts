@@ -120,10 +120,8 @@ const RENAMED: Record<string, string> = {
   initial: 'INIT',
   vmin: 'MIN',
   vmax: 'MAX',
+  // RANDOM NORMAL/EXPONENTIAL/POISSON take truncation bounds and shifts we do not model yet.
   'random uniform': 'UNIFORM',
-  'random normal': 'NORMAL',
-  'random exponential': 'EXPRND',
-  'random poisson': 'POISSON',
   'if then else': 'IF_THEN_ELSE',
   'active initial': 'ACTIVE_INITIAL',
 };
