@@ -5,6 +5,7 @@ import { parseUnits, UnitSyntaxError } from '../../check/units.js';
 import { foldConstant } from '../../check/checker.js';
 import type { ImportResult } from '../xmile/import.js';
 import { rewriteExpr } from '../../language/rewrite.js';
+import { expandMacros, type MacroDefinition } from '../macros.js';
 import { tokenizeVensim, VensimExprParser, VensimSyntaxError, type Positions } from './expr.js';
 
 /**
@@ -21,7 +22,8 @@ export function importVensim(text: string, file: string): ImportResult {
   for (const m of macros) {
     const body = new VensimReader(blank(text, [[0, m.bodyFrom], [m.bodyTo, text.length]]), file, sink);
     body.readEntries();
-    reader.addMacro({ name: m.name, params: m.params, body: body.variables() });
+    // A call's value is the macro's variable named like the macro.
+    reader.addMacro({ name: m.name, params: m.params.map((key) => ({ key })), result: { kind: 'ref', name: m.name, span: m.name.span }, body: body.declarations() });
   }
   return reader.read();
 }
@@ -35,12 +37,6 @@ interface MacroText {
   bodyTo: number;
 }
 
-interface Macro {
-  readonly name: NameRef;
-  /** Parameter name keys, in order. */
-  readonly params: readonly string[];
-  readonly body: ReadonlyMap<string, Building>;
-}
 
 function findMacros(text: string): MacroText[] {
   const out: MacroText[] = [];
@@ -94,7 +90,7 @@ class VensimReader implements Positions {
   private readonly dims = new Map<string, DimensionDecl>();
   private readonly vars = new Map<string, Building>();
 
-  private readonly macros = new Map<string, Macro>();
+  private readonly macros = new Map<string, MacroDefinition>();
 
   constructor(
     private readonly text: string,
@@ -122,16 +118,17 @@ class VensimReader implements Positions {
 
   read(): ImportResult {
     this.readEntries();
-    this.expandMacros();
-    return { ast: this.assemble(), diagnostics: this.sink.items };
+    const ast = this.assemble();
+    return { ast: { ...ast, variables: expandMacros(ast.variables, this.macros, this.sink) }, diagnostics: this.sink.items };
   }
 
-  addMacro(macro: Macro): void {
+  addMacro(macro: MacroDefinition): void {
     this.macros.set(macro.name.key, macro);
   }
 
-  variables(): ReadonlyMap<string, Building> {
-    return this.vars;
+  /** The variables read so far, as declarations (for a macro's body). */
+  declarations(): readonly VarDecl[] {
+    return this.assemble().variables;
   }
 
   readEntries(): void {
@@ -181,67 +178,6 @@ class VensimReader implements Positions {
       if (!isRange[n] && !equivalences[n]) guarded(() => this.entry(e));
     });
     this.resolveDefinitions();
-  }
-
-  /**
-   * Every call of a macro becomes a copy of the macro's variables (named "MACRO 1 variable"),
-   * its parameters replaced by the call's arguments; the call becomes the copy's output.
-   */
-  private expandMacros(): void {
-    if (this.macros.size === 0) return;
-    let instances = 0;
-    const queue = [...this.vars.values()];
-    const expand = (e: Expr, depth: number): Expr =>
-      rewriteExpr(e, (node) => {
-        if (node.kind !== 'call') return undefined;
-        const args = node.args.map((a) => expand(a, depth));
-        const macro = this.macros.get(node.name.key);
-        if (!macro) return { ...node, args };
-        if (depth > 16) throw new VensimSyntaxError(`Macro ${macro.name.text} calls itself (or macros call each other) too deeply.`, node.span.start.offset);
-        if (args.length !== macro.params.length) {
-          this.sink.error('wrong-arguments', node.span, `Macro ${macro.name.text} takes ${macro.params.length} arguments but ${args.length} were given.`);
-          return { kind: 'number', value: Number.NaN, span: node.span };
-        }
-        const k = ++instances;
-        const renamed = (n: NameRef): NameRef => ({ key: nameKey(`${macro.name.text} ${k} ${n.text}`), text: `${macro.name.text} ${k} ${n.text}`, span: n.span });
-        // Parameters become the call's arguments; the macro's own variables become this copy's.
-        const subst = (x: Expr): Expr =>
-          rewriteExpr(x, (y) => {
-            if (y.kind === 'ref') {
-              const p = macro.params.indexOf(y.name.key);
-              if (p >= 0 && !y.subscripts) return args[p]!;
-              return macro.body.has(y.name.key) ? { ...y, name: renamed(y.name) } : y;
-            }
-            if (y.kind === 'call' && macro.body.has(y.name.key)) return { ...y, name: renamed(y.name), args: y.args.map(subst) };
-            return undefined;
-          });
-        for (const b of macro.body.values()) {
-          const copy: Building = {
-            ...b,
-            definitions: [],
-            name: renamed(b.name),
-            ...(b.equation ? { equation: expand(subst(b.equation), depth + 1) } : {}),
-            ...(b.rate ? { rate: expand(subst(b.rate), depth + 1) } : {}),
-            elementEquations: b.elementEquations.map((x) => ({ ...x, equation: expand(subst(x.equation), depth + 1) })),
-            elementRates: b.elementRates.map((x) => ({ ...x, rate: expand(subst(x.rate), depth + 1) })),
-          };
-          this.vars.set(copy.name.key, copy);
-        }
-        const output = macro.body.get(macro.name.key);
-        if (!output) throw new VensimSyntaxError(`Macro ${macro.name.text} does not define its own value (a variable named ${macro.name.text}).`, node.span.start.offset);
-        return { kind: 'ref', name: renamed(output.name), span: node.span };
-      });
-    for (const b of queue) {
-      try {
-        if (b.equation) b.equation = expand(b.equation, 0);
-        if (b.rate) b.rate = expand(b.rate, 0);
-        b.elementEquations = b.elementEquations.map((x) => ({ ...x, equation: expand(x.equation, 0) }));
-        b.elementRates = b.elementRates.map((x) => ({ ...x, rate: expand(x.rate, 0) }));
-      } catch (err) {
-        if (!(err instanceof VensimSyntaxError)) throw err;
-        this.sink.error('syntax', this.span(err.offset, err.offset + 1), err.message, b.name.text);
-      }
-    }
   }
 
   /** Splits at `|` (outside quotes and comments) and each entry at its `~`s. */

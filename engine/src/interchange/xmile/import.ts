@@ -2,6 +2,7 @@ import { DiagnosticSink, type Diagnostic, type SourceSpan } from '../../diagnost
 import type { DiagramItem, DimensionDecl, ElementEquation, Expr, GraphSpec, Interpolation, ModelAst, NameRef, SimSpecDecl, VarDecl, VarKind } from '../../language/ast.js';
 import { parseExpression } from '../../language/parser.js';
 import { rewriteExpr } from '../../language/rewrite.js';
+import { expandMacros, type MacroDefinition } from '../macros.js';
 import { nameKey } from '../../names.js';
 import { parseUnits, UnitSyntaxError } from '../../check/units.js';
 import { child, children, parseXml, XmlError, type XmlElement } from '../xml.js';
@@ -77,7 +78,7 @@ class XmileReader {
       const decl = this.variable(v);
       if (decl) variables.push(decl);
     }
-    if (this.macros.size > 0) variables.splice(0, variables.length, ...this.expandMacros(variables));
+    if (this.macros.size > 0) variables.splice(0, variables.length, ...expandMacros(variables, this.macros, this.sink));
     // Some tools connect stocks to auxiliaries; whatever a stock drains or fills is a flow.
     const connected = new Set(variables.filter((v) => v.kind === 'stock').flatMap((v) => [...v.inflows, ...v.outflows].map((f) => f.key)));
     for (let i = 0; i < variables.length; i++) {
@@ -99,7 +100,7 @@ class XmileReader {
   }
 
   private defaults = { stock: false, flow: false };
-  private readonly macros = new Map<string, { name: NameRef; params: { key: string; fallback?: Expr }[]; eqn: Expr; body: VarDecl[]; element: XmlElement }>();
+  private readonly macros = new Map<string, MacroDefinition>();
 
   /** <macro name><parm>…</parm><eqn>…</eqn>[<variables>…</variables>]</macro> */
   private macro(m: XmlElement): void {
@@ -116,61 +117,9 @@ class XmileReader {
       return { key: nameKey(xmileName(p.text, p).text), ...(parsed ? { fallback: parsed } : {}) };
     });
     const body = this.flatten(variablesOf(m)).flatMap((v) => this.variable(v) ?? []);
-    this.macros.set(name.key, { name, params, eqn, body, element: m });
+    this.macros.set(name.key, { name, params, result: eqn, body });
   }
 
-  /**
-   * Each call of a macro becomes its equation with the call's arguments for its parameters; a macro
-   * with variables (a stock, say) gets its own copy of them per call, named "MACRO 1 variable".
-   */
-  private expandMacros(variables: VarDecl[]): VarDecl[] {
-    const out: VarDecl[] = [];
-    let instances = 0;
-    const expand = (e: Expr, depth: number): Expr =>
-      rewriteExpr(e, (node) => {
-        if (node.kind !== 'call') return undefined;
-        const args = node.args.map((a) => expand(a, depth));
-        const macro = this.macros.get(node.name.key);
-        if (!macro) return { ...node, args };
-        if (depth > 16) {
-          this.sink.error('syntax', node.span, `Macro "${macro.name.text}" calls itself (or macros call each other) too deeply.`);
-          return { kind: 'number', value: Number.NaN, span: node.span };
-        }
-        const required = macro.params.filter((p) => !p.fallback).length;
-        if (args.length < required || args.length > macro.params.length) {
-          this.sink.error('wrong-arguments', node.span, `Macro "${macro.name.text}" takes ${required === macro.params.length ? required : `${required} to ${macro.params.length}`} arguments but ${args.length} were given.`);
-          return { kind: 'number', value: Number.NaN, span: node.span };
-        }
-        const k = ++instances;
-        const locals = new Set(macro.body.map((v) => v.name.key));
-        const prefix = `${macro.name.text} ${k} `;
-        const values = macro.params.map((p, i) => args[i] ?? p.fallback!);
-        const subst = (x: Expr): Expr =>
-          expand(
-            rewriteExpr(x, (y) => {
-              if (y.kind !== 'ref' || y.subscripts) return undefined;
-              const p = macro.params.findIndex((q) => q.key === y.name.key);
-              return p >= 0 ? values[p]! : undefined;
-            }),
-            depth + 1,
-          );
-        for (const v of macro.body) {
-          const copy = renameLocals(v, { key: nameKey(prefix + v.name.text), text: prefix + v.name.text, span: v.name.span }, locals, prefix);
-          out.push({ ...copy, ...(copy.equation ? { equation: subst(copy.equation) } : {}), elementEquations: copy.elementEquations.map((x) => ({ ...x, equation: subst(x.equation) })) });
-        }
-        const own = renameLocals({ kind: 'aux', name: macro.name, dims: [], equation: macro.eqn, elementEquations: [], inflows: [], outflows: [], nonNegative: false, span: spanOf(macro.element) }, macro.name, locals, prefix);
-        return subst(own.equation!);
-      });
-    for (const v of variables) {
-      out.push({
-        ...v,
-        ...(v.equation ? { equation: expand(v.equation, 0) } : {}),
-        ...(v.valueList ? { valueList: { ...v.valueList, rows: v.valueList.rows.map((r) => r.map((x) => expand(x, 0))) } } : {}),
-        elementEquations: v.elementEquations.map((x) => ({ ...x, equation: expand(x.equation, 0) })),
-      });
-    }
-    return out;
-  }
   private readonly submodels = new Map<string, XmlElement>();
 
   /**
