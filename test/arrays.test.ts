@@ -150,3 +150,41 @@ aux doubled[AgeBand] = rate * 2
     expect(() => simulate(model, { overrides: { 'rate[95+]': 1 } })).toThrow('"95+" is not an element of AgeBand');
   });
 });
+
+describe('graphs with points per element', () => {
+  const projection = `
+simulation
+  start: 2025
+  stop: 2030
+dimension AgeBand: 65-74, 85+
+graph "Population projection"[AgeBand] [people] = TIME
+  [65-74] points: (2025, 100), (2030, 150)
+  [85+] points: (2025, 10), (2030, 20)
+  doc: "Population projections by age band, interpolated between years."
+`;
+
+  test('each element interpolates its own table (population projections by age band)', () => {
+    const r = simulate(compile(projection));
+    expect(series(r, 'Population projection[65-74]')).toEqual([100, 110, 120, 130, 140, 150]);
+    expect(series(r, 'Population projection[85+]')).toEqual([10, 12, 14, 16, 18, 20]);
+  });
+
+  test('the .cwm text and XMILE export keep the tables', async () => {
+    const { parseModel, printModel, exportXmile, importXmile, compileAst } = await import('../engine/src/index.js');
+    const ast = parseModel(projection, 'p.cwm').ast;
+    expect(printModel(ast)).toContain('  [65-74] points: (2025, 100), (2030, 150)\n  [85+] points: (2025, 10), (2030, 20)');
+    expect(printModel(parseModel(printModel(ast)).ast)).toBe(printModel(ast));
+    const back = importXmile(exportXmile(ast), 'p.xmile');
+    const r = simulate(compileAst(back.ast, back.diagnostics).model!);
+    expect(series(r, 'Population projection[85+]')).toEqual([10, 12, 14, 16, 18, 20]);
+  });
+
+  test('every element needs a table, and such a graph is not called like a function', async () => {
+    const { compileSource } = await import('../engine/src/index.js');
+    const missing = compileSource(`${header}\ngraph g[AgeBand] = TIME\n  [85+] points: (0, 1), (1, 2)\naux x = g(3)\n`, 'g.cwm');
+    expect(missing.diagnostics.map((d) => [d.line, d.column, d.message])).toEqual([
+      [7, 7, 'Graph "g" has no points for [65-74], [75-84]. Give every element its points, or add "points:" for all of them.'],
+      [9, 9, 'Graph "g" has points per element, so it cannot be called like a function; give it an input and use its values.'],
+    ]);
+  });
+});

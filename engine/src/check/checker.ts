@@ -2,7 +2,7 @@ import { DiagnosticSink, type Diagnostic, type SourceSpan } from '../diagnostics
 import type { DimensionDecl, Expr, Method, ModelAst, SimSpecDecl, SubscriptItem, VarDecl } from '../language/ast.js';
 import { elementKey } from '../names.js';
 import { BUILTIN_CONSTANTS, BUILTINS, REDUCING_WITH_ONE_ARG } from './builtins.js';
-import type { CheckedModel, Dimension, Equations, IndexSpec, RExpr, ReduceFn, SimSpec, Variable } from './model.js';
+import type { CheckedModel, Dimension, Equations, GraphTable, IndexSpec, RExpr, ReduceFn, SimSpec, Variable } from './model.js';
 import { closestName } from './suggest.js';
 import { parseUnits, UnitSyntaxError, type Unit } from './units.js';
 import { checkUnits } from './unitcheck.js';
@@ -177,6 +177,7 @@ interface Building {
     inflows: Variable[];
     outflows: Variable[];
     equations?: Equations;
+    elementGraphs?: ReadonlyMap<number, GraphTable>;
   };
   /** Its declaration has an error already reported (such as an unknown dimension): check nothing that depends on it. */
   readonly opaque: boolean;
@@ -243,12 +244,12 @@ function collectVariables(decls: readonly VarDecl[], dimensions: Map<string, Dim
       opaque,
     });
     if (decl.graph) checkGraphPoints(decl, sink);
+    for (const g of decl.elementGraphs ?? []) checkGraphPoints(decl, sink, g);
   }
   return out;
 }
 
-function checkGraphPoints(decl: VarDecl, sink: DiagnosticSink): void {
-  const g = decl.graph!;
+function checkGraphPoints(decl: VarDecl, sink: DiagnosticSink, g: { readonly xs: readonly number[]; readonly ys: readonly number[]; readonly span: SourceSpan } = decl.graph!): void {
   const name = decl.name.text;
   if (g.xs.length !== g.ys.length) {
     sink.error('graph', g.span, `Graph "${name}" has ${g.xs.length} x values but ${g.ys.length} y values; they must pair up.`, name);
@@ -328,6 +329,22 @@ function resolveVariable(b: Building, all: Map<string, Building>, dimensions: Ma
     elements.set(flat, resolver.resolve(eq.equation, true));
   }
 
+  if (decl.elementGraphs?.length) {
+    const tables = new Map<number, GraphTable>();
+    if (v.dims.length === 0) sink.error('graph', decl.elementGraphs[0]!.span, `"${v.name}" has no dimensions, so it cannot have points for single elements.`, v.name);
+    for (const g of v.dims.length ? decl.elementGraphs : []) {
+      const flat = resolver.elementOf(g.subscripts, g.span);
+      if (flat === undefined) continue;
+      if (tables.has(flat)) sink.error('duplicate-name', g.span, `The element [${g.subscripts.map((x) => x.text).join(', ')}] of graph "${v.name}" has two sets of points.`, v.name);
+      tables.set(flat, { xs: g.xs, ys: g.ys, interpolation: g.interpolation });
+    }
+    if (!v.graph && tables.size < v.size && v.dims.length) {
+      const missing: string[] = [];
+      for (let i = 0; i < v.size && missing.length < 5; i++) if (!tables.has(i)) missing.push(`[${elementLabelOf(v, i)}]`);
+      sink.error('graph', decl.name.span, `Graph "${v.name}" has no points for ${missing.join(', ')}. Give every element its points, or add "points:" for all of them.`, v.name);
+    }
+    v.elementGraphs = tables;
+  }
   const hasAny = all_ !== undefined || elements.size > 0;
   if (!hasAny && v.kind !== 'graph' && !decl.valueList && !b.opaque) {
     const what = v.kind === 'stock' ? 'initial value' : 'equation';
@@ -550,6 +567,9 @@ class Resolver {
         return this.error('unknown-function', e.name.span, `"${graph.name}" is ${article(graph.kind)} ${graph.kind}, not a graph or function, so it cannot be called with (…).`);
       }
       if (e.args.length !== 1) return this.error('wrong-arguments', e.span, `Graph "${graph.name}" takes one input value: ${quoteIfNeeded(graph.name)}(x).`);
+      if (this.all.get(key)!.decl.elementGraphs?.length) {
+        return this.error('wrong-arguments', e.span, `Graph "${graph.name}" has points per element, so it cannot be called like a function; give it an input and use its values.`);
+      }
       return { k: 'lookup', graph, x: this.expr(e.args[0]!), span: e.span };
     }
     const info = BUILTINS.get(key);

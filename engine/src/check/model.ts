@@ -71,6 +71,8 @@ export interface Variable {
   /** Stocks: initial value. Graphs: the input (absent for a table used only as NAME(x)). */
   readonly equations?: Equations;
   readonly graph?: GraphTable;
+  /** Arrayed graphs: tables of single elements by flat index (the others use `graph`). */
+  readonly elementGraphs?: ReadonlyMap<number, GraphTable>;
   readonly span: SourceSpan;
   readonly nameSpan: SourceSpan;
 }

@@ -52,7 +52,7 @@ class Lowering {
   private readonly base = new Map<Variable, number>();
   private readonly variableNumber = new Map<Variable, number>();
   private readonly tables: LookupTable[] = [];
-  private readonly tableOf = new Map<Variable, number>();
+  private readonly tableOf = new Map<string, number>();
   private readonly previous: { from: SlotRef; to: SlotRef }[] = [];
   private readonly delays: { input: SlotRef }[] = [];
   private randomSites = 0;
@@ -115,7 +115,7 @@ class Lowering {
       const equation = v.equations!.elements.get(e) ?? v.equations!.all!;
       const c: Context = { owner: v, element: unflatten(v.dims, e), wild: new Map() };
       let expr = this.expr(equation, c);
-      if (v.kind === 'graph') expr = { k: 'lookup', table: this.table(v), x: expr };
+      if (v.kind === 'graph') expr = { k: 'lookup', table: this.table(v, e), x: expr };
       if (v.kind === 'flow' && v.nonNegative) expr = { k: 'fn', fn: 'max', args: [num(0), expr] };
       const draft = this.drafts[base + e]!;
       draft.init = expr;
@@ -158,13 +158,16 @@ class Lowering {
     return this.model.variables.filter((s) => s.kind === 'stock' && s.outflows.includes(f)).length;
   }
 
-  private table(v: Variable): number {
-    let t = this.tableOf.get(v);
+  /** The table of a graph (of one element, when the graph has points per element). */
+  private table(v: Variable, element = 0): number {
+    const own = v.elementGraphs?.get(element);
+    const key = own ? `${v.key}[${element}]` : v.key;
+    let t = this.tableOf.get(key);
     if (t === undefined) {
-      const g = v.graph!;
+      const g = own ?? v.graph!;
       t = this.tables.length;
       this.tables.push({ xs: Float64Array.from(g.xs), ys: Float64Array.from(g.ys), interpolation: g.interpolation });
-      this.tableOf.set(v, t);
+      this.tableOf.set(key, t);
     }
     return t;
   }

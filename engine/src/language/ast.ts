@@ -44,6 +44,16 @@ export interface ElementEquation {
   readonly span: SourceSpan;
 }
 
+/** `[element] points: …` under an arrayed graph: that element's own table. */
+export interface ElementGraph {
+  readonly subscripts: readonly SubscriptItem[];
+  readonly xs: readonly number[];
+  readonly ys: readonly number[];
+  /** The graph's interpolation (the same for every element). */
+  readonly interpolation: Interpolation;
+  readonly span: SourceSpan;
+}
+
 export interface VarDecl {
   readonly kind: VarKind;
   readonly name: NameRef;
@@ -59,6 +69,8 @@ export interface VarDecl {
   readonly nonNegative: boolean;
   readonly doc?: string;
   readonly graph?: GraphSpec;
+  /** Arrayed graphs: tables of single elements (the others use `graph`). */
+  readonly elementGraphs?: readonly ElementGraph[];
   /** Part of the declaration could not be read (already reported): report nothing that follows from it. */
   readonly broken?: boolean;
   readonly span: SourceSpan;

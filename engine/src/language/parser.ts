@@ -4,6 +4,7 @@ import type {
   BinaryOp,
   DimensionDecl,
   ElementEquation,
+  ElementGraph,
   Expr,
   GraphSpec,
   Interpolation,
@@ -262,6 +263,7 @@ class Parser {
     let interpolation: Interpolation = 'continuous';
     let graphSpan: SourceSpan | undefined;
     let graphBroken = false;
+    const elementGraphs: ElementGraph[] = [];
     const allowed = ['doc'];
     if (kind === 'stock') allowed.push('inflow', 'outflow', 'non-negative');
     if (kind === 'flow') allowed.push('non-negative');
@@ -291,18 +293,8 @@ class Parser {
       if (kind === 'graph' && key === 'points') {
         noteGraph();
         graphBroken = true; // until the whole list has been read
-        const px: number[] = [];
-        const py: number[] = [];
-        for (;;) {
-          this.expectOp('(', 'to start a point, as in  points: (0, 1), (10, 2)');
-          px.push(this.numberValue('the x value of a point'));
-          this.expectOp(',', 'between the x and y of a point');
-          py.push(this.numberValue('the y value of a point'));
-          this.expectOp(')', 'to close the point');
-          if (!this.isOp(',')) break;
-          this.i++;
-        }
-        [xs, ys, graphBroken] = [px, py, false];
+        const points = this.points();
+        [xs, ys, graphBroken] = [points.xs, points.ys, false];
         return true;
       }
       if (kind === 'graph' && (key === 'x' || key === 'y')) {
@@ -332,6 +324,15 @@ class Parser {
       return this.unknownProperty(keyTok, key, kind, allowed);
     }, (open) => {
       const subscripts = this.subscriptItems(open);
+      if (kind === 'graph' && this.isWord('points') && this.tokens[this.i + 1]?.text === ':') {
+        // [65-74] points: (…)  — a table for one element of an arrayed graph.
+        this.i += 2;
+        graphBroken = true;
+        const points = this.points();
+        elementGraphs.push({ subscripts, xs: points.xs, ys: points.ys, interpolation: 'continuous', span: { start: open.span.start, end: this.prev().span.end } });
+        graphBroken = false;
+        return;
+      }
       this.expectOp('=', `after [${subscripts.map((s) => s.text).join(', ')}] (an element equation looks like  [90+] = 0.2)`);
       const eq = this.expression();
       elementEquations.push({ subscripts, equation: eq, span: { start: open.span.start, end: eq.span.end } });
@@ -342,9 +343,9 @@ class Parser {
       const span = graphSpan ?? name.span;
       if (graphBroken) {
         broken = true;
-      } else if (!xs || !ys) {
+      } else if ((!xs || !ys) && elementGraphs.length === 0) {
         this.sink.error('graph', span, `Graph "${name.text}" needs its points: either "points: (x1, y1), (x2, y2), …" or an "x:" line and a "y:" line.`, name.text);
-      } else {
+      } else if (xs && ys) {
         graph = { xs, ys, interpolation, span };
       }
     }
@@ -361,9 +362,26 @@ class Parser {
       nonNegative,
       ...(doc === undefined ? {} : { doc }),
       ...(graph ? { graph } : {}),
+      ...(elementGraphs.length ? { elementGraphs: elementGraphs.map((g) => ({ ...g, interpolation })) } : {}),
       ...(broken ? { broken } : {}),
       span: this.spanFrom(start),
     });
+  }
+
+  /** `(x, y), (x, y), …` */
+  private points(): { xs: number[]; ys: number[] } {
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (;;) {
+      this.expectOp('(', 'to start a point, as in  points: (0, 1), (10, 2)');
+      xs.push(this.numberValue('the x value of a point'));
+      this.expectOp(',', 'between the x and y of a point');
+      ys.push(this.numberValue('the y value of a point'));
+      this.expectOp(')', 'to close the point');
+      if (!this.isOp(',')) break;
+      this.i++;
+    }
+    return { xs, ys };
   }
 
   /**

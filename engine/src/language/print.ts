@@ -79,10 +79,11 @@ function variable(v: VarDecl): string[] {
   if (v.outflows.length) out.push(`  outflow: ${names(v.outflows)}`);
   if (v.nonNegative) out.push('  non-negative');
   for (const e of v.elementEquations) out.push(`  ${subscripts(e.subscripts)} = ${printExpr(e.equation)}`);
-  if (v.graph) {
-    out.push(`  points: ${v.graph.xs.map((x, i) => `(${number(x)}, ${number(v.graph!.ys[i]!)})`).join(', ')}`);
-    if (v.graph.interpolation !== 'continuous') out.push(`  interpolation: ${v.graph.interpolation}`);
-  }
+  const points = (xs: readonly number[], ys: readonly number[]): string => xs.map((x, i) => `(${number(x)}, ${number(ys[i]!)})`).join(', ');
+  if (v.graph) out.push(`  points: ${points(v.graph.xs, v.graph.ys)}`);
+  for (const g of v.elementGraphs ?? []) out.push(`  ${subscripts(g.subscripts)} points: ${points(g.xs, g.ys)}`);
+  const interpolation = v.graph?.interpolation ?? v.elementGraphs?.[0]?.interpolation ?? 'continuous';
+  if (interpolation !== 'continuous') out.push(`  interpolation: ${interpolation}`);
   if (v.doc) out.push(`  doc: ${docText(v.doc, '  ')}`);
   return out;
 }

@@ -52,20 +52,22 @@ function variable(v: VarDecl, ast: ModelAst): string[] {
   const tag = v.kind === 'graph' && !v.equation && v.elementEquations.length === 0 ? 'gf' : TAGS[v.kind];
   const gfType = tag === 'gf' && v.graph && v.graph.interpolation !== 'continuous' ? ` type="${v.graph.interpolation}"` : '';
   const out = [`      <${tag} name="${escapeAttr(v.name.text)}"${gfType}>`];
-  const inner = (line: string): number => out.push(`        ${line}`);
+  const inner = (...lines: string[]): number => out.push(...lines.map((line) => `        ${line}`));
   if (v.doc) inner(`<doc>${escapeText(v.doc)}</doc>`);
   if (v.dims.length) {
     inner('<dimensions>');
     for (const d of v.dims) inner(`  <dim name="${escapeAttr(d.text)}"/>`);
     inner('</dimensions>');
   }
-  const perElement = v.dims.length > 0 && (v.valueList !== undefined || v.elementEquations.length > 0);
+  const perElement = v.dims.length > 0 && (v.valueList !== undefined || v.elementEquations.length > 0 || (v.elementGraphs?.length ?? 0) > 0);
   if (v.equation && !perElement) inner(`<eqn>${expr(v.equation)}</eqn>`);
   if (perElement) {
     // XMILE arrays are apply-to-all or list every element; write every element, explicitly.
     for (const { names, equation } of elementEquations(v, ast)) {
       inner(`<element subscript="${escapeAttr(names.join(', '))}">`);
       inner(`  <eqn>${expr(equation)}</eqn>`);
+      const own = v.elementGraphs?.find((g) => g.subscripts.every((s, d) => elementKey(s.text.replace(/^.*\./, '')) === elementKey(names[d]!)));
+      if (own) inner(...graphLines(own.xs, own.ys, own.interpolation).map((l) => `  ${l}`));
       inner('</element>');
     }
   }
@@ -74,11 +76,7 @@ function variable(v: VarDecl, ast: ModelAst): string[] {
   if (v.nonNegative) inner('<non_negative/>');
   if (v.units) inner(`<units>${escapeText(v.units.text)}</units>`);
   if (v.graph && tag !== 'gf') {
-    const type = v.graph.interpolation === 'continuous' ? '' : ` type="${v.graph.interpolation}"`;
-    inner(`<gf${type}>`);
-    inner(`  <xpts>${v.graph.xs.map(String).join(',')}</xpts>`);
-    inner(`  <ypts>${v.graph.ys.map(String).join(',')}</ypts>`);
-    inner('</gf>');
+    for (const l of graphLines(v.graph.xs, v.graph.ys, v.graph.interpolation)) inner(l);
   } else if (v.graph) {
     inner(`<xpts>${v.graph.xs.map(String).join(',')}</xpts>`);
     inner(`<ypts>${v.graph.ys.map(String).join(',')}</ypts>`);
@@ -145,4 +143,9 @@ function diagramItem(d: DiagramItem): string[] {
   const open = `        <${d.kind} name="${escapeAttr(d.name)}" x="${d.x}" y="${d.y}"`;
   if (!d.points?.length) return [`${open}/>`];
   return [`${open}>`, '          <pts>', ...d.points.map((p) => `            <pt x="${p.x}" y="${p.y}"/>`), '          </pts>', `        </${d.kind}>`];
+}
+
+function graphLines(xs: readonly number[], ys: readonly number[], interpolation: string): string[] {
+  const type = interpolation === 'continuous' ? '' : ` type="${interpolation}"`;
+  return [`<gf${type}>`, `  <xpts>${xs.map(String).join(',')}</xpts>`, `  <ypts>${ys.map(String).join(',')}</ypts>`, '</gf>'];
 }

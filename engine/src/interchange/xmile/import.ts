@@ -1,5 +1,5 @@
 import { DiagnosticSink, type Diagnostic, type SourceSpan } from '../../diagnostics.js';
-import type { DiagramItem, DimensionDecl, ElementEquation, Expr, GraphSpec, Interpolation, ModelAst, NameRef, SimSpecDecl, VarDecl, VarKind } from '../../language/ast.js';
+import type { DiagramItem, DimensionDecl, ElementEquation, ElementGraph, Expr, GraphSpec, Interpolation, ModelAst, NameRef, SimSpecDecl, VarDecl, VarKind } from '../../language/ast.js';
 import { parseExpression } from '../../language/parser.js';
 import { rewriteExpr } from '../../language/rewrite.js';
 import { expandMacros, type MacroDefinition } from '../macros.js';
@@ -178,10 +178,6 @@ class XmileReader {
     return elements.flatMap((c) => (c.local === 'group' ? this.flatten(c.children) : [c]));
   }
 
-  private unsupported(e: XmlElement, what: string): void {
-    this.sink.error('unknown-function', spanOf(e), `${what} cannot be imported yet.`);
-  }
-
   private simSpecs(e: XmlElement): SimSpecDecl {
     const number = (name: string): Expr | undefined => {
       const el = child(e, name);
@@ -254,17 +250,19 @@ class XmileReader {
     const doc = child(e, 'doc');
     const dims = child(e, 'dimensions');
     const elementEquations: ElementEquation[] = [];
+    const elementGraphs: ElementGraph[] = [];
     for (const el of children(e, 'element')) {
-      const subscript = el.attributes.get('subscript') ?? '';
+      const subscripts = (el.attributes.get('subscript') ?? '').split(',').map((s) => ({ text: s.trim(), span: spanOf(el) }));
       const eq = child(el, 'eqn');
-      if (child(el, 'gf')) this.unsupported(el, `A graphical function for one element of "${name.text}"`);
+      const ownGf = child(el, 'gf');
+      const table = ownGf ? this.graph(ownGf, name.text) : undefined;
+      if (table) elementGraphs.push({ subscripts, xs: table.xs, ys: table.ys, interpolation: table.interpolation, span: table.span });
       const parsed = eq ? this.equation(eq, name.text) : undefined;
-      if (!parsed) continue;
-      elementEquations.push({ subscripts: subscript.split(',').map((s) => ({ text: s.trim(), span: spanOf(el) })), equation: parsed, span: spanOf(el) });
+      if (parsed) elementEquations.push({ subscripts, equation: parsed, span: spanOf(el) });
     }
     const unitsText = this.units(units, name.text);
     return {
-      kind: graph && kind !== 'stock' ? 'graph' : kind,
+      kind: (graph || elementGraphs.length) && kind !== 'stock' ? 'graph' : kind,
       name,
       dims: dims ? children(dims, 'dim').map((d) => xmileName(d.attributes.get('name') ?? '', d)) : [],
       ...(unitsText ? { units: { text: unitsText, span: spanOf(units!) } } : {}),
@@ -276,6 +274,7 @@ class XmileReader {
       nonNegative: this.nonNegative(e),
       ...(doc && doc.text.trim() ? { doc: stripHtml(doc.text) } : {}),
       ...(graph ? { graph } : {}),
+      ...(elementGraphs.length ? { elementGraphs } : {}),
       span: spanOf(e),
     };
   }
