@@ -113,7 +113,6 @@ const RENAMED: Record<string, string> = {
   smooth3i: 'SMTH3',
   delay1i: 'DELAY1',
   delay3i: 'DELAY3',
-  'delay fixed': 'DELAY',
   forecast: 'FORCST',
   xidz: 'SAFEDIV',
   zidz: 'SAFEDIV',
@@ -154,6 +153,11 @@ const BUILDERS: Record<string, Builder> = {
   quantum: ([x, q], span, call) => ({ kind: 'if', cond: bin('=', q!, num(0, span), span), then: x!, else: bin('*', q!, BUILDERS.integer!([bin('/', x!, q!, span)], span, call), span), span }),
   // GAME(x) takes interactive input in Vensim; in a batch run it is just x.
   game: ([x]) => x!,
+  // DELAY FIXED takes its delay once, at the start, rounded to a whole number of time steps.
+  'delay fixed': ([x, t, init], span, call) => {
+    const dt: Expr = { kind: 'ref', name: { key: 'dt', text: 'DT', span }, span };
+    return call('DELAY', [x!, bin('*', call('ROUND', [bin('/', call('INIT', [t!]), dt, span)]), dt, span), init!]);
+  },
   // Vensim's MODULO keeps the sign of the dividend: a − b · INTEGER(a / b).
   modulo: ([a, b], span, call) => bin('-', a!, bin('*', b!, BUILDERS.integer!([bin('/', a!, b!, span)], span, call), span), span),
 };
@@ -307,7 +311,7 @@ export class VensimExprParser {
     if (key === 'sample if true' && args.length === 3 && this.owner) return sampleIfTrue(args, span, this.owner, make);
     const builder = BUILDERS[key];
     if (builder) {
-      const arity: Record<string, number> = { pulse: 2, 'pulse train': 4, integer: 1, power: 2, log: 2, 'delay n': 4, 'smooth n': 4, delay3i: 3, quantum: 2, game: 1, modulo: 2 };
+      const arity: Record<string, number> = { pulse: 2, 'pulse train': 4, integer: 1, power: 2, log: 2, 'delay n': 4, 'smooth n': 4, delay3i: 3, quantum: 2, game: 1, modulo: 2, 'delay fixed': 3 };
       if (args.length !== arity[key]) {
         this.sink.error('wrong-arguments', span, `${name.text} takes ${arity[key]} arguments but ${args.length} were given.`);
         return num(Number.NaN, span);
