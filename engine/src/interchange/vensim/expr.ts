@@ -149,8 +149,8 @@ const BUILDERS: Record<string, Builder> = {
   'delay n': ([x, t, init, n], _span, call) => call('DELAYN', [x!, t!, n!, init!]),
   'smooth n': ([x, t, init, n], _span, call) => call('SMTHN', [x!, t!, n!, init!]),
   'delay3i': ([x, t, init], _span, call) => call('DELAY3', [x!, t!, init!]),
-  // QUANTUM(x, q) = q · INTEGER(x / q); x itself when q is 0
-  quantum: ([x, q], span, call) => ({ kind: 'if', cond: bin('=', q!, num(0, span), span), then: x!, else: bin('*', q!, BUILDERS.integer!([bin('/', x!, q!, span)], span, call), span), span }),
+  // QUANTUM(x, q) = q · INTEGER(x / q); x itself when q is 0 or negative
+  quantum: ([x, q], span, call) => ({ kind: 'if', cond: bin('<=', q!, num(0, span), span), then: x!, else: bin('*', q!, BUILDERS.integer!([bin('/', x!, q!, span)], span, call), span), span }),
   // GAME(x) takes interactive input in Vensim; in a batch run it is just x.
   game: ([x]) => x!,
   // DELAY FIXED takes its delay once, at the start, rounded to a whole number of time steps.
