@@ -362,7 +362,10 @@ class VensimReader implements Positions {
       return;
     }
     const dimsOf = subs.map((s) => this.dims.get(nameKey(s.text)));
-    if (dimsOf.every((d) => d !== undefined) && (single || !this.isSubrange(dimsOf)) && excluded.length === 0) {
+    // A range name used as a value (Vensim) is the element's position in its parent range, so such
+    // an equation is written out element by element with those positions.
+    const valued = [equation, rate].some((x) => x !== undefined && usesBareName(x, new Set(subs.map((sub) => nameKey(sub.text)))));
+    if (dimsOf.every((d) => d !== undefined) && (single || !this.isSubrange(dimsOf)) && excluded.length === 0 && !valued) {
       b.dims = subs.map((s) => ({ key: nameKey(s.text), text: s.text, span: s.span }));
       if (rows) b.valueList = { rows, span };
       else b.equation = equation!;
@@ -382,8 +385,19 @@ class VensimReader implements Positions {
       // A range named on the left stands for the element being defined wherever it appears on the right.
       const bound = new Map(subs.flatMap((sub, d) => (this.dims.has(nameKey(sub.text)) ? [[nameKey(sub.text), combo[d]!] as const] : [])));
       const eq = values ? values[n] : equation;
-      if (eq) b.elementEquations.push({ subscripts: items, equation: bindSubscripts(eq, bound), span });
-      if (rate) b.elementRates.push({ subscripts: items, rate: bindSubscripts(rate, bound), span });
+      const bind = (x: Expr): Expr => this.bindPositions(bindSubscripts(x, bound), bound);
+      if (eq) b.elementEquations.push({ subscripts: items, equation: bind(eq), span });
+      if (rate) b.elementRates.push({ subscripts: items, rate: bind(rate), span });
+    });
+  }
+
+  /** Bare range names bound to an element become that element's position in the parent range. */
+  private bindPositions(e: Expr, bound: ReadonlyMap<string, string>): Expr {
+    return rewriteExpr(e, (x) => {
+      if (x.kind !== 'ref' || x.subscripts || !bound.has(x.name.key)) return undefined;
+      const parent = this.parentOf(this.dims.get(x.name.key)!);
+      const position = parent.elements.findIndex((el) => el.key === elementKey(bound.get(x.name.key)!));
+      return { kind: 'number', value: position + 1, span: x.span };
     });
   }
 
@@ -393,11 +407,13 @@ class VensimReader implements Positions {
 
   /** The largest dimension containing all of this one's elements (itself if none is larger). */
   private parentOf(d: DimensionDecl): DimensionDecl {
-    let best = d;
+    // The largest range holding all of d's elements; among equals, the one defined first.
+    let best: DimensionDecl | undefined;
     for (const other of this.dims.values()) {
-      if (other.elements.length > best.elements.length && d.elements.every((e) => other.elements.some((o) => o.key === e.key))) best = other;
+      if (!d.elements.every((e) => other.elements.some((o) => o.key === e.key))) continue;
+      if (!best || other.elements.length > best.elements.length) best = other;
     }
-    return best;
+    return best ?? d;
   }
 
   private parentDimension(element: string, s: SubscriptItem): NameRef {
@@ -598,4 +614,14 @@ class VensimReader implements Positions {
 function bindSubscripts(e: Expr, bound: ReadonlyMap<string, string>): Expr {
   if (bound.size === 0) return e;
   return rewriteExpr(e, (x) => (x.kind === 'ref' && x.subscripts ? { ...x, subscripts: x.subscripts.map((s) => ({ ...s, text: bound.get(nameKey(s.text)) ?? s.text })) } : undefined));
+}
+
+/** Whether an expression uses one of these names as a plain value (not as a function or array). */
+function usesBareName(e: Expr, keys: ReadonlySet<string>): boolean {
+  let found = false;
+  rewriteExpr(e, (x) => {
+    if (x.kind === 'ref' && !x.subscripts && keys.has(x.name.key)) found = true;
+    return undefined;
+  });
+  return found;
 }
