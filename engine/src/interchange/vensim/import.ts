@@ -210,10 +210,10 @@ class VensimReader implements Positions {
     const [from, to] = e.def;
     const raw = this.text.slice(from, to);
     if (raw.trim() === '' || /^\s*\*/.test(raw)) return; // group headings such as .Control
-    if (/:=|==/.test(raw.replace(/<=|>=/g, ''))) {
+    if (/:=/.test(raw)) {
       throw new VensimSyntaxError('This kind of equation (a data equation) cannot be imported yet.', from + raw.search(/\S/));
     }
-    const tabbed = /^([^=]*=\s*)TABBED\s+ARRAY\s*\(/i.exec(raw);
+    const tabbed = /^([^=]*==?\s*)TABBED\s+ARRAY\s*\(/i.exec(raw);
     // x[dims] :EXCEPT: [a], [b, c] = …  — the listed elements are left out.
     const except = /:EXCEPT:/i.exec(raw);
     let excluded: string[][][] = [];
@@ -252,7 +252,9 @@ class VensimReader implements Positions {
       return;
     }
     if (!(next.k === 'op' && next.text === '=')) throw new VensimSyntaxError(`Expected "=" after "${name.text}".`, next.at);
-    const rhsFrom = next.end;
+    // `==` marks a constant that cannot be changed interactively: for a simulation it is `=`.
+    const after = toks[i + 1];
+    const rhsFrom = after && after.k === 'op' && after.text === '=' && after.at === next.end ? after.end : next.end;
     const rhs = this.text.slice(rhsFrom, to);
     if (tabbed) {
       // TABBED ARRAY(1 2 3 <newline> 4 5 6): numbers separated by white space, rows by lines.
