@@ -174,7 +174,7 @@ const years [years] = 2
 aux mixed = people + years
 `),
     ).toEqual([
-      [3, 13, 'warning', "Units do not match in \"+\": person and year."],
+      [3, 20, 'warning', "Units do not match in \"+\": person and year."],
     ]);
   });
 

@@ -498,13 +498,13 @@ flow treatment [people/year] = 5
 });
 
 describe('units', () => {
-  test('adding people to years is a warning on the sum', () => {
+  test('adding people to years is a warning at the + sign', () => {
     expect(
       diagnose(`const "Older people" [people] = 40000
 const "Length of stay" [years] = 2.3
 aux total = "Older people" + "Length of stay"
 `),
-    ).toEqual([[3, 13, 'warning', 'units', 'Units do not match in "+": person and year.']]);
+    ).toEqual([[3, 28, 'warning', 'units', 'Units do not match in "+": person and year.']]);
   });
 
   test('an equation whose units differ from the declared ones', () => {
@@ -557,7 +557,7 @@ aux c = if a > b then 1 else 0
 aux d = MAX(a, b)
 `),
     ).toEqual([
-      [3, 12, 'warning', 'units', 'Units do not match in the comparison ">": person and £.'],
+      [3, 14, 'warning', 'units', 'Units do not match in the comparison ">": person and £.'],
       [4, 9, 'warning', 'units', 'Units do not match in MAX: person and £.'],
     ]);
   });

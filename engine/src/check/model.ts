@@ -34,7 +34,7 @@ export type RExpr =
   | { readonly k: 'clock'; readonly which: TimeConstant; readonly span: SourceSpan }
   | { readonly k: 'var'; readonly ref: Variable; readonly index: readonly IndexSpec[]; readonly span: SourceSpan }
   | { readonly k: 'unary'; readonly op: UnaryOp; readonly a: RExpr; readonly span: SourceSpan }
-  | { readonly k: 'binary'; readonly op: BinOp; readonly a: RExpr; readonly b: RExpr; readonly span: SourceSpan }
+  | { readonly k: 'binary'; readonly op: BinOp; readonly a: RExpr; readonly b: RExpr; readonly span: SourceSpan; readonly opSpan?: SourceSpan }
   | { readonly k: 'if'; readonly c: RExpr; readonly a: RExpr; readonly b: RExpr; readonly span: SourceSpan }
   | { readonly k: 'call'; readonly fn: string; readonly args: readonly RExpr[]; readonly span: SourceSpan }
   | { readonly k: 'lookup'; readonly graph: Variable; readonly x: RExpr; readonly span: SourceSpan }

@@ -78,7 +78,7 @@ export class Resolver {
         return { k: 'unary', op: e.op, a, span: e.span };
       }
       case 'binary':
-        return { k: 'binary', op: e.op, a: this.expr(e.left), b: this.expr(e.right), span: e.span };
+        return { k: 'binary', op: e.op, a: this.expr(e.left), b: this.expr(e.right), span: e.span, ...(e.opSpan ? { opSpan: e.opSpan } : {}) };
       case 'if':
         return { k: 'if', c: this.expr(e.cond), a: this.expr(e.then), b: this.expr(e.else), span: e.span };
       case 'ref':

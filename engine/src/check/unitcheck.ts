@@ -110,7 +110,7 @@ class ExprUnits {
     switch (e.op) {
       case '+':
       case '-':
-        return this.agree(a, b, e.span, `"${e.op}"`);
+        return this.agree(a, b, e.opSpan ?? e.span, `"${e.op}"`);
       case '*':
       case '/': {
         if (!a.u || !b.u) return UNKNOWN;
@@ -124,14 +124,14 @@ class ExprUnits {
         return UNKNOWN;
       }
       case 'mod':
-        return this.agree(a, b, e.span, '"mod"');
+        return this.agree(a, b, e.opSpan ?? e.span, '"mod"');
       case '=':
       case '<>':
       case '<':
       case '<=':
       case '>':
       case '>=':
-        this.agree(a, b, e.span, `the comparison "${e.op}"`);
+        this.agree(a, b, e.opSpan ?? e.span, `the comparison "${e.op}"`);
         return { u: DIMENSIONLESS, literal: false };
       case 'and':
       case 'or':

@@ -24,7 +24,8 @@ export type Expr =
   | { readonly kind: 'ref'; readonly name: NameRef; readonly subscripts?: readonly SubscriptItem[]; readonly span: SourceSpan }
   | { readonly kind: 'call'; readonly name: NameRef; readonly args: readonly Expr[]; readonly span: SourceSpan }
   | { readonly kind: 'unary'; readonly op: '-' | '+' | 'not'; readonly arg: Expr; readonly span: SourceSpan }
-  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr; readonly span: SourceSpan }
+  /** `opSpan`: where the operator is written (for messages about the operation itself). */
+  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr; readonly span: SourceSpan; readonly opSpan?: SourceSpan }
   | { readonly kind: 'if'; readonly cond: Expr; readonly then: Expr; readonly else: Expr; readonly span: SourceSpan };
 
 export type VarKind = 'stock' | 'flow' | 'aux' | 'const' | 'graph';

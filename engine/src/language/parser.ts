@@ -484,8 +484,8 @@ class Parser {
   private orExpr(): Expr {
     let left = this.andExpr();
     while (this.isWord('or')) {
-      this.i++;
-      left = binary('or', left, this.andExpr());
+      const at = this.next().span;
+      left = binary('or', left, this.andExpr(), at);
     }
     return left;
   }
@@ -493,8 +493,8 @@ class Parser {
   private andExpr(): Expr {
     let left = this.equality();
     while (this.isWord('and')) {
-      this.i++;
-      left = binary('and', left, this.equality());
+      const at = this.next().span;
+      left = binary('and', left, this.equality(), at);
     }
     return left;
   }
@@ -504,9 +504,9 @@ class Parser {
     for (;;) {
       const t = this.peek();
       if (t.kind === 'op' && (t.text === '=' || t.text === '==' || t.text === '<>' || t.text === '!=')) {
-        this.i++;
+        const at = this.next().span;
         const op: BinaryOp = t.text === '=' || t.text === '==' ? '=' : '<>';
-        left = binary(op, left, this.comparison());
+        left = binary(op, left, this.comparison(), at);
       } else {
         return left;
       }
@@ -518,8 +518,8 @@ class Parser {
     for (;;) {
       const t = this.peek();
       if (t.kind === 'op' && (t.text === '<' || t.text === '<=' || t.text === '>' || t.text === '>=')) {
-        this.i++;
-        left = binary(t.text as BinaryOp, left, this.additive());
+        const at = this.next().span;
+        left = binary(t.text as BinaryOp, left, this.additive(), at);
       } else {
         return left;
       }
@@ -531,8 +531,8 @@ class Parser {
     for (;;) {
       const t = this.peek();
       if (t.kind === 'op' && (t.text === '+' || t.text === '-')) {
-        this.i++;
-        left = binary(t.text, left, this.multiplicative());
+        const at = this.next().span;
+        left = binary(t.text, left, this.multiplicative(), at);
       } else {
         return left;
       }
@@ -544,11 +544,11 @@ class Parser {
     for (;;) {
       const t = this.peek();
       if (t.kind === 'op' && (t.text === '*' || t.text === '/')) {
-        this.i++;
-        left = binary(t.text, left, this.unary());
+        const at = this.next().span;
+        left = binary(t.text, left, this.unary(), at);
       } else if (this.isWord('mod')) {
-        this.i++;
-        left = binary('mod', left, this.unary());
+        const at = this.next().span;
+        left = binary('mod', left, this.unary(), at);
       } else {
         return left;
       }
@@ -571,9 +571,9 @@ class Parser {
   private power(): Expr {
     const base = this.primary();
     if (this.isOp('^')) {
-      this.i++;
+      const at = this.next().span;
       const exponent = this.unary();
-      return binary('^', base, exponent);
+      return binary('^', base, exponent, at);
     }
     return base;
   }
@@ -792,8 +792,8 @@ class Parser {
   }
 }
 
-function binary(op: BinaryOp, left: Expr, right: Expr): Expr {
-  return { kind: 'binary', op, left, right, span: { start: left.span.start, end: right.span.end } };
+function binary(op: BinaryOp, left: Expr, right: Expr, opSpan: SourceSpan): Expr {
+  return { kind: 'binary', op, left, right, span: { start: left.span.start, end: right.span.end }, opSpan };
 }
 
 function describe(t: Token): string {
