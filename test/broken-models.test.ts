@@ -270,4 +270,10 @@ aux b = a(2)
       [2, 9, 'error', "\"a\" is an aux, not a graph or function, so it cannot be called with (\u2026)."],
     ]);
   });
+  test("a Vensim function name points to ours", () => {
+    expect(diagnose(`aux a = SMOOTH(1, 2)\naux b = ZIDZ(1, 0)\n`)).toEqual([
+      [1, 9, 'error', 'Unknown function "SMOOTH" (a Vensim or Stella name): here it is SMTH1(input, averaging time [, initial]).'],
+      [2, 9, 'error', 'Unknown function "ZIDZ" (a Vensim or Stella name): here it is SAFEDIV(a, b [, x]).'],
+    ]);
+  });
 });

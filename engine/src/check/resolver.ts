@@ -28,6 +28,26 @@ const REDUCE_FNS: ReadonlyMap<string, ReduceFn> = new Map([
   ['size', 'size'],
 ]);
 
+/** Functions users know from Vensim or Stella, by the name of ours that does the same. */
+const OTHER_TOOLS_NAMES: ReadonlyMap<string, string> = new Map([
+  ['smooth', 'smth1'],
+  ['smoothi', 'smth1'],
+  ['smooth3', 'smth3'],
+  ['smooth3i', 'smth3'],
+  ['smooth n', 'smthn'],
+  ['delay fixed', 'delay'],
+  ['delay1i', 'delay1'],
+  ['delay3i', 'delay3'],
+  ['delay n', 'delayn'],
+  ['xidz', 'safediv'],
+  ['zidz', 'safediv'],
+  ['integer', 'int'],
+  ['modulo', 'mod'],
+  ['forecast', 'forcst'],
+  ['initial', 'init'],
+  ['random uniform', 'uniform'],
+]);
+
 /** Resolves the expressions of one variable: names to variables, subscripts to elements, calls to builtins. */
 export class Resolver {
   /** The equation being resolved is apply-to-all (subscripts may follow the element computed). */
@@ -211,6 +231,8 @@ export class Resolver {
     const info = BUILTINS.get(key);
     if (!info) {
       const hint = closestName(key, [...BUILTINS.values()].map((b) => b.name));
+      const ours = OTHER_TOOLS_NAMES.get(key);
+      if (ours) return this.error('unknown-function', e.name.span, `Unknown function "${e.name.text}" (a Vensim or Stella name): here it is ${BUILTINS.get(ours)!.signature}.`);
       return this.error('unknown-function', e.name.span, `Unknown function "${e.name.text}".${hint ? ` Did you mean ${hint}?` : ''}`);
     }
     if (e.args.length < info.minArgs || e.args.length > info.maxArgs) {
