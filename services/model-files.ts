@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { compileAst, exportXmile, importVensim, importXmile, parseModel, printModel, type CompileOptions, type CompileResult, type Diagnostic, type ModelAst } from '../engine/src/index.js';
+import type { SpreadsheetSource } from '../engine/src/interchange/spreadsheet.js';
+import { readXlsx, type Workbook } from './xlsx.js';
 
 export interface ReadModel {
   readonly ast: ModelAst;
@@ -17,7 +20,7 @@ const READERS: ReadonlyMap<string, Reader> = new Map([
   ['.stmx', readXmile],
   ['.itmx', readXmile],
   ['.xml', readXmile],
-  ['.mdl', (text: string, file: string) => importVensim(text, file)],
+  ['.mdl', (text: string, file: string) => importVensim(text, file, spreadsheetsNextTo(file, text))],
 ]);
 
 export class ModelFileError extends Error {
@@ -65,4 +68,19 @@ export function writableExtensions(): string[] {
 /** The model as the text of a file of the given extension (undefined if we cannot write it). */
 export function writeModelText(ast: ModelAst, extension: string): string | undefined {
   return WRITERS.get(extension.toLowerCase())?.(ast);
+}
+
+/** The .xlsx workbooks a Vensim model names (GET XLS/DIRECT …), read from the model's folder. */
+function spreadsheetsNextTo(modelPath: string, text: string): SpreadsheetSource {
+  const books = new Map<string, Workbook | undefined>();
+  for (const m of text.matchAll(/'([^'\n]+\.xlsx)'/gi)) {
+    const name = m[1]!;
+    if (books.has(name.toLowerCase())) continue;
+    try {
+      books.set(name.toLowerCase(), readXlsx(readFileSync(join(dirname(modelPath), name))));
+    } catch {
+      books.set(name.toLowerCase(), undefined); // reported by the importer where the file is used
+    }
+  }
+  return (file, sheet) => books.get(file.toLowerCase())?.sheet(sheet);
 }

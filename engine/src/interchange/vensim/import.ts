@@ -1,11 +1,12 @@
 import { DiagnosticSink, type SourcePos, type SourceSpan } from '../../diagnostics.js';
-import type { DimensionDecl, ElementEquation, Expr, GraphSpec, ModelAst, NameRef, SimSpecDecl, SubscriptItem, VarDecl } from '../../language/ast.js';
+import type { ElementGraph, Interpolation, DimensionDecl, ElementEquation, Expr, GraphSpec, ModelAst, NameRef, SimSpecDecl, SubscriptItem, VarDecl } from '../../language/ast.js';
 import { elementKey, nameKey } from '../../names.js';
 import { parseUnits, UnitSyntaxError } from '../../check/units.js';
 import { foldConstant } from '../../check/checker.js';
 import type { ImportResult } from '../xmile/import.js';
 import { rewriteExpr } from '../../language/rewrite.js';
 import { expandMacros, type MacroDefinition } from '../macros.js';
+import type { SpreadsheetSource } from '../spreadsheet.js';
 import { tokenizeVensim, VensimExprParser, VensimSyntaxError, type Positions } from './expr.js';
 
 /**
@@ -13,12 +14,12 @@ import { tokenizeVensim, VensimExprParser, VensimSyntaxError, type Positions } f
  * a variable; INTEG makes a stock (its rate split into inflows and outflows where it is a sum of
  * flows); subscript ranges become dimensions; lookups become graphs. The sketch is not read.
  */
-export function importVensim(text: string, file: string): ImportResult {
+export function importVensim(text: string, file: string, spreadsheets?: SpreadsheetSource): ImportResult {
   const sink = new DiagnosticSink(file);
   const macros = findMacros(text);
   // The model is read with macro definitions blanked out, each macro body on its own; blanking
   // (rather than cutting) keeps every line and column true to the file.
-  const reader = new VensimReader(blank(text, macros.map((m) => [m.start, m.end])), file, sink);
+  const reader = new VensimReader(blank(text, macros.map((m) => [m.start, m.end])), file, sink, spreadsheets);
   for (const m of macros) {
     const body = new VensimReader(blank(text, [[0, m.bodyFrom], [m.bodyTo, text.length]]), file, sink);
     body.readEntries();
@@ -76,6 +77,9 @@ interface Building {
   units?: { text: string; span: SourceSpan };
   doc?: string;
   graph?: GraphSpec;
+  elementGraphs?: ElementGraph[];
+  /** An entry of it could not be read (already reported). */
+  broken?: boolean;
   /** INTEG rate, per element equation or for all. */
   rate?: Expr;
   /** Equations as written, resolved once the whole file is read (a variable may have several). */
@@ -91,11 +95,14 @@ class VensimReader implements Positions {
   private readonly vars = new Map<string, Building>();
 
   private readonly macros = new Map<string, MacroDefinition>();
+  /** The variable whose entry is being read. */
+  private current: Building | undefined;
 
   constructor(
     private readonly text: string,
     private readonly file: string,
     sink: DiagnosticSink,
+    private readonly spreadsheets?: SpreadsheetSource,
   ) {
     this.sink = sink;
     for (let i = 0; i < text.length; i++) if (text[i] === '\n') this.lineStarts.push(i + 1);
@@ -144,6 +151,8 @@ class VensimReader implements Positions {
       } catch (e) {
         if (!(e instanceof VensimSyntaxError)) throw e;
         this.sink.error('syntax', this.span(e.offset, e.offset + 1), e.message);
+        // Its variable exists but could not be read: report nothing else about it.
+        if (this.current) this.current.broken = true;
       }
     };
     const isRange = entries.map((e) => this.rangeDefinition(e));
@@ -175,7 +184,9 @@ class VensimReader implements Positions {
       else this.sink.error('unknown-dimension', span, `"${m[2]}" is not a subscript range, so "${text}" cannot be equivalent to it.`);
     });
     entries.forEach((e, n) => {
-      if (!isRange[n] && !equivalences[n]) guarded(() => this.entry(e));
+      if (isRange[n] || equivalences[n]) return;
+      this.current = undefined;
+      guarded(() => this.entry(e));
     });
     this.resolveDefinitions();
   }
@@ -210,7 +221,9 @@ class VensimReader implements Positions {
     const [from, to] = e.def;
     const raw = this.text.slice(from, to);
     if (raw.trim() === '' || /^\s*\*/.test(raw)) return; // group headings such as .Control
-    if (/:=/.test(raw)) {
+    // Data equations `x := GET …` (optionally :INTERPOLATE: …) read spreadsheets; other data equations need .vdf files.
+    const dataEq = /(:(?:INTERPOLATE|HOLD BACKWARD|LOOK FORWARD|RAW):)?:=(?=\s*GET[ _](?:DIRECT|XLS)[ _]DATA\s*\()/i.exec(raw);
+    if (/:=/.test(raw) && !dataEq) {
       throw new VensimSyntaxError('This kind of equation (a data equation) cannot be imported yet.', from + raw.search(/\S/));
     }
     const tabbed = /^([^=]*==?\s*)TABBED\s+ARRAY\s*\(/i.exec(raw);
@@ -218,7 +231,10 @@ class VensimReader implements Positions {
     const except = /:EXCEPT:/i.exec(raw);
     let excluded: string[][][] = [];
     let toks;
-    if (except) {
+    if (dataEq) {
+      const eq = dataEq.index + dataEq[0].length - 1;
+      toks = [...tokenizeVensim(this.text, from, from + dataEq.index).slice(0, -1), { k: 'op' as const, text: '=', at: from + eq, end: from + eq + 1 }, { k: 'eof' as const, at: to, end: to }];
+    } else if (except) {
       const eq = raw.indexOf('=', except.index);
       if (eq < 0) throw new VensimSyntaxError('Expected "=" after the :EXCEPT: list.', from + except.index);
       excluded = [...raw.slice(except.index + except[0].length, eq).matchAll(/\[([^\]]*)\]/g)].map((m) => m[1]!.replace(/\\\r?\n/g, ' ').split(',').map((x) => this.elementsOf(x.replace(/\s+/g, ' ').trim())));
@@ -256,6 +272,13 @@ class VensimReader implements Positions {
     const after = toks[i + 1];
     const rhsFrom = after && after.k === 'op' && after.text === '=' && after.at === next.end ? after.end : next.end;
     const rhs = this.text.slice(rhsFrom, to);
+    const get = /^\s*GET[ _](?:DIRECT|XLS)[ _](CONSTANTS|DATA|LOOKUPS)\s*\(/i.exec(rhs);
+    if (get) {
+      const mode = (dataEq?.[1] ?? ':INTERPOLATE:').toUpperCase().replace(/\s+/g, ' ');
+      if (mode !== ':INTERPOLATE:' && mode !== ':HOLD BACKWARD:') throw new VensimSyntaxError(`Data read with ${mode} cannot be imported yet.`, from);
+      this.spreadsheetFunction(b, lhsSubs, get[1]!.toLowerCase() as 'constants' | 'data' | 'lookups', rhs, rhsFrom, this.span(from, to), mode === ':HOLD BACKWARD:' ? 'discrete' : 'continuous');
+      return;
+    }
     if (tabbed) {
       // TABBED ARRAY(1 2 3 <newline> 4 5 6): numbers separated by white space, rows by lines.
       const inner = rhs.slice(rhs.indexOf('(') + 1, rhs.lastIndexOf(')'));
@@ -298,7 +321,8 @@ class VensimReader implements Positions {
   /** `Dim: a, b, c` or `Dim: (a1-a5)` (a mapping `-> Other` is ignored). */
   private rangeDefinition(e: Entry): { name: NameRef; body: number } | undefined {
     const raw = this.text.slice(e.def[0], e.def[1]);
-    const m = /^(\s*)([^=:[\]()"~|*]+?)\s*:(?![=A-Za-z]*:)/.exec(raw);
+    // Not `x := …` or `x :INTERPOLATE: := …` (data equations), nor `:AND:`-style operators.
+    const m = /^(\s*)([^=:[\]()"~|*]+?)\s*:(?!=)(?![=A-Za-z ]*:)/.exec(raw);
     if (!m || raw.slice(0, m[0].length).includes('=')) return undefined;
     const at = e.def[0] + m[1]!.length;
     const text = m[2]!.replace(/\s+/g, ' ').trim();
@@ -307,9 +331,11 @@ class VensimReader implements Positions {
 
   private building(name: NameRef, e: Entry): Building {
     let b = this.vars.get(name.key);
+    if (b) this.current = b;
     if (!b) {
       b = { name, kind: 'aux', dims: [], elementEquations: [], elementRates: [], definitions: [], span: name.span };
       this.vars.set(name.key, b);
+      this.current = b;
     }
     if (e.units && !b.units) {
       const text = this.text.slice(e.units[0], e.units[1]).replace(/\[[^\]]*\]\s*$/, '').replace(/\\\r?\n/g, ' ').trim();
@@ -338,6 +364,98 @@ class VensimReader implements Positions {
 
   private define(b: Building, subs: SubscriptItem[] | undefined, equation: Expr | undefined, rate: Expr | undefined, rows: Expr[][] | undefined, span: SourceSpan, excluded: string[][][] = []): void {
     b.definitions.push({ subs, equation, rate, rows, span, excluded });
+  }
+
+  /**
+   * GET XLS/DIRECT CONSTANTS, DATA and LOOKUPS: values from a spreadsheet next to the model.
+   * Constants become values (a row, a column with "*", or a table for two dimensions); data and
+   * lookups become graphs over TIME (one table per element for a one-dimensional array).
+   */
+  private spreadsheetFunction(b: Building, subs: SubscriptItem[] | undefined, what: 'constants' | 'data' | 'lookups', rhs: string, at: number, span: SourceSpan, interpolation: Interpolation): void {
+    const args = [...rhs.matchAll(/'([^']*)'/g)].map((m) => m[1]!.trim());
+    const [file, tab] = args;
+    if (!file || !tab || args.length < (what === 'constants' ? 3 : 4)) throw new VensimSyntaxError(`GET ${what.toUpperCase()} needs a file, a sheet and cells, each in single quotes.`, at);
+    const sheet = this.spreadsheets?.(file, tab);
+    if (!sheet) throw new VensimSyntaxError(`Sheet "${tab}" of "${file}" could not be read (the file must be an .xlsx next to the model).`, at);
+    const sizes = (subs ?? []).map((s) => this.elementsOf(s.text).length);
+    const cellAt = (name: string) => {
+      const range = sheet.range(name);
+      if (!range) throw new VensimSyntaxError(`"${name}" is neither a cell nor a name defined in "${file}".`, at);
+      return range.from;
+    };
+    const read = (col: number, row: number): number => {
+      const v = sheet.value(col, row);
+      if (v === undefined) throw new VensimSyntaxError(`The cell in column ${col + 1}, row ${row + 1} of sheet "${tab}" is empty or not a number.`, at);
+      return v;
+    };
+    const num = (value: number): Expr => ({ kind: 'number', value, span });
+    if (what === 'constants') {
+      const down = args[2]!.endsWith('*');
+      const start = cellAt(args[2]!.replace(/\*$/, ''));
+      const step = (i: number, j: number) => (down ? read(start.col + j, start.row + i) : read(start.col + i, start.row + j));
+      if (sizes.length === 0) return this.define(b, subs, num(read(start.col, start.row)), undefined, undefined, span);
+      if (sizes.length === 1) return this.define(b, subs, undefined, undefined, [Array.from({ length: sizes[0]! }, (_, i) => num(step(i, 0)))], span);
+      if (sizes.length === 2) return this.define(b, subs, undefined, undefined, Array.from({ length: sizes[0]! }, (_, r) => Array.from({ length: sizes[1]! }, (_, c) => num(down ? step(r, c) : read(start.col + c, start.row + r)))), span);
+      throw new VensimSyntaxError('GET CONSTANTS for more than two dimensions cannot be imported yet.', at);
+    }
+    if (sizes.length > 1) throw new VensimSyntaxError(`GET ${what.toUpperCase()} for more than one dimension cannot be imported yet.`, at);
+    // Where the times (or x values) are: a row number, a column letter, or a cell/name.
+    const dataStart = cellAt(args[3]!);
+    const timeArg = args[2]!;
+    let across: boolean;
+    let timeStart: { col: number; row: number };
+    let timeEnd: { col: number; row: number } | undefined;
+    if (/^\d+$/.test(timeArg)) {
+      across = true;
+      timeStart = { col: dataStart.col, row: Number(timeArg) - 1 };
+    } else if (/^[A-Za-z]{1,3}$/.test(timeArg)) {
+      across = false;
+      const col = [...timeArg.toUpperCase()].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+      timeStart = { col, row: dataStart.row };
+    } else {
+      const range = sheet.range(timeArg);
+      if (!range) throw new VensimSyntaxError(`"${timeArg}" is neither a cell nor a name defined in "${file}".`, at);
+      across = range.to.col > range.from.col || (range.to.row === range.from.row && range.from.row !== dataStart.row);
+      timeStart = range.from;
+      if (range.to.col !== range.from.col || range.to.row !== range.from.row) timeEnd = range.to;
+    }
+    const xs: number[] = [];
+    const positions: number[] = [];
+    for (let k = 0; k < 100000; k++) {
+      const col = across ? timeStart.col + k : timeStart.col;
+      const row = across ? timeStart.row : timeStart.row + k;
+      if (timeEnd && (col > timeEnd.col || row > timeEnd.row)) break;
+      const t = sheet.value(col, row);
+      if (t === undefined) break;
+      xs.push(t);
+      positions.push(k);
+    }
+    if (xs.length === 0) throw new VensimSyntaxError(`No times (x values) found at "${timeArg}" in sheet "${tab}".`, at);
+    const series = (offset: number): GraphSpec => {
+      const px: number[] = [];
+      const py: number[] = [];
+      positions.forEach((k, i) => {
+        const v = across ? sheet.value(dataStart.col + k, dataStart.row + offset) : sheet.value(dataStart.col + offset, dataStart.row + k);
+        if (v !== undefined) {
+          px.push(xs[i]!);
+          py.push(v);
+        }
+      });
+      if (px.length === 0) throw new VensimSyntaxError(`No values found at "${args[3]}" in sheet "${tab}".`, at);
+      return { xs: px, ys: py, interpolation, span };
+    };
+    b.kind = 'graph';
+    if (what === 'data') b.equation = { kind: 'ref', name: { key: 'time', text: 'TIME', span }, span };
+    if (sizes.length === 0) {
+      b.graph = series(0);
+      return;
+    }
+    if (what === 'lookups') throw new VensimSyntaxError('GET LOOKUPS for an array cannot be imported yet.', at);
+    if (b.dims.length === 0) b.dims = [{ key: nameKey(subs![0]!.text), text: subs![0]!.text, span: subs![0]!.span }];
+    this.elementsOf(subs![0]!.text).forEach((element, i) => {
+      const g = series(i);
+      (b.elementGraphs ??= []).push({ subscripts: [{ text: element, span }], xs: g.xs, ys: g.ys, interpolation, span });
+    });
   }
 
   /** A single definition over whole ranges is apply-to-all; anything else is element by element. */
@@ -532,6 +650,8 @@ class VensimReader implements Positions {
         nonNegative: false,
         ...(b.doc ? { doc: b.doc } : {}),
         ...(b.graph ? { graph: b.graph } : {}),
+        ...(b.elementGraphs ? { elementGraphs: b.elementGraphs } : {}),
+        ...(b.broken ? { broken: true } : {}),
         span: b.span,
       });
     }

@@ -1,0 +1,15 @@
+/** What importers need from a spreadsheet next to the model (read by the services layer). */
+export interface CellRange {
+  readonly from: { readonly col: number; readonly row: number };
+  readonly to: { readonly col: number; readonly row: number };
+}
+
+export interface SheetData {
+  /** The number in a cell (0-based column and row), undefined when empty or not a number. */
+  value(col: number, row: number): number | undefined;
+  /** A cell reference ("B2") or a defined name, as a range. */
+  range(name: string): CellRange | undefined;
+}
+
+/** Sheets by file name (as written in the model) and sheet name. */
+export type SpreadsheetSource = (file: string, sheet: string) => SheetData | undefined;
