@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import { compileAst, exportXmile, importVensim, importXmile, parseModel, printModel, type CompileOptions, type CompileResult, type Diagnostic, type ModelAst } from '../engine/src/index.js';
-import type { SpreadsheetSource } from '../engine/src/interchange/spreadsheet.js';
+import type { SpreadsheetSource } from '../engine/src/index.js';
 import { readXlsx, type Workbook } from './xlsx.js';
 
 export interface ReadModel {

@@ -1,6 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
 import { parseXml, type XmlElement } from '../engine/src/index.js';
-import type { CellRange, SheetData } from '../engine/src/interchange/spreadsheet.js';
+import type { CellRange, SheetData } from '../engine/src/index.js';
 
 /**
  * A small reader for .xlsx workbooks (a zip of XML parts): cell values by sheet and the
