@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseModel, simulate } from '../engine/src/index.js';
+import { compileSource, parseModel, simulate } from '../engine/src/index.js';
 import { compile, series } from './helpers.js';
 
 const value = (equation: string): number => series(simulate(compile(`aux x = ${equation}`)), 'x')[0]!;
@@ -115,6 +115,27 @@ describe('the example model', () => {
     const people = series(r, 'People in residential care');
     expect(people[0]).toBe(1150);
     expect(Math.max(...series(r, 'Occupancy'))).toBeLessThan(1.01);
+  });
+});
+
+describe('example models', () => {
+  test('every example in resources/models checks without errors or warnings', () => {
+    const files = readdirSync('resources/models').filter((f) => f.endsWith('.cwm'));
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const f of files) expect(compileSource(readFileSync(join('resources/models', f), 'utf8'), f).diagnostics, f).toEqual([]);
+  });
+});
+
+describe('the intermediate care example', () => {
+  test('checks cleanly; more step-down places mean fewer delayed discharges; costs follow the unit costs', () => {
+    const model = compile(readFileSync('resources/models/intermediate-care.cwm', 'utf8'));
+    const base = simulate(model);
+    const more = simulate(model, { overrides: { 'Intermediate care places': 86 } });
+    expect(base.error).toBeUndefined();
+    expect(series(more, 'Waiting in hospital').at(-1)!).toBeLessThan(series(base, 'Waiting in hospital').at(-1)! / 2);
+    series(base, 'Waiting in hospital').forEach((w, i) => expect(series(base, 'Cost of delays (NHS)')[i]).toBeCloseTo(w * 400 * 7, 6));
+    // Occupancy never exceeds the places commissioned.
+    for (const occupied of series(base, 'In intermediate care')) expect(occupied).toBeLessThanOrEqual(72 + 1e-9);
   });
 });
 
