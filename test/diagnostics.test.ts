@@ -486,6 +486,18 @@ flow treatment [people/year] = 5
     ]);
   });
 
+  test('an algebraic loop is reported alongside an unrelated error elsewhere', () => {
+    expect(
+      diagnose(`aux "Staff needed" = "Visits planned" / 20
+aux "Visits planned" = "Staff needed" * 20
+aux budget = "Weekly fee" * 52
+`),
+    ).toEqual([
+      [1, 5, 'error', 'algebraic-loop', 'Algebraic loop: "Staff needed" needs "Visits planned" needs "Staff needed", all within the same time step with no stock in between. Break the loop with a stock or a delay such as SMTH1 or DELAY1.'],
+      [3, 14, 'error', 'unknown-name', 'Unknown variable "Weekly fee".'],
+    ]);
+  });
+
   test('a stock whose initial value needs itself', () => {
     expect(
       diagnose(`stock "People waiting" [people] = "People waiting" + 100

@@ -11,6 +11,8 @@ import { checkUnits } from './unitcheck.js';
 export interface CheckResult {
   /** Present when the model has no errors (warnings allowed). */
   readonly model?: CheckedModel;
+  /** When there are errors: the model as far as it could be resolved, for further analysis only (never to run). */
+  readonly partial?: CheckedModel;
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -34,7 +36,7 @@ export function checkModel(ast: ModelAst, sink: DiagnosticSink = new DiagnosticS
     variables: [...variables.values()].map((v) => v.variable),
     byKey: new Map([...variables].map(([k, v]) => [k, v.variable])),
   };
-  return sink.hasErrors ? { diagnostics: sink.items } : { model, diagnostics: sink.items };
+  return sink.hasErrors ? { partial: model, diagnostics: sink.items } : { model, diagnostics: sink.items };
 }
 
 // ---- simulation settings ------------------------------------------------------------------

@@ -53,7 +53,19 @@ export function compileSource(source: string, file = 'model.cwm', options: Compi
 export function compileAst(ast: ModelAst, earlier: readonly Diagnostic[], options: CompileOptions = {}): CompileResult {
   const checked = checkModel(ast);
   const early = [...earlier, ...checked.diagnostics];
+  if (checked.partial) early.push(...loopsIn(checked.partial));
   if (!checked.model || early.some((d) => d.severity === 'error')) return { diagnostics: sortDiagnostics(early) };
   const compiled = compileModel(checked.model, options);
   return { ...(compiled.model ? { model: compiled.model } : {}), diagnostics: sortDiagnostics([...early, ...compiled.diagnostics]) };
+}
+
+/** Algebraic and initialisation loops of a model that has other errors, so all are reported at once. */
+function loopsIn(partial: CheckedModel): Diagnostic[] {
+  const sink = new DiagnosticSink(partial.file);
+  try {
+    lowerModel(partial, sink, { tolerant: true });
+  } catch {
+    return []; // too broken to analyse; its other errors come first
+  }
+  return sink.items.filter((d) => d.code === 'algebraic-loop' || d.code === 'init-loop');
 }

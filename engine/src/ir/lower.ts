@@ -41,8 +41,16 @@ interface Draft {
  * stocks and helper slots, reductions into explicit sums. Then orders and lays out the slots.
  * Returns undefined (after reporting) when the model has an algebraic or initialisation loop.
  */
-export function lowerModel(model: CheckedModel, sink: DiagnosticSink = new DiagnosticSink(model.file)): ModelIR | undefined {
-  return new Lowering(model, sink).run();
+export function lowerModel(model: CheckedModel, sink: DiagnosticSink = new DiagnosticSink(model.file), options: LowerOptions = {}): ModelIR | undefined {
+  return new Lowering(model, sink, options.tolerant === true).run();
+}
+
+export interface LowerOptions {
+  /**
+   * Accept a model with errors (missing equations become NaN, missing tables a flat one), to find
+   * its algebraic loops while other errors are still being fixed. The result must never be run.
+   */
+  readonly tolerant?: boolean;
 }
 
 class Lowering {
@@ -61,6 +69,7 @@ class Lowering {
   constructor(
     private readonly model: CheckedModel,
     private readonly sink: DiagnosticSink,
+    private readonly tolerant: boolean,
   ) {}
 
   run(): ModelIR | undefined {
@@ -112,7 +121,13 @@ class Lowering {
   private lowerVariable(v: Variable): void {
     const base = this.base.get(v)!;
     for (let e = 0; e < v.size; e++) {
-      const equation = v.equations!.elements.get(e) ?? v.equations!.all!;
+      const equation = v.equations?.elements.get(e) ?? v.equations?.all;
+      if (!equation) {
+        if (!this.tolerant) throw new Error(`internal: "${v.name}" has no equation`);
+        this.drafts[this.base.get(v)! + e]!.init = num(Number.NaN);
+        if (v.kind !== 'stock') this.drafts[this.base.get(v)! + e]!.deriv = num(Number.NaN);
+        continue;
+      }
       const c: Context = { owner: v, element: unflatten(v.dims, e), wild: new Map() };
       let expr = this.expr(equation, c);
       if (v.kind === 'graph') expr = { k: 'lookup', table: this.table(v, e), x: expr };
@@ -164,7 +179,7 @@ class Lowering {
     const key = own ? `${v.key}[${element}]` : v.key;
     let t = this.tableOf.get(key);
     if (t === undefined) {
-      const g = own ?? v.graph!;
+      const g = own ?? v.graph ?? { xs: [0], ys: [Number.NaN], interpolation: 'continuous' as const }; // only when tolerant
       t = this.tables.length;
       this.tables.push({ xs: Float64Array.from(g.xs), ys: Float64Array.from(g.ys), interpolation: g.interpolation });
       this.tableOf.set(key, t);
