@@ -276,4 +276,10 @@ aux b = a(2)
       [2, 9, 'error', 'Unknown function "ZIDZ" (a Vensim or Stella name): here it is SAFEDIV(a, b [, x]).'],
     ]);
   });
+  test('unit warnings are reported alongside errors elsewhere, and not for the part that has the error', () => {
+    expect(diagnose(`const people [people] = 10\nconst years [years] = 2\naux mixed = people + years\naux broken = people * missing\n`)).toEqual([
+      [3, 20, 'warning', 'Units do not match in "+": person and year.'],
+      [4, 23, 'error', 'Unknown variable "missing".'],
+    ]);
+  });
 });

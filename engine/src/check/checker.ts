@@ -26,7 +26,7 @@ export function checkModel(ast: ModelAst, sink: DiagnosticSink = new DiagnosticS
   const variables = collectVariables(ast.variables, dimensions, sink);
   for (const v of variables.values()) resolveVariable(v, variables, dimensions, sink);
   checkConstants([...variables.values()].map((v) => v.variable), sink);
-  if (!sink.hasErrors) checkUnits([...variables.values()].map((v) => v.variable), sim, sink);
+  checkUnits([...variables.values()].filter((v) => !v.opaque).map((v) => v.variable), sim, sink);
   const model: CheckedModel = {
     file: ast.file,
     ...(ast.title === undefined ? {} : { title: ast.title }),

@@ -76,6 +76,8 @@ class ExprUnits {
   typeOf(e: RExpr): Typed {
     switch (e.k) {
       case 'num':
+        // NaN stands in for a part that could not be resolved (already reported): its units are unknown.
+        return Number.isNaN(e.v) ? UNKNOWN : { u: DIMENSIONLESS, literal: true };
       case 'position':
         return { u: DIMENSIONLESS, literal: true };
       case 'clock':
