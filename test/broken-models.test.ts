@@ -282,4 +282,10 @@ aux b = a(2)
       [4, 23, 'error', 'Unknown variable "missing".'],
     ]);
   });
+  test('a smoothing or delay stage shorter than DT is a warning', () => {
+    expect(diagnose(`aux a = SMTH1(TIME, 0.5)\naux b = DELAY3(TIME, 2)\naux c = SMTH1(TIME, 3)\n`)).toEqual([
+      [1, 21, 'warning', 'The SMTH1 time (0.5) is shorter than the time step DT (1), so its output will overshoot and oscillate. Use a smaller DT (at most 0.5).'],
+      [2, 22, 'warning', 'The DELAY3 stage time (2 / 3 = 0.6667) is shorter than the time step DT (1), so its output will overshoot and oscillate. Use a smaller DT (at most 0.6667).'],
+    ]);
+  });
 });

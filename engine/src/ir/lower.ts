@@ -344,6 +344,7 @@ class Lowering {
     const input = this.helper(this.expr(e.args[0]!, c), c, `${name} input`);
     const time = this.helper(this.expr(e.args[1]!, c), c, `${name} time`);
     const stageTime: IExpr = order === 1 ? time : this.helper({ k: 'bin', op: '/', a: time, b: num(order) }, c, `${name} stage time`);
+    this.warnIfShorterThanDt(e.args[1]!, order, c, name);
     const initial = e.args.length > initArg ? this.helper(this.expr(e.args[initArg]!, c), c, `${name} initial value`) : input;
     let previousStage: IExpr = input;
     let last = -1;
@@ -382,6 +383,19 @@ class Lowering {
       `${name} output`,
     );
     return out;
+  }
+
+  /**
+   * A stage shorter than DT empties more than its content each step: the output overshoots and
+   * oscillates (with Euler, as in every SD tool). Worth a warning when the time is a known constant.
+   */
+  private warnIfShorterThanDt(timeArg: RExpr, order: number, c: Context, name: string): void {
+    const time = constantValue(timeArg, new Set(), new Set());
+    const dt = this.model.sim.dt;
+    if (time === undefined || !(time / order < dt) || elementOf(c) !== 0) return;
+    const short = (x: number): number => Number(x.toPrecision(4));
+    const stage = order === 1 ? `time (${time})` : `stage time (${time} / ${order} = ${short(time / order)})`;
+    this.sink.warning('sim-spec', timeArg.span, `The ${name} ${stage} is shorter than the time step DT (${dt}), so its output will overshoot and oscillate. Use a smaller DT (at most ${short(time / order)}).`, c.owner.name);
   }
 
   /** The order of DELAYN/SMTHN fixes how many stocks exist, so it must be known before the run. */
