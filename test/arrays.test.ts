@@ -188,3 +188,43 @@ graph "Population projection"[AgeBand] [people] = TIME
     ]);
   });
 });
+
+describe('dimension mappings', () => {
+  test('a dimension mapped to another stands for its element in the same position, both ways', () => {
+    const r = simulate(
+      compile(`
+dimension Region: north, south -> Area
+dimension Area: n, s
+const demand[Area] = 10, 20
+aux served[Region] = demand * 2
+aux back[Area] = served[Region] + 1
+aux total = SUM(served[*])
+`),
+    );
+    expect([series(r, 'served[north]')[0], series(r, 'served[south]')[0]]).toEqual([20, 40]);
+    expect([series(r, 'back[n]')[0], series(r, 'back[s]')[0]]).toEqual([21, 41]);
+    expect(series(r, 'total')[0]).toBe(60);
+  });
+
+  test('an ageing chain over a subrange with the previous cohort mapped to it', () => {
+    const r = simulate(
+      compile(`
+simulation
+  start: 0
+  stop: 1
+dimension Age: young, mid, old
+dimension Older: mid, old
+dimension Previous: young, mid -> Older
+const moving[Age] = 10, 5, 1
+aux arriving[Older] = moving[Previous]
+`),
+    );
+    expect([series(r, 'arriving[mid]')[0], series(r, 'arriving[old]')[0]]).toEqual([10, 5]);
+  });
+
+  test('a mapping needs dimensions of the same size', async () => {
+    const { compileSource } = await import('../engine/src/index.js');
+    const result = compileSource('dimension A: a1, a2 -> B\ndimension B: b1, b2, b3\n', 'm.cwm');
+    expect(result.diagnostics.map((d) => [d.line, d.column, d.message])).toEqual([[1, 18, 'Dimension "A" (2 elements) cannot map to "B" (3 elements): a mapping pairs elements one for one.']]);
+  });
+});

@@ -164,9 +164,25 @@ function collectDimensions(decls: readonly DimensionDecl[], sink: DiagnosticSink
       name: d.name.text,
       elements,
       elementIndex,
+      mappedTo: new Set(),
       ...(d.doc === undefined ? {} : { doc: d.doc }),
       span: d.span,
     });
+  }
+  // Mappings work both ways and need the same number of elements.
+  for (const d of decls) {
+    const from = out.get(d.name.key);
+    for (const m of d.mapsTo ?? []) {
+      const to = out.get(m.key);
+      if (!from || !to) {
+        sink.error('unknown-dimension', m.span, `Dimension "${d.name.text}" maps to "${m.text}", which is not a dimension.`);
+      } else if (to.elements.length !== from.elements.length) {
+        sink.error('subscript', m.span, `Dimension "${d.name.text}" (${from.elements.length} elements) cannot map to "${m.text}" (${to.elements.length} elements): a mapping pairs elements one for one.`);
+      } else {
+        from.mappedTo.add(to.key);
+        to.mappedTo.add(from.key);
+      }
+    }
   }
   return out;
 }

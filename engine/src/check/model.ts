@@ -10,6 +10,8 @@ export interface Dimension {
   readonly elements: readonly string[];
   /** element key → position */
   readonly elementIndex: ReadonlyMap<string, number>;
+  /** Keys of dimensions whose elements correspond to this one's one for one, in order (either way round). */
+  readonly mappedTo: Set<string>;
   readonly doc?: string;
   readonly span: SourceSpan;
 }

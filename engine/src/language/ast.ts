@@ -80,6 +80,8 @@ export interface VarDecl {
 export interface DimensionDecl {
   readonly name: NameRef;
   readonly elements: readonly NameRef[];
+  /** `-> Other`: dimensions whose elements correspond to these one for one, in order. */
+  readonly mapsTo?: readonly NameRef[];
   readonly doc?: string;
   readonly span: SourceSpan;
 }

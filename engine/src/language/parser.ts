@@ -170,6 +170,7 @@ class Parser {
     const name = this.declaredName('a dimension name');
     this.expectOp(':', `after the dimension name "${name.text}" (for example  dimension AgeBand: 65-69, 70-74)`);
     const elements: NameRef[] = [];
+    const mapsTo: NameRef[] = [];
     for (;;) {
       const t = this.peek();
       if (t.kind === 'newline' || t.kind === 'eof') {
@@ -178,9 +179,21 @@ class Parser {
       if (t.kind === 'string') {
         this.i++;
         elements.push({ key: nameKey(t.text), text: t.text, span: t.span });
-      } else {
+      } else if (!(this.isOp('-') && this.tokens[this.i + 1]?.text === '>')) {
         const text = this.rawUntil([','], `an element name in dimension "${name.text}"`);
-        elements.push({ key: nameKey(text.text), text: text.text, span: text.span });
+        const arrow = text.text.indexOf('->');
+        if (arrow < 0) elements.push({ key: nameKey(text.text), text: text.text, span: text.span });
+        else elements.push({ key: nameKey(text.text.slice(0, arrow).trim()), text: text.text.slice(0, arrow).trim(), span: text.span });
+        if (arrow >= 0) {
+          // "c -> Other, Another": the rest of the line names the dimensions this one maps to.
+          mapsTo.push(...text.text.slice(arrow + 2).split(',').map((x) => x.trim()).filter(Boolean).map((x) => ({ key: nameKey(unquote(x)), text: unquote(x), span: text.span })));
+          while (this.isOp(',')) {
+            this.i++;
+            const more = this.rawUntil([','], 'a dimension name');
+            mapsTo.push({ key: nameKey(unquote(more.text)), text: unquote(more.text), span: more.span });
+          }
+          break;
+        }
       }
       if (this.isOp(',')) {
         this.i++;
@@ -197,7 +210,7 @@ class Parser {
       }
       return this.unknownProperty(keyTok, key, 'dimension', ['doc']);
     });
-    this.dimensions.push({ name, elements, ...(doc === undefined ? {} : { doc }), span: this.spanFrom(start) });
+    this.dimensions.push({ name, elements, ...(mapsTo.length ? { mapsTo } : {}), ...(doc === undefined ? {} : { doc }), span: this.spanFrom(start) });
   }
 
   private variable(kind: VarKind): void {
@@ -809,4 +822,8 @@ function describe(t: Token): string {
     default:
       return `'${t.text}'`;
   }
+}
+
+function unquote(text: string): string {
+  return text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
 }

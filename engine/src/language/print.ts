@@ -50,7 +50,8 @@ function simulation(sim: SimSpecDecl): string[] {
 }
 
 function dimension(d: DimensionDecl): string[] {
-  const out = [`dimension ${printName(d.name.text)}: ${d.elements.map((e) => element(e.text)).join(', ')}`];
+  const maps = d.mapsTo?.length ? ` -> ${d.mapsTo.map((m) => printName(m.text)).join(', ')}` : '';
+  const out = [`dimension ${printName(d.name.text)}: ${d.elements.map((e) => element(e.text)).join(', ')}${maps}`];
   if (d.doc) out.push(`  doc: ${docText(d.doc, '  ')}`);
   return out;
 }

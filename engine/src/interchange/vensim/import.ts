@@ -504,6 +504,15 @@ class VensimReader implements Positions {
       const items = combo.map((text, d) => ({ text, span: subs[d]!.span }));
       // A range named on the left stands for the element being defined wherever it appears on the right.
       const bound = new Map(subs.flatMap((sub, d) => (this.dims.has(nameKey(sub.text)) ? [[nameKey(sub.text), combo[d]!] as const] : [])));
+      // A range mapped to a bound one (PREVIOUS COHORT -> ALL BUT YOUNGEST) takes the element in the same position.
+      for (const [key, element] of [...bound]) {
+        const range = this.dims.get(key)!;
+        const at = range.elements.findIndex((el) => el.key === elementKey(element));
+        for (const other of this.dims.values()) {
+          const linked = other.mapsTo?.some((m) => m.key === key) || range.mapsTo?.some((m) => m.key === other.name.key);
+          if (linked && !bound.has(other.name.key) && other.elements[at]) bound.set(other.name.key, other.elements[at]!.text);
+        }
+      }
       const eq = values ? values[n] : equation;
       const bind = (x: Expr): Expr => this.bindPositions(bindSubscripts(x, bound), bound);
       if (eq) b.elementEquations.push({ subscripts: items, equation: bind(eq), span });
@@ -545,7 +554,14 @@ class VensimReader implements Positions {
   }
 
   private dimension(name: NameRef, from: number, to: number): void {
-    const body = this.text.slice(from, to).split('->')[0]!.replace(/\\\r?\n/g, ' ');
+    const [elementsText, mapping] = this.text.slice(from, to).replace(/\\\r?\n/g, ' ').split('->');
+    const body = elementsText!;
+    // "-> Other, Another" maps element by element in order; "(Other: a, b)" lists are not read yet.
+    const mapsTo: NameRef[] = (mapping ?? '')
+      .split(',')
+      .map((m) => m.trim())
+      .filter((m) => m !== '' && !m.includes('(') && !m.includes(')'))
+      .map((m) => ({ key: nameKey(m), text: m.replace(/\s+/g, ' '), span: name.span }));
     const elements: NameRef[] = [];
     for (const part of body.split(',')) {
       const t = part.trim();
@@ -560,7 +576,7 @@ class VensimReader implements Positions {
       }
     }
     if (elements.length === 0) throw new VensimSyntaxError(`The subscript range "${name.text}" has no elements.`, name.span.start.offset);
-    this.dims.set(name.key, { name, elements, span: name.span });
+    this.dims.set(name.key, { name, elements, ...(mapsTo.length ? { mapsTo } : {}), span: name.span });
   }
 
   /** Points of `( [(x0,y0)-(x1,y1)], (x,y), … )` or `( (x…), (y…) )`, from the "(" at `open`. */

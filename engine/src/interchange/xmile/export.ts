@@ -59,7 +59,9 @@ function variable(v: VarDecl, ast: ModelAst): string[] {
     for (const d of v.dims) inner(`  <dim name="${escapeAttr(d.text)}"/>`);
     inner('</dimensions>');
   }
-  const perElement = v.dims.length > 0 && (v.valueList !== undefined || v.elementEquations.length > 0 || (v.elementGraphs?.length ?? 0) > 0);
+  // XMILE has no dimension mappings: with any, arrays are written element by element, explicitly.
+  const mapped = ast.dimensions.some((d) => d.mapsTo?.length);
+  const perElement = v.dims.length > 0 && (mapped || v.valueList !== undefined || v.elementEquations.length > 0 || (v.elementGraphs?.length ?? 0) > 0);
   if (v.equation && !perElement) inner(`<eqn>${expr(v.equation)}</eqn>`);
   if (perElement) {
     // XMILE arrays are apply-to-all or list every element; write every element, explicitly.
@@ -135,8 +137,22 @@ function explicit(e: Expr, context: ReadonlyMap<string, string>, ast: ModelAst):
     const target = ast.variables.find((v) => v.name.key === x.name.key);
     if (!target || target.dims.length === 0) return x;
     const items = x.subscripts ?? target.dims.map((d) => ({ text: d.text, span: x.span }));
-    return { ...x, subscripts: items.map((s) => ({ ...s, text: context.get(elementKey(s.text)) ?? s.text })) };
+    return { ...x, subscripts: items.map((s) => ({ ...s, text: context.get(elementKey(s.text)) ?? mappedElement(s.text, context, ast) ?? s.text })) };
   });
+}
+
+/** A dimension the equation is not over, but mapped to one it is over: the corresponding element. */
+function mappedElement(dimName: string, context: ReadonlyMap<string, string>, ast: ModelAst): string | undefined {
+  const dim = ast.dimensions.find((d) => d.name.key === elementKey(dimName));
+  if (!dim) return undefined;
+  for (const [key, element] of context) {
+    const other = ast.dimensions.find((d) => d.name.key === key);
+    if (!other) continue;
+    const linked = dim.mapsTo?.some((m) => m.key === key) || other.mapsTo?.some((m) => m.key === dim.name.key);
+    const at = other.elements.findIndex((e) => elementKey(e.text) === elementKey(element));
+    if (linked && at >= 0) return dim.elements[at]?.text;
+  }
+  return undefined;
 }
 
 function diagramItem(d: DiagramItem): string[] {
