@@ -179,6 +179,21 @@ graph "Population projection"[AgeBand] [people] = TIME
     expect(series(r, 'Population projection[85+]')).toEqual([10, 12, 14, 16, 18, 20]);
   });
 
+  test('LOOKUP picks one element\'s table, or the element being computed', () => {
+    const r = simulate(
+      compile(`
+dimension Band: young, old
+graph effect[Band] = 0
+  [young] points: (0, 0), (10, 10)
+  [old] points: (0, 0), (10, 20)
+aux a = LOOKUP(effect[old], 5)
+aux b[Band] = LOOKUP(effect[Band], 5)
+`),
+    );
+    expect(series(r, 'a')[0]).toBe(10);
+    expect([series(r, 'b[young]')[0], series(r, 'b[old]')[0]]).toEqual([5, 10]);
+  });
+
   test('every element needs a table, and such a graph is not called like a function', async () => {
     const { compileSource } = await import('../engine/src/index.js');
     const missing = compileSource(`${header}\ngraph g[AgeBand] = TIME\n  [85+] points: (0, 1), (1, 2)\naux x = g(3)\n`, 'g.cwm');

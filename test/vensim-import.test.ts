@@ -149,6 +149,16 @@ ${control(3)}`);
     expect(series(result, 'b')).toEqual([10, 12, 15, 19]);
   });
 
+  test('lookups defined per element and called with subscripts', () => {
+    const { result } = run(`Band: young, old ~~|
+effect[young]( (0,0),(10,10) ) ~~|
+effect[old]( (0,0),(10,20) ) ~~|
+both[Band]= effect[Band](5) ~~|
+one= effect[old](2.5) ~~|
+${control(1)}`);
+    expect([series(result, 'both[young]')[0], series(result, 'both[old]')[0], series(result, 'one')[0]]).toEqual([5, 10, 5]);
+  });
+
   test('problems are reported with the line and column in the .mdl file, each once', () => {
     const r = importVensim(`{UTF-8}\na= 1 +\n\t~~|\nb= (2 ~~|\nc= MYSTERY(1) ~~|\n${control()}`, 'bad.mdl');
     const compiled = compileAst(r.ast, r.diagnostics);

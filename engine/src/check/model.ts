@@ -39,7 +39,8 @@ export type RExpr =
   | { readonly k: 'binary'; readonly op: BinOp; readonly a: RExpr; readonly b: RExpr; readonly span: SourceSpan; readonly opSpan?: SourceSpan }
   | { readonly k: 'if'; readonly c: RExpr; readonly a: RExpr; readonly b: RExpr; readonly span: SourceSpan }
   | { readonly k: 'call'; readonly fn: string; readonly args: readonly RExpr[]; readonly span: SourceSpan }
-  | { readonly k: 'lookup'; readonly graph: Variable; readonly x: RExpr; readonly span: SourceSpan }
+  /** `index`: which element's table of an arrayed graph (`LOOKUP(g[85+], x)`). */
+  | { readonly k: 'lookup'; readonly graph: Variable; readonly x: RExpr; readonly span: SourceSpan; readonly index?: readonly IndexSpec[] }
   | { readonly k: 'reduce'; readonly fn: ReduceFn; readonly arg: RExpr; readonly span: SourceSpan }
   /** A dimension used as a value (Vensim): the 1-based position of the element being computed. */
   | { readonly k: 'position'; readonly position: number; readonly span: SourceSpan };

@@ -265,8 +265,15 @@ export class Resolver {
     }
     if (key === 'lookup') {
       const first = e.args[0]!;
-      const g = first.kind === 'ref' && !first.subscripts ? this.all.get(first.name.key)?.variable : undefined;
+      const g = first.kind === 'ref' ? this.all.get(first.name.key)?.variable : undefined;
       if (!g || g.kind !== 'graph') return this.error('wrong-arguments', first.span, 'The first argument of LOOKUP must be the name of a graph.');
+      if (first.kind === 'ref' && first.subscripts) {
+        // LOOKUP(g[85+], x): the table of one element of an arrayed graph.
+        return { k: 'lookup', graph: g, x: this.expr(e.args[1]!), span: e.span, index: this.indexSpecs(g, first.subscripts, first.span) };
+      }
+      if (g.dims.length > 0 && this.all.get(g.key)!.decl.elementGraphs?.length) {
+        return this.error('subscript', first.span, `Graph "${g.name}" has a table per element: say which, as in LOOKUP(${quoteIfNeeded(g.name)}[${g.dims.map((d) => d.elements[0]).join(', ')}], x).`);
+      }
       return { k: 'lookup', graph: g, x: this.expr(e.args[1]!), span: e.span };
     }
     return { k: 'call', fn: key, args: e.args.map((a) => this.expr(a)), span: e.span };

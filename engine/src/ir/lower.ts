@@ -1,5 +1,5 @@
 import { DiagnosticSink } from '../diagnostics.js';
-import { elementLabel, unflatten, type CheckedModel, type Dimension, type RExpr, type Variable } from '../check/model.js';
+import { elementLabel, unflatten, type CheckedModel, type Dimension, type IndexSpec, type RExpr, type Variable } from '../check/model.js';
 import type { Assignment, IExpr, LookupTable, MathFn, ModelIR, RandomDist, SlotInfo, SlotRole, VariableLayout } from './ir.js';
 import { orderModel } from './order.js';
 import { formatUnits } from '../check/units.js';
@@ -206,7 +206,7 @@ class Lowering {
       case 'if':
         return { k: 'if', c: this.expr(e.c, c), a: this.expr(e.a, c), b: this.expr(e.b, c) };
       case 'lookup':
-        return { k: 'lookup', table: this.table(e.graph), x: this.expr(e.x, c) };
+        return { k: 'lookup', table: this.table(e.graph, e.index ? this.specsToFlat(e.graph, e.index, c) : 0), x: this.expr(e.x, c) };
       case 'reduce':
         return this.reduce(e, c);
       case 'position':
@@ -217,9 +217,14 @@ class Lowering {
   }
 
   private flatIndex(e: Extract<RExpr, { k: 'var' }>, c: Context): number {
+    return this.specsToFlat(e.ref, e.index, c);
+  }
+
+  /** The flat element of `v` picked by index specs in the element being computed. */
+  private specsToFlat(v: Variable, index: readonly IndexSpec[], c: Context): number {
     let flat = 0;
-    e.ref.dims.forEach((dim, d) => {
-      const spec = e.index[d]!;
+    v.dims.forEach((dim, d) => {
+      const spec = index[d]!;
       const raw = spec.kind === 'fixed' ? spec.index : spec.kind === 'context' ? c.element[spec.position]! : c.wild.get(spec.dim)!;
       const i = spec.kind !== 'fixed' && spec.map ? spec.map[raw]! : raw;
       flat = flat * dim.elements.length + i;

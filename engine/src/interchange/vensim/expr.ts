@@ -281,7 +281,13 @@ export class VensimExprParser {
           continue;
         }
         const close = this.expect(']');
-        return { kind: 'ref', name: ref, subscripts, span: this.span(t.at, close.end) };
+        const element: Expr = { kind: 'ref', name: ref, subscripts, span: this.span(t.at, close.end) };
+        if (!this.isOp('(')) return element;
+        // table[element](x): one element's table of an arrayed lookup.
+        this.i++;
+        const x = this.expr();
+        const end = this.expect(')');
+        return { kind: 'call', name: { key: 'lookup', text: 'LOOKUP', span: ref.span }, args: [element, x], span: this.span(t.at, end.end) };
       }
     }
     return { kind: 'ref', name: ref, span: ref.span };

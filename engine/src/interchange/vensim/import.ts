@@ -262,9 +262,20 @@ class VensimReader implements Positions {
       }
     }
     const next = toks[i]!;
-    if (next.k === 'op' && next.text === '(' && !lhsSubs) {
+    if (next.k === 'op' && next.text === '(') {
       b.kind = 'graph';
-      b.graph = this.lookupTable(next.at, to, name.text);
+      const table = this.lookupTable(next.at, to, name.text);
+      if (!lhsSubs) {
+        b.graph = table;
+        return;
+      }
+      // name[elements](…): the table of those elements of an arrayed lookup.
+      if (!table) return;
+      const choices = lhsSubs.map((sub) => this.elementsOf(sub.text));
+      if (b.dims.length === 0) b.dims = lhsSubs.map((sub, d) => this.parentDimension(choices[d]![0]!, sub));
+      for (const combo of choices.reduce<string[][]>((acc, list) => acc.flatMap((c) => list.map((x) => [...c, x])), [[]])) {
+        (b.elementGraphs ??= []).push({ subscripts: combo.map((text) => ({ text, span: table.span })), xs: table.xs, ys: table.ys, interpolation: 'continuous', span: table.span });
+      }
       return;
     }
     if (!(next.k === 'op' && next.text === '=')) throw new VensimSyntaxError(`Expected "=" after "${name.text}".`, next.at);
@@ -450,9 +461,9 @@ class VensimReader implements Positions {
       b.graph = series(0);
       return;
     }
-    if (what === 'lookups') throw new VensimSyntaxError('GET LOOKUPS for an array cannot be imported yet.', at);
-    if (b.dims.length === 0) b.dims = [{ key: nameKey(subs![0]!.text), text: subs![0]!.text, span: subs![0]!.span }];
-    this.elementsOf(subs![0]!.text).forEach((element, i) => {
+    const elements = this.elementsOf(subs![0]!.text);
+    if (b.dims.length === 0) b.dims = [this.parentDimension(elements[0]!, subs![0]!)];
+    elements.forEach((element, i) => {
       const g = series(i);
       (b.elementGraphs ??= []).push({ subscripts: [{ text: element, span }], xs: g.xs, ys: g.ys, interpolation, span });
     });
@@ -676,16 +687,22 @@ class VensimReader implements Positions {
 
   /** Vensim leaves elements without an equation at 0; say so, and make it explicit. */
   private completeElements(b: Building): void {
-    if (b.equation || b.valueList || b.elementEquations.length === 0 || b.kind === 'graph') return;
+    const tables = b.kind === 'graph' && !b.graph && b.elementGraphs?.length;
+    if (!tables && (b.equation || b.valueList || b.elementEquations.length === 0 || b.kind === 'graph')) return;
     const dims = b.dims.map((d) => this.dims.get(d.key));
     if (dims.some((d) => !d)) return;
-    const have = new Set(b.elementEquations.map((e) => e.subscripts.map((x) => elementKey(x.text)).join(',')));
+    const defined = tables ? b.elementGraphs! : b.elementEquations;
+    const have = new Set(defined.map((e) => e.subscripts.map((x) => elementKey(x.text)).join(',')));
     const combos = dims.reduce<string[][]>((acc, d) => acc.flatMap((c) => d!.elements.map((e) => [...c, e.text])), [[]]);
     const missing = combos.filter((c) => !have.has(c.map(elementKey).join(',')));
     if (missing.length === 0) return;
     const span = b.span;
     this.sink.warning('missing-equation', span, `"${b.name.text}" has no equation for ${missing.map((m) => `[${m.join(', ')}]`).slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}; as in Vensim, those elements are 0.`, b.name.text);
-    for (const m of missing) b.elementEquations.push({ subscripts: m.map((text) => ({ text, span })), equation: { kind: 'number', value: 0, span }, span });
+    for (const m of missing) {
+      const subscripts = m.map((text) => ({ text, span }));
+      if (tables) b.elementGraphs!.push({ subscripts, xs: [0], ys: [0], interpolation: 'continuous', span });
+      else b.elementEquations.push({ subscripts, equation: { kind: 'number', value: 0, span }, span });
+    }
   }
 
   /** `a + b - c` where each term is a plain variable with the stock's dimensions → flows. */

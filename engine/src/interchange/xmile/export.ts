@@ -49,7 +49,7 @@ const TAGS = { stock: 'stock', flow: 'flow', aux: 'aux', const: 'aux', graph: 'a
 
 function variable(v: VarDecl, ast: ModelAst): string[] {
   // A graph with no input of its own is a model-level <gf>; one with an input is an aux with a <gf>.
-  const tag = v.kind === 'graph' && !v.equation && v.elementEquations.length === 0 ? 'gf' : TAGS[v.kind];
+  const tag = v.kind === 'graph' && !v.equation && v.elementEquations.length === 0 && !v.elementGraphs?.length ? 'gf' : TAGS[v.kind];
   const gfType = tag === 'gf' && v.graph && v.graph.interpolation !== 'continuous' ? ` type="${v.graph.interpolation}"` : '';
   const out = [`      <${tag} name="${escapeAttr(v.name.text)}"${gfType}>`];
   const inner = (...lines: string[]): number => out.push(...lines.map((line) => `        ${line}`));
@@ -67,7 +67,7 @@ function variable(v: VarDecl, ast: ModelAst): string[] {
     // XMILE arrays are apply-to-all or list every element; write every element, explicitly.
     for (const { names, equation } of elementEquations(v, ast)) {
       inner(`<element subscript="${escapeAttr(names.join(', '))}">`);
-      inner(`  <eqn>${expr(equation)}</eqn>`);
+      if (equation) inner(`  <eqn>${expr(equation)}</eqn>`);
       const own = v.elementGraphs?.find((g) => g.subscripts.every((s, d) => elementKey(s.text.replace(/^.*\./, '')) === elementKey(names[d]!)));
       if (own) inner(...graphLines(own.xs, own.ys, own.interpolation).map((l) => `  ${l}`));
       inner('</element>');
@@ -105,13 +105,13 @@ function escapeAttr(text: string): string {
 }
 
 /** Every element of an arrayed variable with its own equation, references made explicit. */
-function elementEquations(v: VarDecl, ast: ModelAst): { names: string[]; equation: Expr }[] {
+function elementEquations(v: VarDecl, ast: ModelAst): { names: string[]; equation?: Expr }[] {
   const dims = v.dims.map((d) => ast.dimensions.find((x) => x.name.key === d.key));
   if (dims.some((d) => d === undefined)) return [];
   const sizes = dims.map((d) => d!.elements.length);
   const total = sizes.reduce((a, b) => a * b, 1);
   const values = v.valueList?.rows.flat();
-  const out: { names: string[]; equation: Expr }[] = [];
+  const out: { names: string[]; equation?: Expr }[] = [];
   for (let flat = 0; flat < total; flat++) {
     const idx: number[] = [];
     let rest = flat;
@@ -123,9 +123,10 @@ function elementEquations(v: VarDecl, ast: ModelAst): { names: string[]; equatio
     const keys = names.map(elementKey);
     const own = v.elementEquations.find((e) => e.subscripts.every((s, d) => elementKey(s.text.replace(/^.*\./, '')) === keys[d]));
     const equation = own?.equation ?? values?.[flat] ?? v.equation;
-    if (!equation) continue;
     const context = new Map(dims.map((d, i) => [d!.name.key, names[i]!]));
-    out.push({ names, equation: explicit(equation, context, ast) });
+    // A lookup with a table per element and no input still lists its elements (for their tables).
+    if (equation) out.push({ names, equation: explicit(equation, context, ast) });
+    else if (v.elementGraphs?.length) out.push({ names });
   }
   return out;
 }
