@@ -607,6 +607,12 @@ class VensimReader implements Positions {
       this.sink.error('graph', this.span(open, close), `The lookup table of "${owner}" cannot be read.`, owner);
       return undefined;
     }
+    if (xs.some((x, i) => i > 0 && x < xs[i - 1]!)) {
+      // Vensim accepts points in any order; put them in order of x.
+      const order = xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]!);
+      [xs, ys] = [order.map((i) => xs[i]!), order.map((i) => ys[i]!)];
+      this.sink.warning('graph', this.span(open, close), `The points of lookup "${owner}" are not in order of x; they were sorted.`, owner);
+    }
     return { xs, ys, interpolation: 'continuous', span: this.span(open, close) };
   }
 
