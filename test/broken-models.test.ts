@@ -288,4 +288,9 @@ aux b = a(2)
       [2, 22, 'warning', 'The DELAY3 stage time (2 / 3 = 0.6667) is shorter than the time step DT (1), so its output will overshoot and oscillate. Use a smaller DT (at most 0.6667).'],
     ]);
   });
+  test('an order that changes during the run uses its value at the start, with a warning', () => {
+    expect(diagnose(`aux order = 2 + STEP(1, 5)\naux out = SMTHN(TIME, 4, order)\n`)).toEqual([
+      [2, 26, 'warning', 'The order of SMTHN changes during the run; the stages are fixed, so its value at the start (2) is used throughout.'],
+    ]);
+  });
 });

@@ -406,7 +406,15 @@ class Lowering {
   /** The order of DELAYN/SMTHN fixes how many stocks exist, so it must be known before the run. */
   private order(e: RExpr, c: Context, name: string): number {
     const used = new Set<Variable>();
-    const v = constantValue(e, new Set(), used);
+    let v = constantValue(e, new Set(), used);
+    if (v === undefined) {
+      // An order that changes during the run (as Vensim allows): its value at the start is used.
+      const atStart = constantValue(e, new Set(), used, { time: this.model.sim.start, stop: this.model.sim.stop });
+      if (atStart !== undefined && Number.isInteger(atStart) && atStart >= 1 && atStart <= MAX_ORDER) {
+        this.sink.warning('not-constant', e.span, `The order of ${name} changes during the run; the stages are fixed, so its value at the start (${atStart}) is used throughout.`, c.owner.name);
+        v = atStart;
+      }
+    }
     for (const u of used) this.structural.add(this.variableNumber.get(u)!);
     if (v === undefined || !Number.isInteger(v) || v < 1 || v > MAX_ORDER) {
       this.sink.error('not-constant', e.span, `The order of ${name} must be a fixed whole number from 1 to ${MAX_ORDER} (a number or a constant), because it sets how many stages the delay has.`, c.owner.name);
@@ -506,17 +514,27 @@ function collectWildDims(e: RExpr, out: Dimension[]): void {
 }
 
 /** Value of an expression made only of numbers and scalar constants, else undefined. */
-function constantValue(e: RExpr, seen: Set<Variable>, used: Set<Variable>): number | undefined {
+function constantValue(e: RExpr, seen: Set<Variable>, used: Set<Variable>, atStart?: { time: number; stop: number }): number | undefined {
+  const go = (x: RExpr): number | undefined => constantValue(x, seen, used, atStart);
   switch (e.k) {
+    case 'clock':
+      // Only when asked for the value at the start of the run.
+      if (!atStart) return undefined;
+      return e.which === 'time' || e.which === 'start' ? atStart.time : e.which === 'stop' ? atStart.stop : undefined;
+    case 'call': {
+      if (!atStart || e.fn !== 'step') return undefined;
+      const [h, t0] = e.args.map(go);
+      return h === undefined || t0 === undefined ? undefined : atStart.time >= t0 ? h : 0;
+    }
     case 'num':
       return e.v;
     case 'unary': {
-      const a = constantValue(e.a, seen, used);
+      const a = go(e.a);
       return a === undefined ? undefined : e.op === '-' ? -a : a === 0 ? 1 : 0;
     }
     case 'binary': {
-      const a = constantValue(e.a, seen, used);
-      const b = constantValue(e.b, seen, used);
+      const a = go(e.a);
+      const b = go(e.b);
       if (a === undefined || b === undefined) return undefined;
       switch (e.op) {
         case '+': return a + b;
@@ -532,7 +550,7 @@ function constantValue(e: RExpr, seen: Set<Variable>, used: Set<Variable>): numb
       if (v.dims.length > 0 || seen.has(v) || v.kind === 'stock' || !v.equations?.all) return undefined;
       seen.add(v);
       used.add(v);
-      const value = constantValue(v.equations.all, seen, used);
+      const value = go(v.equations.all);
       seen.delete(v);
       return value;
     }
