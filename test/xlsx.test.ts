@@ -107,6 +107,27 @@ SAVEPER = TIME STEP ~~|
     expect(series(r, 'oldest')).toEqual([5200, 6700, 8200]);
   });
 
+  test('data held backward or looking forward between the data points', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cwb-xlsx-'));
+    await writeFile(join(dir, 'projections.xlsx'), workbook);
+    await writeFile(
+      join(dir, 'modes.mdl'),
+      `back:HOLD BACKWARD::= GET DIRECT DATA('projections.xlsx', 'Projections', 'years', 'B2') ~~|
+forward:LOOK FORWARD::= GET DIRECT DATA('projections.xlsx', 'Projections', 'years', 'B2') ~~|
+FINAL TIME = 2035 ~~|
+INITIAL TIME = 2025 ~~|
+TIME STEP = 2.5 ~~|
+SAVEPER = TIME STEP ~~|
+`,
+    );
+    const compiled = await loadModelFile(join(dir, 'modes.mdl'));
+    expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const r = simulate(compiled.model!);
+    expect(Array.from(r.times)).toEqual([2025, 2027.5, 2030, 2032.5, 2035]);
+    expect(series(r, 'back')).toEqual([21000, 21000, 22400, 22400, 23000]);
+    expect(series(r, 'forward')).toEqual([21000, 22400, 22400, 23000, 23000]);
+  });
+
   test('a missing workbook is an error naming the file and the position', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cwb-xlsx-'));
     await writeFile(join(dir, 'model.mdl'), `x= GET DIRECT CONSTANTS('absent.xlsx', 'Sheet1', 'B2') ~~|\n`);

@@ -286,8 +286,8 @@ class VensimReader implements Positions {
     const get = /^\s*GET[ _](?:DIRECT|XLS)[ _](CONSTANTS|DATA|LOOKUPS)\s*\(/i.exec(rhs);
     if (get) {
       const mode = (dataEq?.[1] ?? ':INTERPOLATE:').toUpperCase().replace(/\s+/g, ' ');
-      if (mode !== ':INTERPOLATE:' && mode !== ':HOLD BACKWARD:') throw new VensimSyntaxError(`Data read with ${mode} cannot be imported yet.`, from);
-      this.spreadsheetFunction(b, lhsSubs, get[1]!.toLowerCase() as 'constants' | 'data' | 'lookups', rhs, rhsFrom, this.span(from, to), mode === ':HOLD BACKWARD:' ? 'discrete' : 'continuous');
+      if (mode !== ':INTERPOLATE:' && mode !== ':HOLD BACKWARD:' && mode !== ':LOOK FORWARD:') throw new VensimSyntaxError(`Data read with ${mode} cannot be imported yet.`, from);
+      this.spreadsheetFunction(b, lhsSubs, get[1]!.toLowerCase() as 'constants' | 'data' | 'lookups', rhs, rhsFrom, this.span(from, to), mode === ':INTERPOLATE:' ? 'continuous' : 'discrete', mode === ':LOOK FORWARD:');
       return;
     }
     if (tabbed) {
@@ -382,7 +382,7 @@ class VensimReader implements Positions {
    * Constants become values (a row, a column with "*", or a table for two dimensions); data and
    * lookups become graphs over TIME (one table per element for a one-dimensional array).
    */
-  private spreadsheetFunction(b: Building, subs: SubscriptItem[] | undefined, what: 'constants' | 'data' | 'lookups', rhs: string, at: number, span: SourceSpan, interpolation: Interpolation): void {
+  private spreadsheetFunction(b: Building, subs: SubscriptItem[] | undefined, what: 'constants' | 'data' | 'lookups', rhs: string, at: number, span: SourceSpan, interpolation: Interpolation, lookForward = false): void {
     const args = [...rhs.matchAll(/'([^']*)'/g)].map((m) => m[1]!.trim());
     const [file, tab] = args;
     if (!file || !tab || args.length < (what === 'constants' ? 3 : 4)) throw new VensimSyntaxError(`GET ${what.toUpperCase()} needs a file, a sheet and cells, each in single quotes.`, at);
@@ -453,6 +453,8 @@ class VensimReader implements Positions {
         }
       });
       if (px.length === 0) throw new VensimSyntaxError(`No values found at "${args[3]}" in sheet "${tab}".`, at);
+      // :LOOK FORWARD: takes the next point's value: a step table whose steps start just after each x.
+      if (lookForward) return { xs: px.map((x, i) => (i === 0 ? x : nextUp(px[i - 1]!))), ys: py, interpolation, span };
       return { xs: px, ys: py, interpolation, span };
     };
     b.kind = 'graph';
@@ -785,4 +787,14 @@ function usesBareName(e: Expr, keys: ReadonlySet<string>): boolean {
     return undefined;
   });
   return found;
+}
+
+/** The smallest double greater than x. */
+function nextUp(x: number): number {
+  if (Number.isNaN(x) || x === Number.POSITIVE_INFINITY) return x;
+  if (x === 0) return Number.MIN_VALUE;
+  const bits = new Float64Array([x]);
+  const ints = new BigInt64Array(bits.buffer);
+  ints[0] = ints[0]! + (x > 0 ? 1n : -1n);
+  return bits[0]!;
 }
