@@ -432,12 +432,17 @@ class VensimReader implements Positions {
     }
     const xs: number[] = [];
     const positions: number[] = [];
-    for (let k = 0; k < 100000; k++) {
+    // Times run until a long gap (a cell without a time is skipped, with its value, as in Vensim).
+    for (let k = 0, gap = 0; k < 100000 && gap < 32; k++) {
       const col = across ? timeStart.col + k : timeStart.col;
       const row = across ? timeStart.row : timeStart.row + k;
       if (timeEnd && (col > timeEnd.col || row > timeEnd.row)) break;
       const t = sheet.value(col, row);
-      if (t === undefined) break;
+      if (t === undefined) {
+        gap++;
+        continue;
+      }
+      gap = 0;
       xs.push(t);
       positions.push(k);
     }
