@@ -90,6 +90,7 @@ long name with spaces= 3 + \\
 \t4 ~~|
 sm= SMOOTH(10, 2) ~~|
 q= QUANTUM(7, 3) ~~|
+later= GET TIME VALUE(0, 2, 0) ~~|
 ${control()}`);
     expect(series(result, 'p')).toEqual([0, 1, 1, 0, 0]);
     expect(series(result, 'train')).toEqual([0, 1, 0, 1, 0]);
@@ -101,6 +102,7 @@ ${control()}`);
     expect(series(result, 'long name with spaces')[0]).toBe(7);
     expect(series(result, 'sm')[0]).toBe(10);
     expect(series(result, 'q')[0]).toBe(6);
+    expect(series(result, 'later')).toEqual([2, 3, 4, 5, 6]);
   });
 
   test('subscript ranges (named, numeric, equivalent), value tables, partial definitions and subranges', () => {

@@ -315,6 +315,16 @@ export class VensimExprParser {
       if (n !== undefined) return num(n, span);
     }
     if (key === 'sample if true' && args.length === 3 && this.owner) return sampleIfTrue(args, span, this.owner, make);
+    if (key === 'get time value' && args.length === 3) {
+      // Model time only: relative to the current time (0) or the start (1), measured in time units (0).
+      const [relative, offset, measure] = args as [Expr, Expr, Expr];
+      if (relative.kind === 'number' && (relative.value === 0 || relative.value === 1) && measure.kind === 'number' && measure.value === 0) {
+        const base: Expr = relative.value === 0 ? TIME(span) : { kind: 'ref', name: { key: 'starttime', text: 'STARTTIME', span }, span };
+        return bin('+', base, offset, span);
+      }
+      this.sink.error('unknown-function', span, 'GET TIME VALUE with calendar dates or measures other than model time cannot be imported yet.');
+      return num(Number.NaN, span);
+    }
     const builder = BUILDERS[key];
     if (builder) {
       const arity: Record<string, number> = { pulse: 2, 'pulse train': 4, integer: 1, power: 2, log: 2, 'delay n': 4, 'smooth n': 4, delay3i: 3, quantum: 2, game: 1, modulo: 2, 'delay fixed': 3 };
