@@ -226,3 +226,23 @@ describe('run settings', () => {
     expect(() => simulate(model, { dt: -1 })).toThrow('The time step must be a positive number, not -1.');
   });
 });
+
+describe('stop at', () => {
+  test('the run ends once TIME reaches the value of the "stop at" variable, and that time is saved', () => {
+    const model = compile(`
+simulation
+  start: 0
+  stop: 100
+  save every: 2
+  stop at: "final time"
+stock S = 0
+  inflow: f
+flow f = 10
+aux "final time" = if S > 45 then TIME else 100
+`);
+    const r = simulate(model);
+    // S passes 45 at t = 5 (S = 50): saved at 0, 2, 4 and at the stop, 5.
+    expect(Array.from(r.times)).toEqual([0, 2, 4, 5]);
+    expect(series(r, 'S')).toEqual([0, 20, 40, 50]);
+  });
+});

@@ -21,9 +21,15 @@ export interface CheckResult {
  * structure, and checks units. Carries on after errors so the user sees them all at once.
  */
 export function checkModel(ast: ModelAst, sink: DiagnosticSink = new DiagnosticSink(ast.file)): CheckResult {
-  const sim = checkSimSpec(ast.sim, sink);
+  const spec = checkSimSpec(ast.sim, sink);
   const dimensions = collectDimensions(ast.dimensions, sink);
   const variables = collectVariables(ast.variables, dimensions, sink);
+  const stopAt = ast.sim?.stopAt;
+  const target = stopAt ? variables.get(stopAt.key)?.variable : undefined;
+  if (stopAt && (!target || target.dims.length > 0 || target.kind === 'graph' && !ast.variables.find((d) => d.name.key === stopAt.key)?.equation)) {
+    sink.error('sim-spec', stopAt.span, `"stop at" needs a single-valued variable of the model; "${stopAt.text}" is not one.`);
+  }
+  const sim = stopAt && target && target.dims.length === 0 ? { ...spec, stopAt: stopAt.key } : spec;
   for (const v of variables.values()) resolveVariable(v, variables, dimensions, sink);
   checkConstants([...variables.values()].map((v) => v.variable), sink);
   checkUnits([...variables.values()].filter((v) => !v.opaque).map((v) => v.variable), sim, sink);

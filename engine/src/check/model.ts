@@ -85,6 +85,8 @@ export interface SimSpec {
   readonly stop: number;
   readonly dt: number;
   readonly saveEvery: number;
+  /** Key of a scalar variable: the run ends once TIME reaches its value. */
+  readonly stopAt?: string;
   readonly method: Method;
   readonly timeUnit?: string;
   readonly seed: number;

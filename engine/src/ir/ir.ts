@@ -104,6 +104,8 @@ export interface ModelIR {
   readonly variables: readonly VariableLayout[];
   /** Name key of a variable → its index in `variables`. */
   readonly variableIndex: ReadonlyMap<string, number>;
+  /** The slot of the `stop at` variable: the run ends once TIME reaches its value. */
+  readonly stopAt?: number;
   /** Variables that fix the model's structure (a DELAYN/SMTHN order): they cannot be overridden per run. */
   readonly structural: ReadonlySet<number>;
 }

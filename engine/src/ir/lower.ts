@@ -471,6 +471,7 @@ class Lowering {
       variables,
       variableIndex: new Map(this.model.variables.map((v, n) => [v.key, n])),
       structural: this.structural,
+      ...(this.model.sim.stopAt ? { stopAt: newIndex[this.base.get(this.model.byKey.get(this.model.sim.stopAt)!)!]! } : {}),
     };
   }
 }

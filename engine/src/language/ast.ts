@@ -93,6 +93,8 @@ export interface SimSpecDecl {
   readonly stop?: Expr;
   readonly dt?: Expr;
   readonly saveEvery?: Expr;
+  /** `stop at: name`: the run ends as soon as TIME reaches this variable's value (at most `stop`). */
+  readonly stopAt?: NameRef;
   readonly method?: { readonly value: string; readonly span: SourceSpan };
   readonly timeUnit?: { readonly value: string; readonly span: SourceSpan };
   readonly seed?: Expr;

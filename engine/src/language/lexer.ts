@@ -165,7 +165,7 @@ export function tokenize(source: string, sink: DiagnosticSink, from: { readonly 
 
 /** A line that opens a new statement or a property, so the line before it cannot continue onto it. */
 const STATEMENT_START =
-  /^[ \t]*(?:(?:stock|flow|aux|const|graph|dimension|simulation|model)[ \t]|(?:doc|inflows?|outflows?|points|x|y|interpolation|start|stop|dt|save every|method|time unit|seed)[ \t]*:|non-negative\b)/i;
+  /^[ \t]*(?:(?:stock|flow|aux|const|graph|dimension|simulation|model)[ \t]|(?:doc|inflows?|outflows?|points|x|y|interpolation|start|stop|stop at|dt|save every|method|time unit|seed)[ \t]*:|non-negative\b)/i;
 
 function nextLineStartsStatement(source: string, from: number): boolean {
   const end = source.indexOf('\n', from);

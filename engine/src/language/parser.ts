@@ -146,6 +146,9 @@ class Parser {
         case 'save every':
           spec.saveEvery = this.expression();
           return true;
+        case 'stop at':
+          spec.stopAt = this.name('the name of the variable that gives the final time');
+          return true;
         case 'method':
         case 'time unit': {
           const v = this.peek();
@@ -158,7 +161,7 @@ class Parser {
           return true;
         }
         default:
-          return this.unknownProperty(keyTok, key, 'simulation', ['start', 'stop', 'dt', 'save every', 'method', 'time unit', 'seed']);
+          return this.unknownProperty(keyTok, key, 'simulation', ['start', 'stop', 'stop at', 'dt', 'save every', 'method', 'time unit', 'seed']);
       }
     });
     if (this.sim) this.sink.error('duplicate-name', start.span, 'The model has more than one "simulation" section; keep one.');

@@ -43,6 +43,7 @@ function simulation(sim: SimSpecDecl): string[] {
   if (sim.stop) out.push(`  stop: ${printExpr(sim.stop)}`);
   if (sim.dt) out.push(`  dt: ${printExpr(sim.dt)}`);
   if (sim.saveEvery) out.push(`  save every: ${printExpr(sim.saveEvery)}`);
+  if (sim.stopAt) out.push(`  stop at: ${printName(sim.stopAt.text)}`);
   if (sim.method) out.push(`  method: ${sim.method.value}`);
   if (sim.timeUnit) out.push(`  time unit: ${printName(sim.timeUnit.value)}`);
   if (sim.seed) out.push(`  seed: ${printExpr(sim.seed)}`);

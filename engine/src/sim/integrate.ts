@@ -71,12 +71,14 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
       const slot = firstNonFinite(v, 0, ir.nDynamic, () => false);
       if (slot >= 0) return { times, columns, saved, nonFinite: { slot, time: t, value: v[slot]! } };
     }
-    if (k % saveStride === 0) {
+    // A `stop at` variable ends the run once TIME reaches its value (that time is saved too).
+    const stopping = ir.stopAt !== undefined && t >= v[ir.stopAt]! - 1e-9 * dt;
+    if (k % saveStride === 0 || (stopping && saved < nSaved)) {
       times[saved] = t;
       for (let c = 0; c < record.length; c++) columns[c]![saved] = v[record[c]!]!;
       saved++;
     }
-    if (k === steps) break;
+    if (k === steps || stopping) break;
     kernel.capture(v, k, buffers);
     switch (method) {
       case 'euler':

@@ -745,7 +745,17 @@ class VensimReader implements Positions {
       return folded === undefined ? undefined : { kind: 'number', value: folded, span: b.equation.span };
     };
     const start = value('initial time');
-    const stop = value('final time');
+    let stop = value('final time');
+    // A FINAL TIME computed during the run: run to its largest possible value and stop when TIME reaches it.
+    const finalTime = this.vars.get('final time');
+    let stopAt: NameRef | undefined;
+    if (!stop && finalTime?.equation) {
+      const bound = this.upperBound(finalTime.equation);
+      if (bound !== undefined) {
+        stop = { kind: 'number', value: bound, span: finalTime.equation.span };
+        stopAt = finalTime.name;
+      }
+    }
     const dt = value('time step');
     const save = value('saveper');
     const unitsOf = this.vars.get('time step')?.units ?? this.vars.get('final time')?.units;
@@ -756,9 +766,22 @@ class VensimReader implements Positions {
       ...(stop ? { stop } : {}),
       ...(dt ? { dt } : {}),
       ...(save && whole ? { saveEvery: save } : {}),
+      ...(stopAt ? { stopAt } : {}),
       ...(unitsOf && /^[A-Za-z][A-Za-z ]*$/.test(unitsOf.text) ? { timeUnit: { value: unitsOf.text, span } } : {}),
       span,
     };
+  }
+
+  /** The largest value an IF THEN ELSE of constants and other terms can take, from its constant branches. */
+  private upperBound(e: Expr): number | undefined {
+    const direct = this.fold(e, new Set());
+    if (direct !== undefined) return direct;
+    if (e.kind === 'if' || (e.kind === 'call' && e.name.key === 'if then else' && e.args.length === 3)) {
+      const [a, b] = e.kind === 'if' ? [e.then, e.else] : [e.args[1]!, e.args[2]!];
+      const bounds = [this.upperBound(a), this.upperBound(b)].filter((x): x is number => x !== undefined);
+      return bounds.length ? Math.max(...bounds) : undefined;
+    }
+    return undefined;
   }
 
   private fold(e: Expr, seen: Set<string>): number | undefined {

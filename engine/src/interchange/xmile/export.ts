@@ -11,7 +11,7 @@ import { elementKey } from '../../names.js';
 export function exportXmile(ast: ModelAst): string {
   const out: string[] = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    '<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">',
+    `<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0"${ast.sim?.stopAt ? ' xmlns:cwb="https://commissioning-workbench.org/xmile"' : ''}>`,
     '  <header>',
     '    <vendor>Commissioning Workbench</vendor>',
     '    <product version="0.1.0" lang="en">Commissioning Workbench</product>',
@@ -22,6 +22,8 @@ export function exportXmile(ast: ModelAst): string {
   const method = sim?.method?.value ?? 'euler';
   const attrs = [`method="${method === 'rk4' ? 'RK4' : method === 'rk2' ? 'RK2' : 'Euler'}"`];
   if (sim?.timeUnit) attrs.push(`time_units="${escapeAttr(sim.timeUnit.value)}"`);
+  // Our extension (XMILE has none for it): the run ends when TIME reaches this variable's value.
+  if (sim?.stopAt) attrs.push(`cwb:stop_at="${escapeAttr(sim.stopAt.text)}"`);
   out.push(`  <sim_specs ${attrs.join(' ')}>`);
   // XMILE wants plain numbers here; our settings are constant expressions such as 1/4.
   const value = (e: Expr | undefined, fallback: number): string => String(e ? (foldConstant(e) ?? fallback) : fallback);

@@ -203,6 +203,7 @@ class XmileReader {
       ...(stop ? { stop } : {}),
       ...(dt ? { dt } : {}),
       ...(save ? { saveEvery: save } : {}),
+      ...(e.attributes.get('cwb:stop_at') ? { stopAt: xmileName(e.attributes.get('cwb:stop_at')!, e) } : {}),
       method: { value: method ?? 'euler', span: spanOf(e) },
       ...(timeUnits && /^[A-Za-z][A-Za-z ]*$/.test(timeUnits) ? { timeUnit: { value: timeUnits, span: spanOf(e) } } : {}),
       span: spanOf(e),
