@@ -409,7 +409,7 @@ class VensimReader implements Positions {
       if (sizes.length === 2) return this.define(b, subs, undefined, undefined, Array.from({ length: sizes[0]! }, (_, r) => Array.from({ length: sizes[1]! }, (_, c) => num(down ? step(r, c) : read(start.col + c, start.row + r)))), span);
       throw new VensimSyntaxError('GET CONSTANTS for more than two dimensions cannot be imported yet.', at);
     }
-    if (sizes.length > 1) throw new VensimSyntaxError(`GET ${what.toUpperCase()} for more than one dimension cannot be imported yet.`, at);
+    if (sizes.filter((n) => n > 1).length > 1) throw new VensimSyntaxError(`GET ${what.toUpperCase()} for more than one varying dimension cannot be imported yet.`, at);
     // Where the times (or x values) are: a row number, a column letter, or a cell/name.
     const dataStart = cellAt(args[3]!);
     const timeArg = args[2]!;
@@ -468,11 +468,14 @@ class VensimReader implements Positions {
       b.graph = series(0);
       return;
     }
-    const elements = this.elementsOf(subs![0]!.text);
-    if (b.dims.length === 0) b.dims = [this.parentDimension(elements[0]!, subs![0]!)];
-    elements.forEach((element, i) => {
+    // One series per element of the position that varies (the others name single elements).
+    const choices = subs!.map((sub) => this.elementsOf(sub.text));
+    if (b.dims.length === 0) b.dims = subs!.map((sub, d) => this.parentDimension(choices[d]![0]!, sub));
+    const varying = Math.max(0, choices.findIndex((c) => c.length > 1));
+    choices[varying]!.forEach((_, i) => {
       const g = series(i);
-      (b.elementGraphs ??= []).push({ subscripts: [{ text: element, span }], xs: g.xs, ys: g.ys, interpolation, span });
+      const names = choices.map((c, d) => (d === varying ? c[i]! : c[0]!));
+      (b.elementGraphs ??= []).push({ subscripts: names.map((text) => ({ text, span })), xs: g.xs, ys: g.ys, interpolation, span });
     });
   }
 
