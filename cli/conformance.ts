@@ -124,9 +124,9 @@ export async function checkModel(root: string, file: string, output: string, for
     const ours = getSeries(result, canonical.columns[c]!);
     if (!ours) continue; // not a variable of this model (e.g. a Vensim control variable)
     for (const r of canonical.rows) {
-      const expected = r[c]!;
+      const expected = r[c];
       const time = r[timeColumn]!;
-      if (Number.isNaN(expected)) continue;
+      if (expected === undefined || Number.isNaN(expected)) continue; // an empty or missing cell
       const i = rowAt(time);
       if (i === undefined) return row('fail', result.error ? `${result.error.message}` : `no result at time ${time}`);
       if (!withinTolerance(ours[i]!, expected)) return row('fail', `${canonical.columns[c]} at time ${time}: ${ours[i]} instead of ${expected}`);

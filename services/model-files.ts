@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import { compileAst, exportXmile, importVensim, importXmile, parseModel, printModel, type CompileOptions, type CompileResult, type Diagnostic, type ModelAst } from '../engine/src/index.js';
 import type { SpreadsheetSource } from '../engine/src/index.js';
+import { readXls } from './xls.js';
 import { readXlsx, type Workbook } from './xlsx.js';
 
 export interface ReadModel {
@@ -70,14 +71,15 @@ export function writeModelText(ast: ModelAst, extension: string): string | undef
   return WRITERS.get(extension.toLowerCase())?.(ast);
 }
 
-/** The .xlsx workbooks a Vensim model names (GET XLS/DIRECT …), read from the model's folder. */
+/** The .xlsx/.xls workbooks a Vensim model names (GET XLS/DIRECT …), read from the model's folder. */
 function spreadsheetsNextTo(modelPath: string, text: string): SpreadsheetSource {
   const books = new Map<string, Workbook | undefined>();
-  for (const m of text.matchAll(/'([^'\n]+\.xlsx)'/gi)) {
+  for (const m of text.matchAll(/'([^'\n]+\.xlsx?)'/gi)) {
     const name = m[1]!;
     if (books.has(name.toLowerCase())) continue;
     try {
-      books.set(name.toLowerCase(), readXlsx(readFileSync(join(dirname(modelPath), name))));
+      const bytes = readFileSync(join(dirname(modelPath), name));
+      books.set(name.toLowerCase(), name.toLowerCase().endsWith('.xls') ? readXls(bytes) : readXlsx(bytes));
     } catch {
       books.set(name.toLowerCase(), undefined); // reported by the importer where the file is used
     }

@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { simulate } from '../engine/src/index.js';
 import { loadModelFile } from '../services/model-files.js';
 import { parseCell, readXlsx } from '../services/xlsx.js';
+import { readXls } from '../services/xls.js';
 import { series } from './helpers.js';
 
 /** A minimal zip writer (stored or deflated entries), so the reader is tested on files we built. */
@@ -77,6 +78,18 @@ describe('.xlsx reader', () => {
 
   test('a file that is not a workbook is refused with a reason', () => {
     expect(() => readXlsx(Buffer.from('not a zip'))).toThrow('not a zip archive');
+    expect(() => readXls(Buffer.from('not an OLE file'))).toThrow('not an Excel 97-2003 (.xls) workbook');
+  });
+
+  test('a legacy .xls workbook from the suite: numbers by sheet and cell', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const sheet = readXls(await readFile('../shared/test-models/tests/get_lookups_subset/input.xls')).sheet('Sheet1')!;
+    const row = (r: number): (number | undefined)[] => [2, 3, 4, 5].map((c) => sheet.value(c, r));
+    // Row 4 holds the x values the model reads with GET XLS LOOKUPS(…, '4', 'C5'); they increase.
+    const xs = row(3).filter((x): x is number => x !== undefined);
+    expect(xs.length).toBeGreaterThan(1);
+    xs.forEach((x, i) => i > 0 && expect(x).toBeGreaterThan(xs[i - 1]!));
+    expect(readXls(await readFile('../shared/test-models/tests/get_lookups_subset/input.xls')).sheet('no such sheet')).toBeUndefined();
   });
 });
 

@@ -262,6 +262,12 @@ class VensimReader implements Positions {
       }
     }
     const next = toks[i]!;
+    const inner = next.k === 'op' && next.text === '(' ? /^\s*GET[ _](?:DIRECT|XLS)[ _]LOOKUPS\s*\(/i.exec(this.text.slice(next.end, to)) : null;
+    if (inner) {
+      // name[…]( GET XLS LOOKUPS(…) ): a lookup definition whose points come from a spreadsheet.
+      this.spreadsheetFunction(b, lhsSubs, 'lookups', this.text.slice(next.end, to), next.end, this.span(from, to), 'continuous');
+      return;
+    }
     if (next.k === 'op' && next.text === '(') {
       b.kind = 'graph';
       const table = this.lookupTable(next.at, to, name.text);
