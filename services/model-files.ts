@@ -73,16 +73,22 @@ export function writeModelText(ast: ModelAst, extension: string): string | undef
 
 /** The .xlsx/.xls workbooks a Vensim model names (GET XLS/DIRECT …), read from the model's folder. */
 function spreadsheetsNextTo(modelPath: string, text: string): SpreadsheetSource {
-  const books = new Map<string, Workbook | undefined>();
+  const books = new Map<string, Workbook | string>();
   for (const m of text.matchAll(/'([^'\n]+\.xlsx?)'/gi)) {
     const name = m[1]!;
     if (books.has(name.toLowerCase())) continue;
+    const path = join(dirname(modelPath), name);
     try {
-      const bytes = readFileSync(join(dirname(modelPath), name));
+      const bytes = readFileSync(path);
       books.set(name.toLowerCase(), name.toLowerCase().endsWith('.xls') ? readXls(bytes) : readXlsx(bytes));
-    } catch {
-      books.set(name.toLowerCase(), undefined); // reported by the importer where the file is used
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      books.set(name.toLowerCase(), code === 'ENOENT' ? `there is no file ${path}` : (err as Error).message);
     }
   }
-  return (file, sheet) => books.get(file.toLowerCase())?.sheet(sheet);
+  return (file, sheet) => {
+    const book = books.get(file.toLowerCase()) ?? 'only .xlsx and .xls workbooks can be read';
+    if (typeof book === 'string') return book;
+    return book.sheet(sheet) ?? `the workbook has no sheet "${sheet}"`;
+  };
 }

@@ -146,7 +146,11 @@ SAVEPER = TIME STEP ~~|
     await writeFile(join(dir, 'model.mdl'), `x= GET DIRECT CONSTANTS('absent.xlsx', 'Sheet1', 'B2') ~~|\n`);
     const compiled = await loadModelFile(join(dir, 'model.mdl'));
     expect(compiled.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.line, d.message])).toEqual([
-      [1, 'Sheet "Sheet1" of "absent.xlsx" could not be read (the file must be an .xlsx next to the model).'],
+      [1, `Sheet "Sheet1" of "absent.xlsx" could not be read: there is no file ${join(dir, 'absent.xlsx')}.`],
     ]);
+    await writeFile(join(dir, 'projections.xlsx'), workbook);
+    await writeFile(join(dir, 'sheet.mdl'), `x= GET DIRECT CONSTANTS('projections.xlsx', 'Budgets', 'B2') ~~|\n`);
+    const wrongSheet = await loadModelFile(join(dir, 'sheet.mdl'));
+    expect(wrongSheet.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual(['Sheet "Budgets" of "projections.xlsx" could not be read: the workbook has no sheet "Budgets".']);
   });
 });

@@ -11,5 +11,5 @@ export interface SheetData {
   range(name: string): CellRange | undefined;
 }
 
-/** Sheets by file name (as written in the model) and sheet name. */
-export type SpreadsheetSource = (file: string, sheet: string) => SheetData | undefined;
+/** Sheets by file name (as written in the model) and sheet name; a string says why it cannot be read. */
+export type SpreadsheetSource = (file: string, sheet: string) => SheetData | string;

@@ -392,8 +392,8 @@ class VensimReader implements Positions {
     const args = [...rhs.matchAll(/'([^']*)'/g)].map((m) => m[1]!.trim());
     const [file, tab] = args;
     if (!file || !tab || args.length < (what === 'constants' ? 3 : 4)) throw new VensimSyntaxError(`GET ${what.toUpperCase()} needs a file, a sheet and cells, each in single quotes.`, at);
-    const sheet = this.spreadsheets?.(file, tab);
-    if (!sheet) throw new VensimSyntaxError(`Sheet "${tab}" of "${file}" could not be read (the file must be an .xlsx next to the model).`, at);
+    const sheet = this.spreadsheets?.(file, tab) ?? 'spreadsheets can only be read for a model opened from a file';
+    if (typeof sheet === 'string') throw new VensimSyntaxError(`Sheet "${tab}" of "${file}" could not be read: ${sheet}.`, at);
     const sizes = (subs ?? []).map((s) => this.elementsOf(s.text).length);
     const cellAt = (name: string) => {
       const range = sheet.range(name);
