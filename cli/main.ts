@@ -1,9 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { compileAst, formatDiagnostic, ModelInputError, simulate } from '../engine/src/index.js';
+import { compileAst, formatDiagnostic, ModelInputError, simulate, runToCsv } from '../engine/src/index.js';
 import { loadModelFile, ModelFileError, readModelFile, writableExtensions, writeModelText } from '../services/model-files.js';
 import { parseArgs, USAGE, UsageError, type Command } from './args.js';
-import { runToCsv } from './csv.js';
 
 /** Exit codes: 0 ok, 1 problems in the model or the run, 2 wrong command line or unreadable input. */
 export async function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {

@@ -1,4 +1,8 @@
-import type { RunResult } from '../engine/src/index.js';
+/** A run's saved values: one time column and one column per series. */
+export interface Table {
+  readonly times: ArrayLike<number>;
+  readonly series: readonly { readonly name: string; readonly values: ArrayLike<number> }[];
+}
 
 /** One CSV field, quoted when it holds a comma, quote or line break (RFC 4180). */
 export function csvField(text: string): string {
@@ -6,7 +10,7 @@ export function csvField(text: string): string {
 }
 
 /** `time` then one column per series; numbers at full precision so they read back exactly. */
-export function runToCsv(result: RunResult): string {
+export function runToCsv(result: Table): string {
   const lines = [['time', ...result.series.map((s) => s.name)].map(csvField).join(',')];
   for (let r = 0; r < result.times.length; r++) {
     const row = [String(result.times[r])];
