@@ -85,7 +85,9 @@ describe('XMILE export', () => {
     const source = await readFile('resources/models/residential-care.cwm', 'utf8');
     const ast = parseModel(source, 'rc.cwm').ast;
     const xml = exportXmile(ast);
-    expect(xml.startsWith('<?xml version="1.0" encoding="utf-8"?>\n<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">')).toBe(true);
+    // Our extension namespace is declared because the model has constants (marked cwb:kind="const").
+    expect(xml.startsWith('<?xml version="1.0" encoding="utf-8"?>\n<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0" xmlns:cwb="https://commissioning-workbench.org/xmile">')).toBe(true);
+    expect(xml).toContain('<aux name="Average length of stay" cwb:kind="const">');
     expect(xml).toContain('<dt>0.25</dt>');
     expect(xml).toContain('<element subscript="75-84">\n          <eqn>"Older population"[75-84] / "years in band"[75-84]</eqn>');
     expect(xml).not.toMatch(/<eqn>[^<]*,[^<]*<\/eqn>/); // no Vensim-style value lists

@@ -11,7 +11,7 @@ import { elementKey } from '../../names.js';
 export function exportXmile(ast: ModelAst): string {
   const out: string[] = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    `<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0"${ast.sim?.stopAt ? ' xmlns:cwb="https://commissioning-workbench.org/xmile"' : ''}>`,
+    `<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0"${ast.sim?.stopAt || ast.variables.some((v) => v.kind === 'const') ? ' xmlns:cwb="https://commissioning-workbench.org/xmile"' : ''}>`,
     '  <header>',
     '    <vendor>Commissioning Workbench</vendor>',
     '    <product version="0.1.0" lang="en">Commissioning Workbench</product>',
@@ -53,7 +53,8 @@ function variable(v: VarDecl, ast: ModelAst): string[] {
   // A graph with no input of its own is a model-level <gf>; one with an input is an aux with a <gf>.
   const tag = v.kind === 'graph' && !v.equation && v.elementEquations.length === 0 && !v.elementGraphs?.length ? 'gf' : TAGS[v.kind];
   const gfType = tag === 'gf' && v.graph && v.graph.interpolation !== 'continuous' ? ` type="${v.graph.interpolation}"` : '';
-  const out = [`      <${tag} name="${escapeAttr(v.name.text)}"${gfType}>`];
+  const constant = v.kind === 'const' ? ' cwb:kind="const"' : '';
+  const out = [`      <${tag} name="${escapeAttr(v.name.text)}"${gfType}${constant}>`];
   const inner = (...lines: string[]): number => out.push(...lines.map((line) => `        ${line}`));
   if (v.doc) inner(`<doc>${escapeText(v.doc)}</doc>`);
   if (v.dims.length) {

@@ -228,10 +228,12 @@ class XmileReader {
 
   private variable(e: XmlElement): VarDecl | undefined {
     const kinds: Record<string, VarKind> = { stock: 'stock', flow: 'flow', aux: 'aux', gf: 'graph' };
-    const kind = kinds[e.local];
-    if (!kind) {
+    const declared = kinds[e.local];
+    if (!declared) {
       return undefined;
     }
+    // Our own export marks constants (XMILE has no such kind); other tools ignore the attribute.
+    const kind: VarKind = declared === 'aux' && e.attributes.get('cwb:kind') === 'const' ? 'const' : declared;
     const rawName = e.attributes.get('name');
     if (!rawName) {
       this.sink.error('syntax', spanOf(e), `A <${e.local}> has no name attribute.`);
