@@ -1,0 +1,37 @@
+import type { RExpr, Variable } from './model.js';
+
+/** Calls `visit` for every variable an expression refers to (graph tables called as NAME(x) too). */
+export function forEachReference(e: RExpr, visit: (v: Variable) => void): void {
+  switch (e.k) {
+    case 'num': case 'clock': case 'position':
+      return;
+    case 'var':
+      return visit(e.ref);
+    case 'unary':
+      return forEachReference(e.a, visit);
+    case 'binary':
+      forEachReference(e.a, visit);
+      return forEachReference(e.b, visit);
+    case 'if':
+      forEachReference(e.c, visit);
+      forEachReference(e.a, visit);
+      return forEachReference(e.b, visit);
+    case 'call':
+      for (const a of e.args) forEachReference(a, visit);
+      return;
+    case 'lookup':
+      visit(e.graph);
+      return forEachReference(e.x, visit);
+    case 'reduce':
+      return forEachReference(e.arg, visit);
+  }
+}
+
+/** The variables a variable's equations (or a stock's initial value) read, each once, in order of first use. */
+export function variableReads(v: Variable): Variable[] {
+  const seen = new Set<Variable>();
+  const eqs = v.equations;
+  if (!eqs) return [];
+  for (const e of [...(eqs.all ? [eqs.all] : []), ...eqs.elements.values()]) forEachReference(e, (r) => { if (r !== v) seen.add(r); });
+  return [...seen];
+}

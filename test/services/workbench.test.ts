@@ -1,0 +1,181 @@
+/** The workbench services under Node, as the renderer calls them (through the dispatcher). */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importXmile, parseModel, printModel } from '../../engine/src/index.js';
+import type { ProjectSnapshot, WorkbenchApi } from '../../services/api.js';
+import { withinTolerance } from '../../cli/conformance.js';
+import { createDispatcher } from '../../services/dispatch.js';
+import { createWorkbench, type Workbench } from '../../services/workbench.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const SUITE = join(ROOT, '../shared/test-models');
+const WORKER = new URL('../../dist/services/run-worker.js', import.meta.url);
+
+let workspace: string;
+let workbench: Workbench;
+/** Every call goes through the same dispatcher Electron and the web server use. */
+let api: WorkbenchApi;
+
+beforeAll(() => {
+  workspace = mkdtempSync(join(tmpdir(), 'cwb-workbench-'));
+  workbench = createWorkbench({ workspaceDir: workspace, examplesDir: join(ROOT, 'resources/models'), runWorkers: 2, workerUrl: WORKER });
+  const dispatch = createDispatcher(workbench);
+  api = new Proxy({} as WorkbenchApi, {
+    get: (_t, method: string) => async (...args: unknown[]) => {
+      const out = await dispatch(method, JSON.parse(JSON.stringify(args)));
+      if (!out.ok) throw Object.assign(new Error(out.error.message), { code: out.error.code });
+      return JSON.parse(JSON.stringify(out.value));
+    },
+  });
+});
+afterAll(async () => {
+  await workbench.dispose();
+  rmSync(workspace, { recursive: true, force: true });
+});
+
+const DECAY = `model "Decay"
+
+simulation
+  start: 0
+  stop: 10
+  dt: 1
+  method: euler
+
+stock "S" [people] = 100
+  outflow: "out"
+
+flow "out" [people/year] = "S" * "k"
+
+const "k" [1/year] = 0.5
+`;
+
+describe('projects', () => {
+  it('lists the examples with their titles', async () => {
+    const examples = await api.listExamples();
+    expect(examples.map((e) => e.id).sort()).toEqual(['intermediate-care', 'residential-care']);
+    expect(examples.find((e) => e.id === 'residential-care')!.title).toBe('Residential care for older people');
+  });
+
+  it('creates a project from an example with its model, and opens it again by name', async () => {
+    const snap = await api.createProjectFromExample('residential-care');
+    expect(snap.name).toBe('Residential care for older people');
+    expect(snap.models).toHaveLength(1);
+    const again = await api.openProject(snap.name);
+    expect(again.projectId).toBe(snap.projectId);
+    const text = (await api.getModel(snap.projectId, snap.models[0]!.id)).text;
+    expect(text).toBe(readFileSync(join(ROOT, 'resources/models/residential-care.cwm'), 'utf8'));
+    // A second copy of the same example gets a new name instead of failing.
+    expect((await api.createProjectFromExample('residential-care')).name).toBe('Residential care for older people 2');
+    expect((await api.listProjects()).map((p) => p.name)).toContain('Residential care for older people 2');
+  });
+
+  it('refuses project names that would leave the workspace, and duplicates', async () => {
+    for (const bad of ['../evil', 'a/b', '..', '.hidden', '', 'x'.repeat(81), 'nul\u0000']) {
+      await expect(api.createProject(bad)).rejects.toMatchObject({ code: 'bad-request' });
+    }
+    await api.createProject('Twice');
+    await expect(api.createProject('Twice')).rejects.toMatchObject({ code: 'conflict' });
+    await expect(api.openProject('Never made')).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('reports a damaged project file clearly instead of crashing', async () => {
+    writeFileSync(join(workspace, 'Damaged.cwbproj'), 'this is not a database'.repeat(100));
+    await expect(api.openProject('Damaged')).rejects.toMatchObject({ code: 'corrupt-project' });
+  });
+});
+
+describe('models, runs and files', () => {
+  let snap: ProjectSnapshot;
+  beforeAll(async () => { snap = await api.createProject('Runs'); });
+
+  it('saves versions only when the text changes', async () => {
+    const v1 = await api.saveModel(snap.projectId, { name: 'Decay', text: DECAY });
+    expect(v1.version).toBe(1);
+    expect((await api.saveModel(snap.projectId, { id: v1.id, name: 'Decay', text: DECAY })).version).toBe(1);
+    const v2 = await api.saveModel(snap.projectId, { id: v1.id, name: 'Decay', text: DECAY.replace('0.5', '0.25') });
+    expect(v2.version).toBe(2);
+    expect((await api.listModelVersions(snap.projectId, v1.id)).map((v) => v.version)).toEqual([1, 2]);
+    expect((await api.getModel(snap.projectId, v1.id, 1)).text).toBe(DECAY);
+    await api.saveModel(snap.projectId, { id: v1.id, name: 'Decay', text: DECAY });
+  });
+
+  it('runs a model and keeps the run, linked to the model version, with exact values', async () => {
+    const model = (await api.getProject(snap.projectId)).models[0]!;
+    const out = await api.runModel({ text: DECAY, settings: { method: 'euler' }, store: { projectId: snap.projectId, modelId: model.id, label: 'base' } });
+    expect(out.ok).toBe(true);
+    const s = out.series.find((x) => x.name === 'S')!;
+    // Euler, dt 1, k 0.5: S halves every year.
+    expect(s.values).toEqual(Array.from({ length: 11 }, (_, n) => 100 * 0.5 ** n));
+    expect(s.units).toBe('people');
+    expect(out.run).toMatchObject({ modelId: model.id, modelVersion: model.version, label: 'base' });
+    const stored = await api.getRun(snap.projectId, out.run!.id);
+    expect(stored.times).toEqual(out.times);
+    expect(stored.series.find((x) => x.name === 'S')!.values).toEqual(s.values);
+    expect(stored.settings.method).toBe('euler');
+    const csv = await api.exportRunCsv(snap.projectId, out.run!.id);
+    expect(csv.fileName).toBe('base.csv');
+    expect(csv.content.split('\n')[2]).toBe('1,50,25,0.5');
+  });
+
+  it('runs many models at once, each getting its own answer', async () => {
+    const ks = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+    const outs = await Promise.all(ks.map((k) => api.runModel({ text: DECAY.replace('= 0.5', `= ${k}`) })));
+    outs.forEach((o, i) => expect(o.series.find((x) => x.name === 'S')!.values[10]).toBeCloseTo(100 * (1 - ks[i]!) ** 10, 10));
+  });
+
+  it('reports model errors and NaN as values, not failures', async () => {
+    const broken = await api.runModel({ text: DECAY.replace('"S" * "k"', '"S" * "kk"') });
+    expect(broken.ok).toBe(false);
+    expect(broken.diagnostics[0]).toMatchObject({ severity: 'error', line: DECAY.split('\n').findIndex((l) => l.startsWith('flow "out"')) + 1, variable: 'out' });
+    const nan = await api.runModel({ text: DECAY.replace('"S" * "k"', '"S" * "k" / (TIME - 3)') });
+    expect(nan.ok).toBe(true);
+    expect(nan.nonFinite).toMatchObject({ variable: 'out', time: 3 });
+  });
+
+  it('imports a Stella XMILE model and a Vensim model as our text', async () => {
+    const xmile = readFileSync(join(SUITE, 'samples/teacup/teacup.xmile'), 'utf8');
+    const imported = await api.importModel({ projectId: snap.projectId, fileName: 'teacup.xmile', content: xmile });
+    // Named after the model's own title (<header><name>), else the file.
+    expect(imported.model?.name).toBe('Teacup');
+    const text = (await api.getModel(snap.projectId, imported.model!.id)).text;
+    expect(text).toBe(printModel(importXmile(xmile, 'teacup.xmile').ast));
+    const run = await api.runModel({ text });
+    const canonical = readFileSync(join(SUITE, 'samples/teacup/output.csv'), 'utf8').trim().split('\n');
+    const last = canonical.at(-1)!.split(',').map(Number);
+    // The canonical output has six significant digits: compare with the suite's own tolerance.
+    const ours = run.series.find((s) => s.name === 'Teacup Temperature')!.values.at(-1)!;
+    expect(withinTolerance(ours, last[4]!), `${ours} vs ${last[4]}`).toBe(true);
+
+    const mdl = readFileSync(join(SUITE, 'samples/teacup/teacup.mdl'), 'utf8');
+    const fromVensim = await api.importModel({ projectId: snap.projectId, fileName: '../../teacup.mdl', content: mdl });
+    expect(fromVensim.model?.name).toBe('teacup 2');
+  });
+
+  it('refuses an unreadable file without adding a model', async () => {
+    const before = (await api.getProject(snap.projectId)).models.length;
+    const out = await api.importModel({ projectId: snap.projectId, fileName: 'bad.stmx', content: '<xmile><model>' });
+    expect(out.model).toBeUndefined();
+    expect(out.diagnostics[0]).toMatchObject({ severity: 'error', file: 'bad.stmx' });
+    expect((await api.getProject(snap.projectId)).models.length).toBe(before);
+    await expect(api.importModel({ projectId: snap.projectId, fileName: 'x.exe', content: '' })).rejects.toMatchObject({ code: 'bad-request' });
+  });
+
+  it('exports a model as XMILE that imports back to the same model', async () => {
+    const model = (await api.getProject(snap.projectId)).models.find((m) => m.name === 'Decay')!;
+    const out = await api.exportModel(snap.projectId, model.id, 'stmx');
+    expect(out.fileName).toBe('Decay.stmx');
+    expect(out.content).toContain('http://docs.oasis-open.org/xmile/ns/XMILE/v1.0');
+    expect(printModel(importXmile(out.content, out.fileName).ast)).toBe(printModel(parseModel(DECAY, 'x.cwm').ast));
+  });
+
+  it('keeps everything after closing and reopening the project', async () => {
+    const before = await api.getProject(snap.projectId);
+    await api.closeProject(snap.projectId);
+    await expect(api.getProject(snap.projectId)).rejects.toMatchObject({ code: 'not-found' });
+    const after = await api.openProject('Runs');
+    expect(after.models).toEqual(before.models);
+    expect(after.runs).toEqual(before.runs);
+  });
+});
