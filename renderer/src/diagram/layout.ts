@@ -1,0 +1,380 @@
+/**
+ * An automatic stock-and-flow map of a checked model, in the conventions of Stella and Vensim:
+ * stocks as boxes placed along their flow chains (left to right, one row per chain), flows as pipes
+ * with a valve (a cloud where a flow comes from or goes to outside the model), converters as
+ * circles near the variables they feed, and an arrow for every variable another one reads.
+ * Pure geometry: no DOM, so it is tested under Node.
+ */
+import { variableReads, type CheckedModel, type Variable } from '../../../engine/src/index.js';
+
+export type NodeKind = 'stock' | 'flow' | 'aux' | 'const' | 'graph';
+
+export interface Point { readonly x: number; readonly y: number }
+
+export interface DiagramNode {
+  readonly name: string;
+  readonly kind: NodeKind;
+  readonly x: number;
+  readonly y: number;
+  readonly arrayed: boolean;
+  readonly units?: string;
+  /** Where the variable's name is declared, for jumping to its equation. */
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface DiagramPipe {
+  readonly flow: string;
+  /** From the source (stock edge or cloud) to the sink; the valve sits on it. */
+  readonly points: readonly Point[];
+}
+
+export interface DiagramLink {
+  readonly from: string;
+  readonly to: string;
+  readonly start: Point;
+  /** Control point of the quadratic curve. */
+  readonly control: Point;
+  readonly end: Point;
+}
+
+export interface DiagramLayout {
+  readonly nodes: readonly DiagramNode[];
+  readonly pipes: readonly DiagramPipe[];
+  readonly clouds: readonly Point[];
+  readonly links: readonly DiagramLink[];
+  readonly width: number;
+  readonly height: number;
+}
+
+export const STOCK_WIDTH = 110;
+export const STOCK_HEIGHT = 54;
+export const CONVERTER_RADIUS = 16;
+export const VALVE_RADIUS = 10;
+const COLUMN = 250;
+const ROW = 300;
+const CELL = 56;
+const MARGIN = 70;
+const CLOUD_GAP = 110;
+
+interface Place { x: number; y: number }
+
+export function layoutDiagram(model: CheckedModel): DiagramLayout {
+  const vars = model.variables;
+  const stocks = vars.filter((v) => v.kind === 'stock');
+  const flows = vars.filter((v) => v.kind === 'flow');
+  const source = new Map<Variable, Variable>();
+  const sink = new Map<Variable, Variable>();
+  for (const s of stocks) {
+    for (const f of s.outflows) if (!source.has(f)) source.set(f, s);
+    for (const f of s.inflows) if (!sink.has(f)) sink.set(f, s);
+  }
+
+  const places = new Map<Variable, Place>();
+  const pipes: DiagramPipe[] = [];
+  const clouds: Point[] = [];
+  const occupied = new Set<string>();
+  const occupy = (x: number, y: number): void => { occupied.add(cellKey(x, y)); };
+
+  // --- stocks: one row per chain of stocks joined by flows, layered by flow order ---------------
+  let rowY = 0;
+  for (const chain of stockChains(stocks, flows, source, sink)) {
+    const layer = layersOf(chain, flows, source, sink);
+    const perLayer = new Map<number, Variable[]>();
+    for (const s of chain) perLayer.set(layer.get(s)!, [...(perLayer.get(layer.get(s)!) ?? []), s]);
+    let tallest = 1;
+    for (const [l, members] of perLayer) {
+      members.forEach((s, i) => places.set(s, { x: l * COLUMN, y: rowY + i * (ROW * 0.6) }));
+      tallest = Math.max(tallest, members.length);
+    }
+    rowY += ROW * (0.6 * (tallest - 1) + 1);
+  }
+  for (const s of stocks) {
+    const p = places.get(s)!;
+    for (let dx = -STOCK_WIDTH / 2; dx <= STOCK_WIDTH / 2; dx += CELL / 2) for (const dy of [-STOCK_HEIGHT / 2, 0, STOCK_HEIGHT / 2]) occupy(p.x + dx, p.y + dy);
+  }
+
+  // --- flows: pipes between stocks, or from/to clouds on a free side -----------------------------
+  const sideSlots = new Map<Variable, { left: number; right: number; top: number; bottom: number }>();
+  const slots = (s: Variable) => {
+    let v = sideSlots.get(s);
+    if (!v) sideSlots.set(s, v = { left: 0, right: 0, top: 0, bottom: 0 });
+    return v;
+  };
+  for (const f of flows) {
+    const from = source.get(f);
+    const to = sink.get(f);
+    if (from && to) {
+      slots(from).right++;
+      slots(to).left++;
+    }
+  }
+  const used = new Map<Variable, { left: number; right: number; top: number; bottom: number }>();
+  const take = (s: Variable, side: 'left' | 'right' | 'top' | 'bottom'): number => {
+    let u = used.get(s);
+    if (!u) used.set(s, u = { left: 0, right: 0, top: 0, bottom: 0 });
+    return u[side]++;
+  };
+  let looseFlows = 0;
+  for (const f of flows) {
+    const from = source.get(f);
+    const to = sink.get(f);
+    let points: Point[];
+    if (from && to) {
+      points = stockToStock(places.get(from)!, places.get(to)!, take(from, 'right'), take(to, 'left'));
+    } else if (to) {
+      const p = places.get(to)!;
+      const free = slots(to).left === 0 && !used.get(to)?.left;
+      if (free) {
+        take(to, 'left');
+        points = [{ x: p.x - STOCK_WIDTH / 2 - CLOUD_GAP, y: p.y }, { x: p.x - STOCK_WIDTH / 2, y: p.y }];
+      } else {
+        const dx = spread(take(to, 'top'));
+        points = [{ x: p.x + dx, y: p.y - STOCK_HEIGHT / 2 - CLOUD_GAP }, { x: p.x + dx, y: p.y - STOCK_HEIGHT / 2 }];
+      }
+      clouds.push(points[0]!);
+    } else if (from) {
+      const p = places.get(from)!;
+      const free = slots(from).right === 0 && !used.get(from)?.right;
+      if (free) {
+        take(from, 'right');
+        points = [{ x: p.x + STOCK_WIDTH / 2, y: p.y }, { x: p.x + STOCK_WIDTH / 2 + CLOUD_GAP, y: p.y }];
+      } else {
+        const dx = spread(take(from, 'bottom'));
+        points = [{ x: p.x + dx, y: p.y + STOCK_HEIGHT / 2 }, { x: p.x + dx, y: p.y + STOCK_HEIGHT / 2 + CLOUD_GAP }];
+      }
+      clouds.push(points[points.length - 1]!);
+    } else {
+      // A flow no stock uses: a pipe between two clouds, below the chains.
+      const x = looseFlows++ * COLUMN;
+      points = [{ x: x - CLOUD_GAP / 2, y: rowY }, { x: x + CLOUD_GAP / 2, y: rowY }];
+      clouds.push(points[0]!, points[1]!);
+    }
+    pipes.push({ flow: f.name, points });
+    places.set(f, valveOn(points));
+    for (let i = 1; i < points.length; i++) markSegment(points[i - 1]!, points[i]!, occupy);
+  }
+  if (looseFlows > 0) rowY += ROW / 2;
+
+  // --- converters: next to what they feed, else next to what they read -------------------------
+  const converters = vars.filter((v) => v.kind !== 'stock' && v.kind !== 'flow');
+  const readers = new Map<Variable, Variable[]>();
+  const reads = new Map<Variable, Variable[]>();
+  for (const v of vars) {
+    const r = variableReads(v);
+    reads.set(v, r);
+    for (const dep of r) readers.set(dep, [...(readers.get(dep) ?? []), v]);
+  }
+  let pending = converters.filter((c) => !places.has(c));
+  let spareX = 0;
+  while (pending.length > 0) {
+    let progressed = false;
+    for (const c of pending) {
+      const near = (readers.get(c) ?? []).map((r) => places.get(r)).filter((p): p is Place => !!p);
+      const above = near.length > 0;
+      const anchors = above ? near : (reads.get(c) ?? []).map((r) => places.get(r)).filter((p): p is Place => !!p);
+      if (anchors.length === 0) continue;
+      const cx = anchors.reduce((a, p) => a + p.x, 0) / anchors.length;
+      const cy = anchors.reduce((a, p) => a + p.y, 0) / anchors.length + (above ? -CELL * 1.6 : CELL * 1.6);
+      const spot = freeCellNear(cx, cy, occupied);
+      places.set(c, spot);
+      occupy(spot.x, spot.y);
+      progressed = true;
+    }
+    pending = pending.filter((c) => !places.has(c));
+    if (!progressed && pending.length > 0) {
+      // Nothing placed is related to these: start a row of them below the chains.
+      const c = pending.shift()!;
+      const spot = freeCellNear(spareX, rowY, occupied);
+      spareX += CELL * 2;
+      places.set(c, spot);
+      occupy(spot.x, spot.y);
+    }
+  }
+
+  // --- links: an arrow for every read, except a flow into its own stock (the pipe shows it) ------
+  const links: DiagramLink[] = [];
+  for (const v of vars) {
+    if (v.kind === 'stock') continue;
+    const to = places.get(v)!;
+    for (const dep of reads.get(v) ?? []) {
+      const from = places.get(dep);
+      if (!from) continue;
+      links.push(curvedLink(dep, from, v, to));
+    }
+  }
+
+  // --- normalise to positive coordinates with a margin --------------------------------------------
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const p of places.values()) { xs.push(p.x - STOCK_WIDTH, p.x + STOCK_WIDTH); ys.push(p.y - STOCK_HEIGHT, p.y + STOCK_HEIGHT); }
+  for (const c of clouds) { xs.push(c.x - 30, c.x + 30); ys.push(c.y - 30, c.y + 30); }
+  const minX = xs.length ? Math.min(...xs) : 0;
+  const minY = ys.length ? Math.min(...ys) : 0;
+  const dx = MARGIN - minX;
+  const dy = MARGIN - minY;
+  const shift = (p: Point): Point => ({ x: round(p.x + dx), y: round(p.y + dy) });
+
+  const nodes: DiagramNode[] = vars.map((v) => {
+    const p = shift(places.get(v)!);
+    return {
+      name: v.name, kind: v.kind, x: p.x, y: p.y, arrayed: v.dims.length > 0,
+      ...(v.unitsText ? { units: v.unitsText } : {}),
+      line: v.nameSpan.start.line, column: v.nameSpan.start.column,
+    };
+  });
+  return {
+    nodes,
+    pipes: pipes.map((p) => ({ flow: p.flow, points: p.points.map(shift) })),
+    clouds: clouds.map(shift),
+    links: links.map((l) => ({ from: l.from, to: l.to, start: shift(l.start), control: shift(l.control), end: shift(l.end) })),
+    width: round((xs.length ? Math.max(...xs) : 0) + dx + MARGIN),
+    height: round((ys.length ? Math.max(...ys) : 0) + dy + MARGIN),
+  };
+}
+
+/** Groups of stocks joined by flows, in the order their first stock is declared. */
+function stockChains(stocks: readonly Variable[], flows: readonly Variable[], source: ReadonlyMap<Variable, Variable>, sink: ReadonlyMap<Variable, Variable>): Variable[][] {
+  const parent = new Map<Variable, Variable>(stocks.map((s) => [s, s]));
+  const find = (s: Variable): Variable => {
+    while (parent.get(s) !== s) s = parent.get(s)!;
+    return s;
+  };
+  for (const f of flows) {
+    const a = source.get(f);
+    const b = sink.get(f);
+    if (a && b) parent.set(find(a), find(b));
+  }
+  const groups = new Map<Variable, Variable[]>();
+  for (const s of stocks) groups.set(find(s), [...(groups.get(find(s)) ?? []), s]);
+  return [...groups.values()];
+}
+
+/** Column of each stock in its chain: the longest run of flows leading to it (cycles broken). */
+function layersOf(chain: readonly Variable[], flows: readonly Variable[], source: ReadonlyMap<Variable, Variable>, sink: ReadonlyMap<Variable, Variable>): Map<Variable, number> {
+  const members = new Set(chain);
+  const next = new Map<Variable, Variable[]>(chain.map((s) => [s, []]));
+  for (const f of flows) {
+    const a = source.get(f);
+    const b = sink.get(f);
+    if (a && b && a !== b && members.has(a)) next.get(a)!.push(b);
+  }
+  // Depth-first from each stock in declaration order; edges back into the current path are ignored.
+  const layer = new Map<Variable, number>(chain.map((s) => [s, 0]));
+  const onPath = new Set<Variable>();
+  const visit = (s: Variable, depth: number): void => {
+    if (onPath.has(s) || depth < layer.get(s)! || depth > chain.length) return;
+    layer.set(s, depth);
+    onPath.add(s);
+    for (const t of next.get(s)!) visit(t, depth + 1);
+    onPath.delete(s);
+  };
+  const entered = new Set<Variable>();
+  for (const s of chain) for (const t of next.get(s)!) entered.add(t);
+  for (const s of chain) if (!entered.has(s)) visit(s, 0);
+  if (entered.size === chain.length) visit(chain[0]!, 0);
+  return layer;
+}
+
+function stockToStock(a: Place, b: Place, outSlot: number, inSlot: number): Point[] {
+  const start = { x: a.x + STOCK_WIDTH / 2, y: a.y + spread(outSlot) / 3 };
+  const end = { x: b.x - STOCK_WIDTH / 2, y: b.y + spread(inSlot) / 3 };
+  if (end.x > start.x + 20) {
+    if (Math.abs(start.y - end.y) < 1) return [start, end];
+    const mid = (start.x + end.x) / 2;
+    return [start, { x: mid, y: start.y }, { x: mid, y: end.y }, end];
+  }
+  // A flow back to an earlier stock: leave from the bottom, run below the row, enter from the bottom.
+  const bottom = Math.max(a.y, b.y) + STOCK_HEIGHT / 2 + 60 + 20 * outSlot;
+  const from = { x: a.x + 20, y: a.y + STOCK_HEIGHT / 2 };
+  const to = { x: b.x - 20, y: b.y + STOCK_HEIGHT / 2 };
+  return [from, { x: from.x, y: bottom }, { x: to.x, y: bottom }, to];
+}
+
+/** The valve sits halfway along the pipe's longest segment. */
+function valveOn(points: readonly Point[]): Place {
+  let best = 0;
+  let at = { x: points[0]!.x, y: points[0]!.y };
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1]!;
+    const b = points[i]!;
+    const len = Math.hypot(b.x - a.x, b.y - a.y);
+    if (len > best) { best = len; at = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 }; }
+  }
+  return at;
+}
+
+/** A gently curved arrow from the edge of one node to the edge of the other. */
+function curvedLink(fromVar: Variable, from: Place, toVar: Variable, to: Place): DiagramLink {
+  const dx = to.x - from.x;
+  const dy = to.y - from.y;
+  const len = Math.hypot(dx, dy) || 1;
+  const ux = dx / len;
+  const uy = dy / len;
+  const start = edgePoint(fromVar, from, ux, uy);
+  const end = edgePoint(toVar, to, -ux, -uy);
+  const bend = Math.min(40, len * 0.15);
+  const control = { x: (start.x + end.x) / 2 - uy * bend, y: (start.y + end.y) / 2 + ux * bend };
+  return { from: fromVar.name, to: toVar.name, start, control, end };
+}
+
+function edgePoint(v: Variable, p: Place, ux: number, uy: number): Point {
+  if (v.kind === 'stock') {
+    const tx = ux === 0 ? Infinity : (STOCK_WIDTH / 2) / Math.abs(ux);
+    const ty = uy === 0 ? Infinity : (STOCK_HEIGHT / 2) / Math.abs(uy);
+    const t = Math.min(tx, ty);
+    return { x: p.x + ux * t, y: p.y + uy * t };
+  }
+  const r = v.kind === 'flow' ? VALVE_RADIUS + 2 : CONVERTER_RADIUS + 2;
+  return { x: p.x + ux * r, y: p.y + uy * r };
+}
+
+function spread(slot: number): number {
+  return slot === 0 ? 0 : (slot % 2 === 1 ? 1 : -1) * Math.ceil(slot / 2) * 34;
+}
+
+function markSegment(a: Point, b: Point, occupy: (x: number, y: number) => void): void {
+  const steps = Math.max(1, Math.ceil(Math.hypot(b.x - a.x, b.y - a.y) / (CELL / 2)));
+  for (let i = 0; i <= steps; i++) occupy(a.x + ((b.x - a.x) * i) / steps, a.y + ((b.y - a.y) * i) / steps);
+}
+
+function cellKey(x: number, y: number): string {
+  return `${Math.round(x / CELL)},${Math.round(y / CELL)}`;
+}
+
+/** The nearest free grid cell to (x, y), searching outwards ring by ring. */
+function freeCellNear(x: number, y: number, occupied: ReadonlySet<string>): Place {
+  const cx = Math.round(x / CELL);
+  const cy = Math.round(y / CELL);
+  for (let r = 0; r < 200; r++) {
+    for (let i = -r; i <= r; i++) {
+      for (const [gx, gy] of [[cx + i, cy - r], [cx + i, cy + r], [cx - r, cy + i], [cx + r, cy + i]] as const) {
+        if (!occupied.has(`${gx},${gy}`)) return { x: gx * CELL, y: gy * CELL };
+      }
+    }
+  }
+  return { x, y };
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+/** Words in lines of at most `width` characters; the last kept line ends in … when cut. */
+export function wrapLabel(name: string, width: number, maxLines: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of name.split(/\s+/)) {
+    if (line && (line + ' ' + word).length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  if (lines.length <= maxLines) return lines.map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
+  const kept = lines.slice(0, maxLines);
+  kept[maxLines - 1] = `${kept[maxLines - 1]!.slice(0, width - 1)}…`;
+  return kept;
+}

@@ -1,0 +1,278 @@
+/// <reference lib="dom" />
+/**
+ * End to end in Debian's Chromium (playwright-core) against `npm run web` (dist/cli/web.js, built by
+ * `npm test` before vitest runs): create a project, type a model, see a diagnostic, fix it, read the
+ * chart's data back and compare with hand-computed values, switch the method, save, reload, reopen,
+ * import an XMILE file, look at the diagram. Screenshots go to test-artifacts/e2e/.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withinTolerance } from '../../cli/conformance.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const ARTIFACTS = join(ROOT, 'test-artifacts/e2e');
+const CHROMIUM = '/usr/bin/chromium';
+const SUITE = join(ROOT, '../shared/test-models');
+
+const MODEL_WITH_TYPO = `model "Waiting list"
+
+simulation
+  start: 0
+  stop: 10
+  dt: 1
+  method: euler
+  time unit: week
+
+stock "Waiting" [people] = 100
+  inflow: "referrals"
+  outflow: "treated"
+
+flow "referrals" [people/week] = 20
+
+flow "treated" [people/week] = "Waiting" * "treatment rte"
+
+const "treatment rate" [1/week] = 0.1
+`;
+const MODEL = MODEL_WITH_TYPO.replace('"treatment rte"', '"treatment rate"');
+
+// Hand-computed: W' = 20 - 0.1 W, W(0) = 100. One Euler step multiplies the gap to the
+// equilibrium 200 by 0.9; one RK4 step by 1 - h + h²/2 - h³/6 + h⁴/24 with h = 0.1.
+const euler = (n: number) => 200 - 100 * 0.9 ** n;
+const RK4_FACTOR = 1 - 0.1 + 0.1 ** 2 / 2 - 0.1 ** 3 / 6 + 0.1 ** 4 / 24;
+const rk4 = (n: number) => 200 - 100 * RK4_FACTOR ** n;
+
+let server: ChildProcess;
+let url = '';
+let origin = '';
+let context: BrowserContext;
+let page: Page;
+let workspace: string;
+let profile: string;
+const pageErrors: string[] = [];
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+interface ChartTrace { name: string; x: number[]; y: number[]; meta?: { variable?: string; run?: string } }
+
+async function chartTraces(): Promise<ChartTrace[]> {
+  return page.evaluate(() => {
+    const el = document.querySelector('[data-testid=chart]') as (HTMLElement & { data?: unknown[] }) | null;
+    return JSON.parse(JSON.stringify(el?.data ?? [])) as ChartTrace[];
+  });
+}
+
+/** Waits until the chart has a trace for `variable` (of the live run) whose values satisfy `ok`. */
+async function waitForTrace(variable: string, ok: (t: ChartTrace) => boolean): Promise<ChartTrace> {
+  let last: ChartTrace[] = [];
+  for (let i = 0; i < 100; i++) {
+    last = await chartTraces();
+    const t = last.find((x) => x.meta?.variable === variable && x.meta?.run === 'current');
+    if (t && ok(t)) return t;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`The chart never showed the expected ${variable}: ${JSON.stringify(last).slice(0, 500)}`);
+}
+
+/** Replaces the editor's text as a user pasting it would (typing it would add auto-indentation). */
+async function replaceEditorText(text: string): Promise<void> {
+  await page.click('[data-testid=editor] .view-lines');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.evaluate((t) => {
+    // Monaco takes input through a native EditContext element (or a textarea): whichever has focus.
+    const area = document.activeElement ?? document.querySelector('[data-testid=editor] textarea')!;
+    const data = new DataTransfer();
+    data.setData('text/plain', t);
+    area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+}
+
+/** Reads a model back through the API, with the token the page holds, as the page itself would. */
+async function modelTextViaApi(projectName: string): Promise<string> {
+  return page.evaluate(async (name) => {
+    const token = sessionStorage.getItem('cwb-token') ?? '';
+    const call = async (method: string, args: unknown[]) => {
+      const res = await fetch('/api/call', { method: 'POST', headers: { 'content-type': 'application/json', 'x-cwb-token': token }, body: JSON.stringify({ method, args }) });
+      const body = await res.json() as { ok: boolean; value: unknown };
+      return body.value as never;
+    };
+    const snap = await call('openProject', [name]) as { projectId: string; models: { id: number }[] };
+    const model = await call('getModel', [snap.projectId, snap.models[0]!.id]) as { text: string };
+    return model.text;
+  }, projectName);
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('workbench in the browser', () => {
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    workspace = mkdtempSync(join(tmpdir(), 'cwb-e2e-ws-'));
+    profile = mkdtempSync(join(tmpdir(), 'cwb-e2e-profile-'));
+    server = spawn(process.execPath, [join(ROOT, 'dist/cli/web.js'), '--port', '0', '--workspace', workspace], { stdio: ['ignore', 'pipe', 'inherit'] });
+    url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      server.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const m = /(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      server.once('exit', (code) => reject(new Error(`npm run web exited with ${code}: ${out}`)));
+    });
+    origin = new URL(url).origin;
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1440, height: 900 },
+      acceptDownloads: true,
+    });
+    page = context.pages()[0] ?? await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    // Console errors, and every failed request by its address (the console does not name it).
+    page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text()); });
+    page.on('response', (r) => { if (r.status() >= 400 && !r.url().includes('/api/call')) pageErrors.push(`${r.status()} ${r.url()}`); });
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    server?.kill();
+    rmSync(workspace, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('offers the examples on first run and runs one with one click', async () => {
+    await page.goto(url);
+    await page.waitForSelector('[data-testid=example]');
+    const titles = await page.$$eval('[data-testid=example] strong', (els) => els.map((e) => e.textContent));
+    expect(titles).toContain('Residential care for older people');
+    await shot('01-welcome');
+    await page.click('[data-testid=example][data-id=residential-care]');
+    await page.waitForSelector('[data-testid=tree-model]');
+    const trace = await waitForTrace('People in residential care', (t) => t.y.length === 11);
+    expect(trace.x[0]).toBe(2025);
+    expect(trace.x.at(-1)).toBe(2035);
+    await shot('02-example-running');
+    // The token left the address bar; the page cannot reach Node.
+    expect(page.url()).not.toContain('token');
+    expect(await page.evaluate(() => [typeof (globalThis as { require?: unknown }).require, typeof (globalThis as { process?: unknown }).process])).toEqual(['undefined', 'undefined']);
+  });
+
+  it('creates a project, shows a diagnostic for a typo, and charts the fixed model with the right values', async () => {
+    await page.click('.topbar .brand');
+    await page.fill('[data-testid=new-project-name]', 'E2E project');
+    await page.click('[data-testid=create-project]');
+    await page.waitForSelector('[data-testid=editor] .view-lines');
+    await replaceEditorText(MODEL_WITH_TYPO);
+    const diag = await page.waitForSelector('[data-testid=diagnostic].error');
+    const message = await diag.textContent();
+    expect(message).toContain('treatment rte');
+    // The error is placed on the line that holds the typo.
+    const typoLine = MODEL_WITH_TYPO.split('\n').findIndex((l) => l.includes('treatment rte')) + 1;
+    expect(message).toMatch(new RegExp(`^${typoLine}:`));
+    await page.waitForSelector('.monaco-editor .squiggly-error');
+    await shot('03-diagnostic');
+
+    await replaceEditorText(MODEL);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=diagnostic].error').length === 0);
+    const trace = await waitForTrace('Waiting', (t) => t.y.length === 11);
+    expect(trace.x).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    trace.y.forEach((y, n) => expect(y).toBeCloseTo(euler(n), 9));
+    await shot('04-chart-euler');
+  });
+
+  it('switches the method and the chart follows', async () => {
+    await page.selectOption('[data-testid=method]', 'rk4');
+    const trace = await waitForTrace('Waiting', (t) => Math.abs(t.y[1]! - euler(1)) > 1e-6);
+    trace.y.forEach((y, n) => expect(y).toBeCloseTo(rk4(n), 9));
+    await shot('05-chart-rk4');
+  });
+
+  it('saves, keeps a run, and finds everything again after a reload', async () => {
+    await page.click('[data-testid=save]');
+    await page.waitForFunction(() => /Saved v\d+/.test(document.querySelector('[data-testid=save-state]')?.textContent ?? ''));
+    await page.click('[data-testid=run]');
+    await page.waitForSelector('[data-testid=tree-run]');
+    await page.click('[data-testid=tab-table]');
+    await page.waitForSelector('[data-testid=results-table]');
+    await shot('06-table');
+
+    await page.reload();
+    await page.waitForSelector('[data-testid=open-project][data-name="E2E project"]');
+    await page.click('[data-testid=open-project][data-name="E2E project"]');
+    await page.waitForSelector('[data-testid=tree-run]');
+    expect(await modelTextViaApi('E2E project')).toBe(MODEL);
+    // The model's own method (Euler) again, and the kept RK4 run overlaid from the store.
+    const live = await waitForTrace('Waiting', (t) => t.y.length === 11);
+    live.y.forEach((y, n) => expect(y).toBeCloseTo(euler(n), 9));
+    await page.click('[data-testid=tree-run]');
+    let stored: ChartTrace | undefined;
+    for (let i = 0; i < 50 && !stored; i++) {
+      stored = (await chartTraces()).find((t) => t.meta?.variable === 'Waiting' && t.meta?.run !== 'current');
+      if (!stored) await page.waitForTimeout(100);
+    }
+    expect(stored).toBeDefined();
+    stored!.y.forEach((y, n) => expect(y).toBeCloseTo(rk4(n), 9));
+    await shot('07-reopened-with-run');
+  });
+
+  it('imports a Stella XMILE model and runs it to the canonical output', async () => {
+    const chooser = page.waitForEvent('filechooser');
+    await page.click('[data-testid=import]');
+    await (await chooser).setFiles(join(SUITE, 'samples/teacup/teacup.xmile'));
+    await page.waitForSelector('[data-testid=tree-model][data-name="Teacup"]');
+    const trace = await waitForTrace('Teacup Temperature', (t) => t.y.length > 200);
+    const canonical = readFileSync(join(SUITE, 'samples/teacup/output.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    for (const row of canonical.filter((_, i) => i % 40 === 0)) {
+      const at = trace.x.findIndex((x) => Math.abs(x - row[0]!) < 1e-9);
+      expect(at).toBeGreaterThanOrEqual(0);
+      expect(withinTolerance(trace.y[at]!, row[4]!), `${trace.y[at]} vs ${row[4]} at ${row[0]}`).toBe(true);
+    }
+    await shot('08-imported-xmile');
+  });
+
+  it('draws the stock-and-flow diagram and jumps to an equation on click', async () => {
+    await page.click('[data-testid=tab-diagram]');
+    const node = await page.waitForSelector('[data-testid=diagram-node][data-name="Teacup Temperature"]');
+    await shot('09-diagram');
+    await node.click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=editor]')?.getAttribute('data-cursor-line')) > 1);
+  });
+
+  it('refuses API calls without the token or from another origin', async () => {
+    const body = JSON.stringify({ method: 'listProjects', args: [] });
+    const noToken = await fetch(`${origin}/api/call`, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body });
+    expect(noToken.status).toBe(403);
+    const token = new URL(url).hash.replace('#token=', '');
+    const wrongOrigin = await fetch(`${origin}/api/call`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:1', 'x-cwb-token': token }, body });
+    expect(wrongOrigin.status).toBe(403);
+    const ok = await fetch(`${origin}/api/call`, { method: 'POST', headers: { 'content-type': 'application/json', origin, 'x-cwb-token': token }, body });
+    expect(ok.status).toBe(200);
+
+    // A real page on another local origin that even knows the token cannot call the API.
+    const evil: Server = createServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<!doctype html><title>other</title>'); });
+    await new Promise<void>((r) => evil.listen(0, '127.0.0.1', () => r()));
+    try {
+      const other = await context.newPage();
+      await other.goto(`http://127.0.0.1:${(evil.address() as { port: number }).port}/`);
+      const outcome = await other.evaluate(async ([target, t]) => {
+        try {
+          const res = await fetch(`${target}/api/call`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-cwb-token': t! }, body: JSON.stringify({ method: 'listProjects', args: [] }) });
+          return `status ${res.status}`;
+        } catch (e) {
+          return `blocked: ${(e as Error).message}`;
+        }
+      }, [origin, token] as const);
+      expect(outcome).toMatch(/^blocked/);
+      await other.close();
+    } finally {
+      evil.close();
+    }
+    expect(pageErrors.filter((e) => !/favicon/.test(e)), pageErrors.join("\n")).toEqual([]);
+  });
+});
