@@ -37,6 +37,8 @@ export function App() {
   const [project, setProject] = useState<ProjectSnapshot>();
   const [model, setModel] = useState<OpenModel>();
   const [text, setText] = useState('');
+  /** Bumped whenever the editor is given a different document (not on the user's own edits). */
+  const [docVersion, setDocVersion] = useState(0);
   const [savedText, setSavedText] = useState('');
   const [diagnostics, setDiagnostics] = useState<readonly Diagnostic[]>([]);
   const [liveRun, setLiveRun] = useState<RunOutput>();
@@ -57,6 +59,7 @@ export function App() {
     const m = await api.getModel(snap.projectId, id);
     setModel({ id: m.id, name: m.name, version: m.version });
     setText(m.text);
+    setDocVersion((n) => n + 1);
     setSavedText(m.text);
     setLiveRun(undefined);
     setSelected([]);
@@ -72,6 +75,7 @@ export function App() {
     else {
       setModel({ name: 'Untitled model' });
       setText(NEW_MODEL_TEXT);
+      setDocVersion((n) => n + 1);
       setSavedText('');
     }
   }, [openModel]);
@@ -83,7 +87,11 @@ export function App() {
   // --- saving (autosave and explicit) ----------------------------------------------------------
   const save = useCallback(async (note?: string) => {
     if (!project || !model) return undefined;
-    const info = await api.saveModel(project.projectId, { ...(model.id !== undefined ? { id: model.id } : {}), name: model.name, text, ...(note ? { note } : {}) });
+    // A new model still called "Untitled model" takes the title written in its text, if it has one.
+    const title = /^model\s+"([^"]+)"/m.exec(text)?.[1]?.trim();
+    const taken = new Set(project.models.map((m) => m.name.toLowerCase()));
+    const name = model.id === undefined && /^Untitled model( \d+)?$/.test(model.name) && title && !taken.has(title.toLowerCase()) ? title : model.name;
+    const info = await api.saveModel(project.projectId, { ...(model.id !== undefined ? { id: model.id } : {}), name, text, ...(note ? { note } : {}) });
     setModel({ id: info.id, name: info.name, version: info.version });
     setSavedText(text);
     setProject(await api.getProject(project.projectId));
@@ -216,6 +224,7 @@ export function App() {
     for (let n = 2; taken.has(name); n++) name = `${base} ${n}`;
     setModel({ name });
     setText(NEW_MODEL_TEXT.replace('Untitled model', name));
+    setDocVersion((n) => n + 1);
     setSavedText('');
     setLiveRun(undefined);
   }, [project]);
@@ -299,7 +308,7 @@ export function App() {
           onDeleteRun={(id) => { deleteRun(id).catch((e: Error) => report(e.message)); }}
         />
         <section className="editor-column">
-          <ModelEditor ref={editor} text={text} onChange={setText} onDiagnostics={setDiagnostics} />
+          <ModelEditor ref={editor} text={text} document={docVersion} onChange={setText} onDiagnostics={setDiagnostics} />
           <ProblemsPanel diagnostics={diagnostics} {...(runMessage ? { message: runMessage } : {})} onJump={(line, column) => editor.current?.reveal(line, column)} />
         </section>
         <section className="results-column">

@@ -81,8 +81,8 @@ export function ChartPanel({ runs, selected, onSelect, timeUnit, title }: Props)
           ))}
         </ul>
         <div className="export-buttons">
-          <button onClick={() => exportImage('png')} disabled={selected.length === 0}>PNG</button>
-          <button onClick={() => exportImage('svg')} disabled={selected.length === 0}>SVG</button>
+          <button data-testid="export-png" onClick={() => exportImage('png')} disabled={selected.length === 0}>PNG</button>
+          <button data-testid="export-svg" onClick={() => exportImage('svg')} disabled={selected.length === 0}>SVG</button>
         </div>
       </div>
       <div className="chart" ref={el} data-testid="chart" />

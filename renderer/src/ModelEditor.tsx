@@ -1,3 +1,4 @@
+import './editor/monaco-features.js';
 import * as monaco from 'monaco-editor/editor/editor.api.js';
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 import type { Diagnostic } from '../../engine/src/index.js';
@@ -8,14 +9,17 @@ export interface EditorHandle {
 }
 
 interface Props {
+  /** The document's text when it is loaded; afterwards the editor owns it and reports edits. */
   readonly text: string;
+  /** Changes when a different document is loaded into the editor. */
+  readonly document: number;
   readonly onChange: (text: string) => void;
   /** Live diagnostics, computed off the UI thread as the user types. */
   readonly onDiagnostics: (diagnostics: readonly Diagnostic[]) => void;
 }
 
 /** Monaco with our model language: highlighting, completion, hover, go-to-definition, quick fixes. */
-export const ModelEditor = forwardRef<EditorHandle, Props>(function ModelEditor({ text, onChange, onDiagnostics }, ref) {
+export const ModelEditor = forwardRef<EditorHandle, Props>(function ModelEditor({ text, document, onChange, onDiagnostics }, ref) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor>(undefined);
   const callbacks = useRef({ onChange, onDiagnostics });
@@ -49,10 +53,13 @@ export const ModelEditor = forwardRef<EditorHandle, Props>(function ModelEditor(
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  // Only a newly loaded document replaces the contents: the `text` prop otherwise echoes edits the
+  // user has already made, and setting it back could rewind keystrokes typed since.
   useEffect(() => {
     const model = editor.current?.getModel();
     if (model && model.getValue() !== text) model.setValue(text);
-  }, [text]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [document]);
 
   useImperativeHandle(ref, () => ({
     reveal(line, column) {

@@ -18,7 +18,7 @@ export function ResultsTable({ run, selected }: Props) {
     <div className="results-table">
       <div className="toolbar-row">
         <span>{run.label}: {run.times.length} saved times × {columns.length} variables</span>
-        <button onClick={exportCsv}>Export CSV</button>
+        <button onClick={exportCsv} data-testid="export-csv">Export CSV</button>
       </div>
       <div className="table-scroll">
         <table data-testid="results-table">

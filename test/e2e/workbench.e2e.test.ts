@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * End to end in Debian's Chromium (playwright-core) against `npm run web` (dist/cli/web.js, built by
  * `npm test` before vitest runs): create a project, type a model, see a diagnostic, fix it, read the
@@ -196,6 +197,8 @@ describe.skipIf(!existsSync(CHROMIUM))('workbench in the browser', () => {
   it('saves, keeps a run, and finds everything again after a reload', async () => {
     await page.click('[data-testid=save]');
     await page.waitForFunction(() => /Saved v\d+/.test(document.querySelector('[data-testid=save-state]')?.textContent ?? ''));
+    // A new model is named after the title in its text.
+    await page.waitForSelector('[data-testid=tree-model][data-name="Waiting list"]');
     await page.click('[data-testid=run]');
     await page.waitForSelector('[data-testid=tree-run]');
     await page.click('[data-testid=tab-table]');
@@ -221,6 +224,55 @@ describe.skipIf(!existsSync(CHROMIUM))('workbench in the browser', () => {
     await shot('07-reopened-with-run');
   });
 
+  it('exports the chart as PNG and SVG and the table as CSV with the run\'s values', async () => {
+    await page.click('[data-testid=tab-chart]');
+    await waitForTrace('Waiting', (t) => t.y.length === 11);
+    const download = async (testid: string): Promise<Buffer> => {
+      const wait = page.waitForEvent('download');
+      await page.click(`[data-testid=${testid}]`);
+      const file = await (await wait).path();
+      return readFileSync(file);
+    };
+    const png = await download('export-png');
+    expect(png.subarray(0, 8).toString('latin1')).toBe('\x89PNG\r\n\x1a\n');
+    expect((await download('export-svg')).toString('utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    await page.click('[data-testid=tab-table]');
+    const csv = (await download('export-csv')).toString('utf8').trim().split('\n');
+    const header = csv[0]!.split(',');
+    const col = header.indexOf('Waiting');
+    expect(header[0]).toBe('time');
+    expect(col).toBeGreaterThan(0);
+    csv.slice(1).forEach((line, n) => expect(Number(line.split(',')[col])).toBeCloseTo(euler(n), 9));
+    await page.click('[data-testid=tab-chart]');
+  });
+
+  it('completes names, shows a variable on hover, and autosaves without pressing Save', async () => {
+    await page.click('[data-testid=editor] .view-lines');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('aux "Weeks of waiting" [weeks] = Waiting / refer');
+    await page.keyboard.press('Control+Space');
+    await page.waitForTimeout(1500);
+    await shot('08-completion');
+    await page.waitForSelector('.suggest-widget.visible .monaco-list-row');
+    await shot('08-completion');
+    const rows = await page.$$eval('.suggest-widget.visible .monaco-list-row', (els) => els.map((e) => e.textContent ?? ''));
+    expect(rows.some((r) => r.includes('referrals')), rows.join(' | ')).toBe(true);
+    await page.keyboard.press('Enter');
+    // Monaco renders spaces as no-break spaces.
+    await page.waitForFunction(() => (document.querySelector('[data-testid=editor] .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ').includes('Waiting / referrals'));
+    // Autosave: the text reaches the project on its own.
+    await page.waitForFunction(() => /Saved v\d+/.test(document.querySelector('[data-testid=save-state]')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    expect(await modelTextViaApi('E2E project')).toContain('aux "Weeks of waiting" [weeks] = Waiting / referrals');
+
+    // Hover over the constant's use in the flow shows its definition and units.
+    const use = page.locator('[data-testid=editor] .view-line', { hasText: '"Waiting" * "treatment rate"' }).locator('span > span', { hasText: 'treatment' }).first();
+    await use.hover();
+    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-hover-content')].some((e) => (e.textContent ?? '').includes('1/week')));
+    await shot('09-hover');
+    await replaceEditorText(MODEL);
+  });
+
   it('imports a Stella XMILE model and runs it to the canonical output', async () => {
     const chooser = page.waitForEvent('filechooser');
     await page.click('[data-testid=import]');
@@ -233,13 +285,13 @@ describe.skipIf(!existsSync(CHROMIUM))('workbench in the browser', () => {
       expect(at).toBeGreaterThanOrEqual(0);
       expect(withinTolerance(trace.y[at]!, row[4]!), `${trace.y[at]} vs ${row[4]} at ${row[0]}`).toBe(true);
     }
-    await shot('08-imported-xmile');
+    await shot('10-imported-xmile');
   });
 
   it('draws the stock-and-flow diagram and jumps to an equation on click', async () => {
     await page.click('[data-testid=tab-diagram]');
     const node = await page.waitForSelector('[data-testid=diagram-node][data-name="Teacup Temperature"]');
-    await shot('09-diagram');
+    await shot('11-diagram');
     await node.click();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=editor]')?.getAttribute('data-cursor-line')) > 1);
   });
