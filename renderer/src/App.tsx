@@ -7,6 +7,7 @@ import { ModelEditor, type EditorHandle } from './ModelEditor.js';
 import { ProblemsPanel } from './ProblemsPanel.js';
 import { ProjectTree } from './ProjectTree.js';
 import { ResultsTable } from './ResultsTable.js';
+import { TutorialPanel } from './TutorialPanel.js';
 import { Welcome } from './Welcome.js';
 import { api, bridge } from './bridge.js';
 
@@ -48,6 +49,7 @@ export function App() {
   const [storedRuns, setStoredRuns] = useState<ReadonlyMap<number, StoredRun>>(new Map());
   const [selected, setSelected] = useState<string[]>([]);
   const [tab, setTab] = useState<Tab>('chart');
+  const [tutorial, setTutorial] = useState(false);
   const [status, setStatus] = useState('');
   const [error, setError] = useState<string>();
   const editor = useRef<EditorHandle>(null);
@@ -87,10 +89,10 @@ export function App() {
   // --- saving (autosave and explicit) ----------------------------------------------------------
   const save = useCallback(async (note?: string) => {
     if (!project || !model) return undefined;
-    // A new model still called "Untitled model" takes the title written in its text, if it has one.
+    // A model still called "Untitled model" takes the title written in its text, once it has one.
     const title = /^model\s+"([^"]+)"/m.exec(text)?.[1]?.trim();
     const taken = new Set(project.models.map((m) => m.name.toLowerCase()));
-    const name = model.id === undefined && /^Untitled model( \d+)?$/.test(model.name) && title && !taken.has(title.toLowerCase()) ? title : model.name;
+    const name = /^Untitled model( \d+)?$/.test(model.name) && title && !taken.has(title.toLowerCase()) ? title : model.name;
     const info = await api.saveModel(project.projectId, { ...(model.id !== undefined ? { id: model.id } : {}), name, text, ...(note ? { note } : {}) });
     setModel({ id: info.id, name: info.name, version: info.version });
     setSavedText(text);
@@ -265,14 +267,18 @@ export function App() {
     return (
       <div className="app">
         {error ? <div className="error-banner" role="alert" onClick={() => setError(undefined)}>{error}</div> : null}
-        <Welcome onOpen={(snap) => { openProject(snap).catch((e: Error) => report(e.message)); }} onError={report} />
+        <Welcome
+          onOpen={(snap) => { setTutorial(false); openProject(snap).catch((e: Error) => report(e.message)); }}
+          onStartTutorial={(snap) => { setTutorial(true); openProject(snap).catch((e: Error) => report(e.message)); }}
+          onError={report}
+        />
       </div>
     );
   }
 
   const dirty = text !== savedText;
   return (
-    <div className="app workbench">
+    <div className={`app workbench${tutorial ? ' with-tutorial' : ''}`}>
       <header className="topbar">
         <button className="brand" onClick={() => setProject(undefined)} title="Projects and examples">Commissioning Workbench</button>
         <input className="model-name" value={model?.name ?? ''} aria-label="Model name" onChange={(e) => model && setModel({ ...model, name: e.target.value })} />
@@ -298,15 +304,24 @@ export function App() {
       </header>
       {error ? <div className="error-banner" role="alert" onClick={() => setError(undefined)}>{error}</div> : null}
       <div className="main">
-        <ProjectTree
-          project={project}
-          {...(model?.id !== undefined ? { modelId: model.id } : {})}
-          overlaid={overlaid}
-          onOpenModel={(id) => { openModel(project, id).catch((e: Error) => report(e.message)); }}
-          onNewModel={newModel}
-          onToggleRun={(id) => { toggleRun(id).catch((e: Error) => report(e.message)); }}
-          onDeleteRun={(id) => { deleteRun(id).catch((e: Error) => report(e.message)); }}
-        />
+{tutorial ? (
+          <TutorialPanel
+            text={text}
+            {...(liveRun ? { run: liveRun } : {})}
+            onShow={(answer) => { setText(answer); setDocVersion((n) => n + 1); }}
+            onClose={() => setTutorial(false)}
+          />
+        ) : (
+                  <ProjectTree
+            project={project}
+            {...(model?.id !== undefined ? { modelId: model.id } : {})}
+            overlaid={overlaid}
+            onOpenModel={(id) => { openModel(project, id).catch((e: Error) => report(e.message)); }}
+            onNewModel={newModel}
+            onToggleRun={(id) => { toggleRun(id).catch((e: Error) => report(e.message)); }}
+            onDeleteRun={(id) => { deleteRun(id).catch((e: Error) => report(e.message)); }}
+          />
+        )}
         <section className="editor-column">
           <ModelEditor ref={editor} text={text} document={docVersion} onChange={setText} onDiagnostics={setDiagnostics} />
           <ProblemsPanel diagnostics={diagnostics} {...(runMessage ? { message: runMessage } : {})} onJump={(line, column) => editor.current?.reveal(line, column)} />

@@ -4,11 +4,13 @@ import { api } from './bridge.js';
 
 interface Props {
   readonly onOpen: (snapshot: ProjectSnapshot) => void;
+  /** A new project for the guided tutorial. */
+  readonly onStartTutorial: (snapshot: ProjectSnapshot) => void;
   readonly onError: (message: string) => void;
 }
 
 /** First run: one click from an example to a running model; or open or start a project. */
-export function Welcome({ onOpen, onError }: Props) {
+export function Welcome({ onOpen, onStartTutorial, onError }: Props) {
   const [examples, setExamples] = useState<ExampleInfo[]>([]);
   const [projects, setProjects] = useState<ProjectFileInfo[]>([]);
   const [name, setName] = useState('');
@@ -19,6 +21,12 @@ export function Welcome({ onOpen, onError }: Props) {
   }, [onError]);
 
   const act = (p: Promise<ProjectSnapshot>) => p.then(onOpen, (e: Error) => onError(e.message));
+  const startTutorial = async () => {
+    const taken = new Set(projects.map((p) => p.name.toLowerCase()));
+    let name = 'Tutorial';
+    for (let n = 2; taken.has(name.toLowerCase()); n++) name = `Tutorial ${n}`;
+    await api.createProject(name).then(onStartTutorial, (e: Error) => onError(e.message));
+  };
 
   return (
     <div className="welcome" data-testid="welcome">
@@ -34,6 +42,13 @@ export function Welcome({ onOpen, onError }: Props) {
             </button>
           ))}
         </div>
+      </section>
+      <section>
+        <h2>Learn</h2>
+        <button className="card tutorial-card" data-testid="start-tutorial" onClick={() => startTutorial()}>
+          <strong>Build your first model, step by step</strong>
+          <span>Eight short steps from an empty page to a care-home model with demand, capacity and cost — each checked as you type.</span>
+        </button>
       </section>
       <section className="two-columns">
         <div>

@@ -296,6 +296,33 @@ describe.skipIf(!existsSync(CHROMIUM))('workbench in the browser', () => {
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=editor]')?.getAttribute('data-cursor-line')) > 1);
   });
 
+  it('guides a newcomer through the tutorial, checking each step as they type', async () => {
+    await page.click('.topbar .brand');
+    await page.click('[data-testid=start-tutorial]');
+    await page.waitForSelector('[data-testid=tutorial]');
+    const check = async (ok: boolean) => {
+      const el = await page.waitForSelector(`[data-testid=tutorial-check][data-ok="${ok}"]`);
+      return (await el.textContent()) ?? '';
+    };
+    // The starting model runs from 0 to 10: step 1 says what to change.
+    expect(await check(false)).toContain('make it 2025 to 2035');
+    await shot('12-tutorial-step-1');
+    // Type the fix for step 1 by hand…
+    await replaceEditorText(`model "Care homes"\n\nsimulation\n  start: 2025\n  stop: 2035\n  dt: 1/4\n  save every: 1\n  time unit: year\n`);
+    expect(await check(true)).toContain('runs from 2025 to 2035');
+    // …then let "Show me" write each later step, and check it passes.
+    for (let step = 2; step <= 8; step++) {
+      await page.click('[data-testid=tutorial-next]');
+      await check(false).catch(() => '');
+      await page.click('[data-testid=tutorial-show]');
+      const message = await check(true);
+      if (step === 6) expect(message).toBe('✓ Places run out in 2032: 151 too few by 2035.');
+      if (step === 7) await shot('13-tutorial-step-7');
+    }
+    expect(await page.textContent('[data-testid=tutorial-title]')).toBe('8. Test a strategy');
+    expect(await check(true)).toContain('With a 2.2-year stay, spend in 2035 is £');
+  });
+
   it('refuses API calls without the token or from another origin', async () => {
     const body = JSON.stringify({ method: 'listProjects', args: [] });
     const noToken = await fetch(`${origin}/api/call`, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body });

@@ -53,7 +53,9 @@ export const CONVERTER_RADIUS = 16;
 export const VALVE_RADIUS = 10;
 const COLUMN = 250;
 const ROW = 300;
-const CELL = 56;
+// Converters sit on a grid of cells wide enough for their labels.
+const CELL_X = 120;
+const CELL_Y = 62;
 const MARGIN = 70;
 const CLOUD_GAP = 110;
 
@@ -91,7 +93,7 @@ export function layoutDiagram(model: CheckedModel): DiagramLayout {
   }
   for (const s of stocks) {
     const p = places.get(s)!;
-    for (let dx = -STOCK_WIDTH / 2; dx <= STOCK_WIDTH / 2; dx += CELL / 2) for (const dy of [-STOCK_HEIGHT / 2, 0, STOCK_HEIGHT / 2]) occupy(p.x + dx, p.y + dy);
+    for (let dx = -STOCK_WIDTH / 2; dx <= STOCK_WIDTH / 2; dx += CELL_X / 4) for (const dy of [-STOCK_HEIGHT / 2, 0, STOCK_HEIGHT / 2]) occupy(p.x + dx, p.y + dy);
   }
 
   // --- flows: pipes between stocks, or from/to clouds on a free side -----------------------------
@@ -175,7 +177,7 @@ export function layoutDiagram(model: CheckedModel): DiagramLayout {
       const anchors = above ? near : (reads.get(c) ?? []).map((r) => places.get(r)).filter((p): p is Place => !!p);
       if (anchors.length === 0) continue;
       const cx = anchors.reduce((a, p) => a + p.x, 0) / anchors.length;
-      const cy = anchors.reduce((a, p) => a + p.y, 0) / anchors.length + (above ? -CELL * 1.6 : CELL * 1.6);
+      const cy = anchors.reduce((a, p) => a + p.y, 0) / anchors.length + (above ? -CELL_Y * 1.5 : CELL_Y * 1.5);
       const spot = freeCellNear(cx, cy, occupied);
       places.set(c, spot);
       occupy(spot.x, spot.y);
@@ -186,7 +188,7 @@ export function layoutDiagram(model: CheckedModel): DiagramLayout {
       // Nothing placed is related to these: start a row of them below the chains.
       const c = pending.shift()!;
       const spot = freeCellNear(spareX, rowY, occupied);
-      spareX += CELL * 2;
+      spareX += CELL_X;
       places.set(c, spot);
       occupy(spot.x, spot.y);
     }
@@ -334,22 +336,22 @@ function spread(slot: number): number {
 }
 
 function markSegment(a: Point, b: Point, occupy: (x: number, y: number) => void): void {
-  const steps = Math.max(1, Math.ceil(Math.hypot(b.x - a.x, b.y - a.y) / (CELL / 2)));
+  const steps = Math.max(1, Math.ceil(Math.hypot(b.x - a.x, b.y - a.y) / (CELL_Y / 2)));
   for (let i = 0; i <= steps; i++) occupy(a.x + ((b.x - a.x) * i) / steps, a.y + ((b.y - a.y) * i) / steps);
 }
 
 function cellKey(x: number, y: number): string {
-  return `${Math.round(x / CELL)},${Math.round(y / CELL)}`;
+  return `${Math.round(x / CELL_X)},${Math.round(y / CELL_Y)}`;
 }
 
 /** The nearest free grid cell to (x, y), searching outwards ring by ring. */
 function freeCellNear(x: number, y: number, occupied: ReadonlySet<string>): Place {
-  const cx = Math.round(x / CELL);
-  const cy = Math.round(y / CELL);
+  const cx = Math.round(x / CELL_X);
+  const cy = Math.round(y / CELL_Y);
   for (let r = 0; r < 200; r++) {
     for (let i = -r; i <= r; i++) {
       for (const [gx, gy] of [[cx + i, cy - r], [cx + i, cy + r], [cx - r, cy + i], [cx + r, cy + i]] as const) {
-        if (!occupied.has(`${gx},${gy}`)) return { x: gx * CELL, y: gy * CELL };
+        if (!occupied.has(`${gx},${gy}`)) return { x: gx * CELL_X, y: gy * CELL_Y };
       }
     }
   }
