@@ -432,6 +432,10 @@ function checkConstants(variables: readonly Variable[], sink: DiagnosticSink): v
         return isConstantExpr(e.x, seen);
       case 'reduce':
         return isConstantExpr(e.arg, seen);
+      case 'vector':
+        return [...e.vectors, ...e.args].every((a) => isConstantExpr(a, seen));
+      case 'elmmap':
+        return isConstantVar(e.ref, seen) && isConstantExpr(e.offset, seen);
     }
   };
   for (const v of variables) {

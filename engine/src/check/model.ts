@@ -43,7 +43,17 @@ export type RExpr =
   | { readonly k: 'lookup'; readonly graph: Variable; readonly x: RExpr; readonly span: SourceSpan; readonly index?: readonly IndexSpec[] }
   | { readonly k: 'reduce'; readonly fn: ReduceFn; readonly arg: RExpr; readonly span: SourceSpan }
   /** A dimension used as a value (Vensim): the 1-based position of the element being computed. */
-  | { readonly k: 'position'; readonly position: number; readonly span: SourceSpan };
+  | { readonly k: 'position'; readonly position: number; readonly span: SourceSpan }
+  /**
+   * A vector function (VECTOR_RANK, ALLOCATE_BY_PRIORITY, INVERT_MATRIX, …): `vectors` are the
+   * arguments written with [*], `args` the others. `axes`: for each dimension of the result, the
+   * position in the owner's dimensions that picks the element computed.
+   */
+  | { readonly k: 'vector'; readonly fn: VectorFn; readonly vectors: readonly RExpr[]; readonly args: readonly RExpr[]; readonly axes: readonly number[]; readonly span: SourceSpan }
+  /** VECTOR_ELM_MAP(ref[element], offset): the element `offset` positions (flat, row-major) after the one referenced. */
+  | { readonly k: 'elmmap'; readonly ref: Variable; readonly index: readonly IndexSpec[]; readonly offset: RExpr; readonly span: SourceSpan };
+
+export type VectorFn = 'vector sort order' | 'vector rank' | 'vector reorder' | 'vector select' | 'allocate by priority' | 'invert matrix';
 
 export interface GraphTable {
   readonly xs: readonly number[];
@@ -127,4 +137,37 @@ export function flatten(dims: readonly Dimension[], idx: readonly number[]): num
   let flat = 0;
   for (let d = 0; d < dims.length; d++) flat = flat * dims[d]!.elements.length + idx[d]!;
   return flat;
+}
+
+/** The dimensions an expression's [*] subscripts range over, in order of appearance (nested reductions bind their own). */
+export function wildDimensions(e: RExpr, out: Dimension[] = []): Dimension[] {
+  switch (e.k) {
+    case 'var':
+      for (const s of e.index) if (s.kind === 'wild' && !out.includes(s.dim)) out.push(s.dim);
+      break;
+    case 'unary':
+      wildDimensions(e.a, out);
+      break;
+    case 'binary':
+      wildDimensions(e.a, out);
+      wildDimensions(e.b, out);
+      break;
+    case 'if':
+      wildDimensions(e.c, out);
+      wildDimensions(e.a, out);
+      wildDimensions(e.b, out);
+      break;
+    case 'call':
+      for (const a of e.args) wildDimensions(a, out);
+      break;
+    case 'lookup':
+      wildDimensions(e.x, out);
+      break;
+    case 'elmmap':
+      wildDimensions(e.offset, out);
+      break;
+    default:
+      break; // numbers, clocks, and nested reductions and vector functions (which bind their own [*])
+  }
+  return out;
 }

@@ -1,8 +1,8 @@
 import type { DiagnosticSink, SourceSpan } from '../diagnostics.js';
 import type { Expr, SubscriptItem, VarDecl } from '../language/ast.js';
 import { elementKey } from '../names.js';
-import { BUILTIN_CONSTANTS, BUILTINS, REDUCING_WITH_ONE_ARG } from './builtins.js';
-import type { Dimension, Equations, GraphTable, IndexSpec, RExpr, ReduceFn, Variable } from './model.js';
+import { BUILTIN_CONSTANTS, BUILTINS, REDUCING_WITH_ONE_ARG, type BuiltinInfo } from './builtins.js';
+import { wildDimensions, type Dimension, type Equations, type GraphTable, type IndexSpec, type RExpr, type ReduceFn, type Variable, type VectorFn } from './model.js';
 import { closestName } from './suggest.js';
 
 /** A variable under construction: the mutable shape behind the read-only `Variable`. */
@@ -224,6 +224,78 @@ export class Resolver {
     return undefined;
   }
 
+  /** VECTOR_ELM_MAP, and the functions of whole vectors (arguments written with [*]). */
+  vectorCall(e: Extract<Expr, { kind: 'call' }>, info: BuiltinInfo): RExpr {
+    const name = info.name.replace(/ /g, '_');
+    if (e.name.key === 'vector elm map') {
+      const base = this.expr(e.args[0]!);
+      const offset = this.expr(e.args[1]!);
+      if (base.k !== 'var' || base.ref.dims.length === 0) {
+        return base.k === 'num' && Number.isNaN(base.v) ? base : this.error('wrong-arguments', e.args[0]!.span, `The first argument of ${name} must be one element of an array, such as x[${this.owner.dims[0]?.elements[0] ?? 'first'}]; the offset counts from it.`);
+      }
+      return { k: 'elmmap', ref: base.ref, index: base.index, offset, span: e.span };
+    }
+    const vectorArgs = info.vectorArgs ?? [];
+    const vectors: RExpr[] = [];
+    const args: RExpr[] = [];
+    const shapes: Dimension[][] = [];
+    e.args.forEach((a, i) => {
+      if (!vectorArgs.includes(i)) return void args.push(this.expr(a));
+      this.reduceDepth++;
+      const r = this.expr(a);
+      this.reduceDepth--;
+      vectors.push(r);
+      shapes.push(wildDimensions(r));
+    });
+    const axes = info.resultAxes ?? 1;
+    for (let n = 0; n < shapes.length; n++) {
+      const dims = shapes[n]!;
+      const arg = e.args[vectorArgs[n]!]!;
+      const wanted = axes === 2 ? 2 : 1;
+      if (axes !== 0 && dims.length !== wanted) {
+        return this.error('subscript', arg.span, `${name} needs ${wanted === 2 ? 'a matrix: mark its two dimensions with [*, *]' : 'a vector: mark the dimension it runs over with [*]'}, as in ${info.signature}${dims.length > wanted ? ` (this argument has ${dims.length} dimensions marked)` : ''}.`);
+      }
+      if (dims.length === 0) return this.error('subscript', arg.span, `${name} needs a vector: mark the dimension it runs over with [*], as in ${info.signature}.`);
+      const size = dims.reduce((k, d) => k * d.elements.length, 1);
+      const first = shapes[0]!.reduce((k, d) => k * d.elements.length, 1);
+      if (size !== first) return this.error('subscript', arg.span, `The vectors given to ${name} must have the same number of elements, but this one has ${size} and the first has ${first}.`);
+    }
+    if (axes === 2 && shapes[0]![0]!.elements.length !== shapes[0]![1]!.elements.length) {
+      return this.error('subscript', e.args[0]!.span, `${name} needs a square matrix, but this one is ${shapes[0]![0]!.elements.length} × ${shapes[0]![1]!.elements.length}.`);
+    }
+    const positions = axes === 0 ? [] : this.resultPositions(shapes[0]!, name, e.span);
+    if (!positions) return { k: 'num', v: Number.NaN, span: e.span };
+    return { k: 'vector', fn: e.name.key as VectorFn, vectors, args, axes: positions, span: e.span };
+  }
+
+  /**
+   * Which of the owner's dimensions picks each element of a vector function's result: the same
+   * dimension, else one mapped to it, else one with the same elements, else the last one of the
+   * same size (Vensim's vectors run over the last subscript).
+   */
+  private resultPositions(wild: readonly Dimension[], name: string, span: SourceSpan): number[] | undefined {
+    const owner = this.owner.dims;
+    const out: (number | undefined)[] = wild.map(() => undefined);
+    const sameElements = (a: Dimension, b: Dimension): boolean => a.elements.length === b.elements.length && a.elements.every((x, i) => elementKey(x) === elementKey(b.elements[i]!));
+    const tests: ((o: Dimension, w: Dimension) => boolean)[] = [
+      (o, w) => o === w,
+      (o, w) => o.mappedTo.has(w.key) || w.mappedTo.has(o.key),
+      sameElements,
+      (o, w) => o.elements.length === w.elements.length,
+    ];
+    for (const test of tests) {
+      wild.forEach((w, k) => {
+        if (out[k] !== undefined) return;
+        for (let p = owner.length - 1; p >= 0; p--) if (!out.includes(p) && test(owner[p]!, w)) return void (out[k] = p);
+      });
+    }
+    const missing = out.findIndex((p) => p === undefined);
+    if (missing < 0) return out as number[];
+    const w = wild[missing]!;
+    this.error('subscript', span, `${name} gives one value per element of "${w.name}", so "${this.owner.name}" must be an array over "${w.name}" (or another dimension of ${w.elements.length} elements) to hold them.`);
+    return undefined;
+  }
+
   private call(e: Extract<Expr, { kind: 'call' }>): RExpr {
     const key = e.name.key;
     const graph = this.all.get(key)?.variable;
@@ -260,6 +332,7 @@ export class Resolver {
       this.reduceDepth--;
       return { k: 'reduce', fn: reduceFn, arg, span: e.span };
     }
+    if (info.kind === 'vector') return this.vectorCall(e, info);
     if (key === 'if then else') {
       return { k: 'if', c: this.expr(e.args[0]!), a: this.expr(e.args[1]!), b: this.expr(e.args[2]!), span: e.span };
     }

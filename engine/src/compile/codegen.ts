@@ -12,6 +12,7 @@ const STATEMENTS_PER_FUNCTION = 400;
 
 const LOOKUP_FUNCTION = { continuous: 'lookupContinuous', extrapolate: 'lookupExtrapolate', discrete: 'lookupDiscrete' } as const;
 const RANDOM_FUNCTION = { uniform: 'randUniform', normal: 'randNormal', lognormal: 'randLognormal', exprnd: 'randExponential', poisson: 'randPoisson' } as const;
+const VECTOR_FUNCTION = { sortorder: 'vectorSortOrder', rank: 'vectorRank', reorder: 'vectorReorder', select: 'vectorSelect', elmmap: 'vectorElmMap', allocate: 'allocateByPriority', invert: 'invertMatrix' } as const;
 const COMPARISON = { '=': '===', '<>': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const;
 
 export function generateKernelSource(ir: ModelIR): string {
@@ -126,6 +127,8 @@ function emitExpr(e: IExpr, tables: ModelIR['tables']): string {
       const stream = e.seed ? `streamForSeedArgument(${expr(e.seed)}, ${ix(e.element)})` : `S[${ix(e.site)}]`;
       return `${RANDOM_FUNCTION[e.dist]}(uniform01(${stream}, k), ${e.args.map(expr).join(', ')})`;
     }
+    case 'vec':
+      return `${VECTOR_FUNCTION[e.op]}(${ix(e.index)}, [${e.vectors.map((v) => `[${v.map(expr).join(', ')}]`).join(', ')}], [${e.args.map(expr).join(', ')}])`;
     case 'delay':
       return `delayOutput(H[${ix(e.site)}], ${expr(e.delay)}, v[${ix(e.init.i)}], t, START, dt)`;
   }

@@ -12,6 +12,9 @@ export type MathFn =
   | 'abs' | 'exp' | 'ln' | 'log10' | 'sqrt' | 'sin' | 'cos' | 'tan' | 'arcsin' | 'arccos' | 'arctan' | 'sinh' | 'cosh' | 'tanh'
   | 'int' | 'round' | 'mod' | 'min' | 'max' | 'safediv' | 'step' | 'pulse' | 'ramp';
 
+/** Functions of whole vectors (see runtime/vector.ts). */
+export type VectorOp = 'sortorder' | 'rank' | 'reorder' | 'select' | 'elmmap' | 'allocate' | 'invert';
+
 export type RandomDist = 'uniform' | 'normal' | 'lognormal' | 'exprnd' | 'poisson';
 
 export type IExpr =
@@ -26,6 +29,8 @@ export type IExpr =
   | { readonly k: 'fn'; readonly fn: MathFn; readonly args: readonly IExpr[] }
   | { readonly k: 'nary'; readonly op: 'sum' | 'prod' | 'min' | 'max'; readonly args: readonly IExpr[] }
   | { readonly k: 'lookup'; readonly table: number; readonly x: IExpr }
+  /** Element `index` of the result of a vector function of whole vectors and numbers. */
+  | { readonly k: 'vec'; readonly op: VectorOp; readonly index: number; readonly vectors: readonly (readonly IExpr[])[]; readonly args: readonly IExpr[] }
   /** One uniform draw per time step per site, transformed to the distribution. */
   | { readonly k: 'rand'; readonly dist: RandomDist; readonly site: number; readonly args: readonly IExpr[]; readonly seed?: IExpr; readonly element: number }
   /** Output of a DELAY pipeline: the recorded input `delay` time units ago, or the init slot before that. */

@@ -1,6 +1,6 @@
 import { DiagnosticSink } from '../diagnostics.js';
-import { elementLabel, unflatten, type CheckedModel, type Dimension, type IndexSpec, type RExpr, type Variable } from '../check/model.js';
-import type { Assignment, IExpr, LookupTable, MathFn, ModelIR, RandomDist, SlotInfo, SlotRole, VariableLayout } from './ir.js';
+import { elementLabel, unflatten, wildDimensions, type CheckedModel, type Dimension, type IndexSpec, type RExpr, type Variable, type VectorFn } from '../check/model.js';
+import type { Assignment, IExpr, LookupTable, MathFn, ModelIR, RandomDist, SlotInfo, SlotRole, VariableLayout, VectorOp } from './ir.js';
 import { orderModel } from './order.js';
 import { formatUnits } from '../check/units.js';
 
@@ -25,6 +25,14 @@ const RANDOM: ReadonlyMap<string, { dist: RandomDist; params: number }> = new Ma
   ['poisson', { dist: 'poisson', params: 1 }],
 ]);
 const MAX_ORDER = 100;
+const VECTOR_OPS: Readonly<Record<VectorFn, VectorOp>> = {
+  'vector sort order': 'sortorder',
+  'vector rank': 'rank',
+  'vector reorder': 'reorder',
+  'vector select': 'select',
+  'allocate by priority': 'allocate',
+  'invert matrix': 'invert',
+};
 
 /** Mutable per-slot facts gathered while lowering; frozen into SlotInfo and programs at the end. */
 interface Draft {
@@ -213,7 +221,48 @@ class Lowering {
         return num(c.element[e.position]! + 1);
       case 'call':
         return this.call(e, c);
+      case 'vector':
+        return this.vector(e, c);
+      case 'elmmap':
+        return this.elementMap(e, c);
     }
+  }
+
+  /** The terms of an argument written with [*], one per element, row-major over its marked dimensions. */
+  private expand(e: RExpr, c: Context): IExpr[] {
+    const dims = wildDimensions(e);
+    const total = dims.reduce((n, d) => n * d.elements.length, 1);
+    return Array.from({ length: total }, (_, flat) => {
+      const idx = unflatten(dims, flat);
+      const wild = new Map(c.wild);
+      dims.forEach((d, i) => wild.set(d, idx[i]!));
+      return this.expr(e, { ...c, wild });
+    });
+  }
+
+  private vector(e: Extract<RExpr, { k: 'vector' }>, c: Context): IExpr {
+    const shape = wildDimensions(e.vectors[0]!);
+    // The element of the result this equation computes: the owner's element along each result axis.
+    const index = e.axes.reduce((flat, p, k) => flat * shape[k]!.elements.length + c.element[p]!, 0);
+    const vectors = e.vectors.map((v) => this.expand(v, c));
+    const args = e.args.map((a) => this.expr(a, c));
+    return { k: 'vec', op: VECTOR_OPS[e.fn], index, vectors, args };
+  }
+
+  /** VECTOR_ELM_MAP: a fixed element when the offset is a constant, else chosen during the run. */
+  private elementMap(e: Extract<RExpr, { k: 'elmmap' }>, c: Context): IExpr {
+    const from = this.specsToFlat(e.ref, e.index, c);
+    const base = this.base.get(e.ref);
+    if (base === undefined) return num(Number.NaN); // a graph without values (already reported)
+    const offset = constantValue(e.offset, new Set(), new Set());
+    if (offset !== undefined) {
+      const at = from + Math.round(offset);
+      // Outside the array: NaN, which stops the run if it is ever used (it may sit in a branch
+      // never taken, as in Vensim's ageing chain IF stage = 1 THEN … ELSE VECTOR ELM MAP(x[stage], -1)).
+      return at >= 0 && at < e.ref.size ? this.ref(base + at) : num(Number.NaN);
+    }
+    const all = Array.from({ length: e.ref.size }, (_, i) => this.ref(base + i));
+    return { k: 'vec', op: 'elmmap', index: from, vectors: [all], args: [this.expr(e.offset, c)] };
   }
 
   private flatIndex(e: Extract<RExpr, { k: 'var' }>, c: Context): number {
@@ -234,7 +283,7 @@ class Lowering {
 
   private reduce(e: Extract<RExpr, { k: 'reduce' }>, c: Context): IExpr {
     const dims: Dimension[] = [];
-    collectWildDims(e.arg, dims);
+    dims.push(...wildDimensions(e.arg));
     const terms: IExpr[] = [];
     const total = dims.reduce((n, d) => n * d.elements.length, 1);
     for (let flat = 0; flat < total; flat++) {
@@ -488,30 +537,6 @@ function elementOf(c: Context): number {
   let flat = 0;
   c.owner.dims.forEach((d, i) => (flat = flat * d.elements.length + c.element[i]!));
   return flat;
-}
-
-function collectWildDims(e: RExpr, out: Dimension[]): void {
-  switch (e.k) {
-    case 'var':
-      for (const s of e.index) if (s.kind === 'wild' && !out.includes(s.dim)) out.push(s.dim);
-      return;
-    case 'unary':
-      return collectWildDims(e.a, out);
-    case 'binary':
-      collectWildDims(e.a, out);
-      return collectWildDims(e.b, out);
-    case 'if':
-      collectWildDims(e.c, out);
-      collectWildDims(e.a, out);
-      return collectWildDims(e.b, out);
-    case 'call':
-      for (const a of e.args) collectWildDims(a, out);
-      return;
-    case 'lookup':
-      return collectWildDims(e.x, out);
-    default:
-      return; // numbers, clocks, and nested reductions (which bind their own [*])
-  }
 }
 
 /** Value of an expression made only of numbers and scalar constants, else undefined. */

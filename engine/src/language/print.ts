@@ -59,7 +59,7 @@ function dimension(d: DimensionDecl): string[] {
 
 /** Element names like 65-69 or 90+ are written as they are; anything that could be misread is quoted. */
 function element(text: string): string {
-  return /^(?:[\p{L}\p{N}_]+(?: [\p{L}\p{N}_]+)*\+?|\d+-\d+)$/u.test(text) ? text : quote(text);
+  return /^(?:[\p{L}\p{N}_]+(?: [\p{L}\p{N}_]+)*[+!]?|\d+-\d+)$/u.test(text) ? text : quote(text);
 }
 
 function subscripts(items: readonly SubscriptItem[]): string {

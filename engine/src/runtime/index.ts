@@ -1,4 +1,17 @@
 import * as f from './functions.js';
+import * as vec from './vector.js';
+import type { VectorOp } from '../ir/ir.js';
+
+/** Vector functions by IR operation: (index of the result element, vectors, numbers) → number. */
+export const VECTOR_FUNCTIONS: Readonly<Record<VectorOp, (index: number, vectors: readonly (readonly number[])[], args: readonly number[]) => number>> = {
+  sortorder: vec.vectorSortOrder,
+  rank: vec.vectorRank,
+  reorder: vec.vectorReorder,
+  select: vec.vectorSelect,
+  elmmap: vec.vectorElmMap,
+  allocate: vec.allocateByPriority,
+  invert: vec.invertMatrix,
+};
 
 /** The functions generated code may call, by the short names it uses. */
 export const RUNTIME_FUNCTIONS = {
@@ -37,6 +50,13 @@ export const RUNTIME_FUNCTIONS = {
   randExponential: f.randExponential,
   randPoisson: f.randPoisson,
   delayOutput: f.delayOutput,
+  vectorSortOrder: vec.vectorSortOrder,
+  vectorRank: vec.vectorRank,
+  vectorReorder: vec.vectorReorder,
+  vectorSelect: vec.vectorSelect,
+  vectorElmMap: vec.vectorElmMap,
+  allocateByPriority: vec.allocateByPriority,
+  invertMatrix: vec.invertMatrix,
 } as const;
 
 export type RuntimeFunctionName = keyof typeof RUNTIME_FUNCTIONS;

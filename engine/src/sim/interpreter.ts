@@ -1,6 +1,6 @@
 import type { IExpr, ModelIR, RandomDist } from '../ir/ir.js';
 import type { BinOp } from '../check/model.js';
-import { RUNTIME_FUNCTIONS as F } from '../runtime/index.js';
+import { RUNTIME_FUNCTIONS as F, VECTOR_FUNCTIONS } from '../runtime/index.js';
 import type { Kernel, RunBuffers } from './kernel.js';
 
 /**
@@ -59,6 +59,8 @@ export function interpretKernel(ir: ModelIR): Kernel {
         const stream = e.seed ? F.streamForSeedArgument(r(e.seed), e.element) : b.streams[e.site]!;
         return draw(e.dist, F.uniform01(stream, k), e.args.map(r));
       }
+      case 'vec':
+        return VECTOR_FUNCTIONS[e.op](e.index, e.vectors.map((x) => x.map(r)), e.args.map(r));
       case 'delay':
         return F.delayOutput(b.history[e.site]!, r(e.delay), v[e.init.i]!, t, START, dt);
     }

@@ -1,6 +1,7 @@
 import type { DiagnosticSink, SourcePos, SourceSpan } from '../../diagnostics.js';
 import type { BinaryOp, Expr, NameRef, SubscriptItem } from '../../language/ast.js';
 import { nameKey } from '../../names.js';
+import { rewriteExpr } from '../../language/rewrite.js';
 
 /**
  * Vensim equation syntax → our expression AST. Vensim names contain spaces (`Teacup Temperature`),
@@ -161,6 +162,34 @@ const BUILDERS: Record<string, Builder> = {
   // Vensim's MODULO keeps the sign of the dividend: a − b · INTEGER(a / b).
   modulo: ([a, b], span, call) => bin('-', a!, bin('*', b!, BUILDERS.integer!([bin('/', a!, b!, span)], span, call), span), span),
 };
+
+/**
+ * Vensim's vector functions run over the last subscript of their vector arguments (the last two
+ * for INVERT MATRIX); ours mark that dimension with "!" (or "[*]"). Size arguments that only
+ * repeat the vector's length are dropped.
+ */
+const VECTOR_CALLS: Record<string, { name: string; arity: number; vectors: number[]; marked: 1 | 2; drop: number[] }> = {
+  'vector sort order': { name: 'VECTOR_SORT_ORDER', arity: 2, vectors: [0], marked: 1, drop: [] },
+  'vector rank': { name: 'VECTOR_RANK', arity: 2, vectors: [0], marked: 1, drop: [] },
+  'vector reorder': { name: 'VECTOR_REORDER', arity: 2, vectors: [0, 1], marked: 1, drop: [] },
+  'vector select': { name: 'VECTOR_SELECT', arity: 5, vectors: [0, 1], marked: 1, drop: [] },
+  'vector elm map': { name: 'VECTOR_ELM_MAP', arity: 2, vectors: [], marked: 1, drop: [] },
+  'allocate by priority': { name: 'ALLOCATE_BY_PRIORITY', arity: 5, vectors: [0, 1], marked: 1, drop: [2] },
+  'invert matrix': { name: 'INVERT_MATRIX', arity: 2, vectors: [0], marked: 2, drop: [1] },
+};
+
+/** Marks the vector dimension(s) of a Vensim vector argument: the last subscript(s) of its first subscripted reference. */
+function markVector(arg: Expr, marked: 1 | 2): Expr {
+  let first: Extract<Expr, { kind: 'ref' }> | undefined;
+  rewriteExpr(arg, (x) => {
+    if (!first && x.kind === 'ref') first = x;
+    return undefined;
+  });
+  // A whole array written without subscripts: its (only) dimension is the vector.
+  if (first && !first.subscripts) return rewriteExpr(arg, (x) => (x === first ? { ...first, subscripts: Array.from({ length: marked }, () => ({ text: '*', span: first!.span })) } : undefined));
+  const keys = (first?.subscripts ?? []).slice(-marked).map((s) => nameKey(s.text.replace(/!$/, '')));
+  return rewriteExpr(arg, (x) => (x.kind === 'ref' && x.subscripts ? { ...x, subscripts: x.subscripts.map((s) => (keys.includes(nameKey(s.text)) ? { ...s, text: `${s.text}!` } : s)) } : undefined));
+}
 
 /** Builders that need to know the variable being defined (SAMPLE IF TRUE holds its own value). */
 export function sampleIfTrue([cond, input, init]: Expr[], span: SourceSpan, self: NameRef, call: (name: string, args: Expr[]) => Expr): Expr {
@@ -324,6 +353,14 @@ export class VensimExprParser {
       }
       this.sink.error('unknown-function', span, 'GET TIME VALUE with calendar dates or measures other than model time cannot be imported yet.');
       return num(Number.NaN, span);
+    }
+    const vector = VECTOR_CALLS[key];
+    if (vector) {
+      if (args.length !== vector.arity) {
+        this.sink.error('wrong-arguments', span, `${name.text} takes ${vector.arity} arguments but ${args.length} were given.`);
+        return num(Number.NaN, span);
+      }
+      return make(vector.name, args.flatMap((a, i) => (vector.drop.includes(i) ? [] : [vector.vectors.includes(i) ? markVector(a, vector.marked) : a])));
     }
     const builder = BUILDERS[key];
     if (builder) {

@@ -1,5 +1,5 @@
 import { DiagnosticSink, type SourcePos, type SourceSpan } from '../../diagnostics.js';
-import type { ElementGraph, Interpolation, DimensionDecl, ElementEquation, Expr, GraphSpec, ModelAst, NameRef, SimSpecDecl, SubscriptItem, VarDecl } from '../../language/ast.js';
+import type { ElementGraph, DimensionDecl, ElementEquation, Expr, GraphSpec, ModelAst, NameRef, SimSpecDecl, SubscriptItem, VarDecl } from '../../language/ast.js';
 import { elementKey, nameKey } from '../../names.js';
 import { parseUnits, UnitSyntaxError } from '../../check/units.js';
 import { foldConstant } from '../../check/checker.js';
@@ -7,6 +7,7 @@ import type { ImportResult } from '../xmile/import.js';
 import { rewriteExpr } from '../../language/rewrite.js';
 import { expandMacros, type MacroDefinition } from '../macros.js';
 import type { SpreadsheetSource } from '../spreadsheet.js';
+import { DATA_MODES, dataMode, dataTable, type DataMode } from './data.js';
 import { tokenizeVensim, VensimExprParser, VensimSyntaxError, type Positions } from './expr.js';
 
 /**
@@ -265,7 +266,7 @@ class VensimReader implements Positions {
     const inner = next.k === 'op' && next.text === '(' ? /^\s*GET[ _](?:DIRECT|XLS)[ _]LOOKUPS\s*\(/i.exec(this.text.slice(next.end, to)) : null;
     if (inner) {
       // name[…]( GET XLS LOOKUPS(…) ): a lookup definition whose points come from a spreadsheet.
-      this.spreadsheetFunction(b, lhsSubs, 'lookups', this.text.slice(next.end, to), next.end, this.span(from, to), 'continuous');
+      this.spreadsheetFunction(b, lhsSubs, 'lookups', this.text.slice(next.end, to), next.end, this.span(from, to), ':INTERPOLATE:');
       return;
     }
     if (next.k === 'op' && next.text === '(') {
@@ -291,9 +292,9 @@ class VensimReader implements Positions {
     const rhs = this.text.slice(rhsFrom, to);
     const get = /^\s*GET[ _](?:DIRECT|XLS)[ _](CONSTANTS|DATA|LOOKUPS)\s*\(/i.exec(rhs);
     if (get) {
-      const mode = (dataEq?.[1] ?? ':INTERPOLATE:').toUpperCase().replace(/\s+/g, ' ');
-      if (mode !== ':INTERPOLATE:' && mode !== ':HOLD BACKWARD:' && mode !== ':LOOK FORWARD:') throw new VensimSyntaxError(`Data read with ${mode} cannot be imported yet.`, from);
-      this.spreadsheetFunction(b, lhsSubs, get[1]!.toLowerCase() as 'constants' | 'data' | 'lookups', rhs, rhsFrom, this.span(from, to), mode === ':INTERPOLATE:' ? 'continuous' : 'discrete', mode === ':LOOK FORWARD:');
+      const mode = dataMode(dataEq?.[1]);
+      if (!mode) throw new VensimSyntaxError(`Unknown data keyword ${dataEq?.[1]}: expected one of ${DATA_MODES.join(', ')}.`, from);
+      this.spreadsheetFunction(b, lhsSubs, get[1]!.toLowerCase() as 'constants' | 'data' | 'lookups', rhs, rhsFrom, this.span(from, to), mode);
       return;
     }
     if (tabbed) {
@@ -388,7 +389,7 @@ class VensimReader implements Positions {
    * Constants become values (a row, a column with "*", or a table for two dimensions); data and
    * lookups become graphs over TIME (one table per element for a one-dimensional array).
    */
-  private spreadsheetFunction(b: Building, subs: SubscriptItem[] | undefined, what: 'constants' | 'data' | 'lookups', rhs: string, at: number, span: SourceSpan, interpolation: Interpolation, lookForward = false): void {
+  private spreadsheetFunction(b: Building, subs: SubscriptItem[] | undefined, what: 'constants' | 'data' | 'lookups', rhs: string, at: number, span: SourceSpan, mode: DataMode): void {
     const args = [...rhs.matchAll(/'([^']*)'/g)].map((m) => m[1]!.trim());
     const [file, tab] = args;
     if (!file || !tab || args.length < (what === 'constants' ? 3 : 4)) throw new VensimSyntaxError(`GET ${what.toUpperCase()} needs a file, a sheet and cells, each in single quotes.`, at);
@@ -464,9 +465,7 @@ class VensimReader implements Positions {
         }
       });
       if (px.length === 0) throw new VensimSyntaxError(`No values found at "${args[3]}" in sheet "${tab}".`, at);
-      // :LOOK FORWARD: takes the next point's value: a step table whose steps start just after each x.
-      if (lookForward) return { xs: px.map((x, i) => (i === 0 ? x : nextUp(px[i - 1]!))), ys: py, interpolation, span };
-      return { xs: px, ys: py, interpolation, span };
+      return dataTable(px, py, mode, span);
     };
     b.kind = 'graph';
     if (what === 'data') b.equation = { kind: 'ref', name: { key: 'time', text: 'TIME', span }, span };
@@ -481,7 +480,7 @@ class VensimReader implements Positions {
     choices[varying]!.forEach((_, i) => {
       const g = series(i);
       const names = choices.map((c, d) => (d === varying ? c[i]! : c[0]!));
-      (b.elementGraphs ??= []).push({ subscripts: names.map((text) => ({ text, span })), xs: g.xs, ys: g.ys, interpolation, span });
+      (b.elementGraphs ??= []).push({ subscripts: names.map((text) => ({ text, span })), xs: g.xs, ys: g.ys, interpolation: g.interpolation, span });
     });
   }
 
@@ -824,14 +823,4 @@ function usesBareName(e: Expr, keys: ReadonlySet<string>): boolean {
     return undefined;
   });
   return found;
-}
-
-/** The smallest double greater than x. */
-function nextUp(x: number): number {
-  if (Number.isNaN(x) || x === Number.POSITIVE_INFINITY) return x;
-  if (x === 0) return Number.MIN_VALUE;
-  const bits = new Float64Array([x]);
-  const ints = new BigInt64Array(bits.buffer);
-  ints[0] = ints[0]! + (x > 0 ? 1n : -1n);
-  return bits[0]!;
 }

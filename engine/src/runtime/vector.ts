@@ -1,0 +1,158 @@
+/**
+ * Functions of whole vectors, shared by the compiled kernel and the reference interpreter. Each
+ * takes the index of the result element wanted, the vector arguments and the number arguments,
+ * and returns that one element (a vector function is computed once per element it fills).
+ * Impossible requests (a position outside the vector, a singular matrix) give NaN, which stops
+ * the run naming the variable and the time.
+ */
+type Vectors = readonly (readonly number[])[];
+
+/** Positions (0-based) in ascending order of value, ties in their original order. */
+function ascendingOrder(x: readonly number[]): number[] {
+  return x.map((_, i) => i).sort((a, b) => x[a]! - x[b]! || a - b);
+}
+
+/** Vensim VECTOR SORT ORDER: ascending when direction > 0, else descending (the ascending order reversed). */
+function sortOrder(x: readonly number[], direction: number): number[] {
+  const order = ascendingOrder(x);
+  return direction > 0 ? order : order.reverse();
+}
+
+/** The 0-based position of the element that comes `index`-th in sorted order. */
+export function vectorSortOrder(index: number, [x]: Vectors, [direction]: readonly number[]): number {
+  return sortOrder(x!, direction!)[index]!;
+}
+
+/** The rank (1 = first in sorted order) of element `index`. */
+export function vectorRank(index: number, [x]: Vectors, [direction]: readonly number[]): number {
+  return sortOrder(x!, direction!).indexOf(index) + 1;
+}
+
+/** The element of x at the 0-based position order[index]. */
+export function vectorReorder(index: number, [x, order]: Vectors): number {
+  const at = Math.round(order![index]!);
+  return at >= 0 && at < x!.length ? x![at]! : Number.NaN;
+}
+
+/** The element `offset` positions (rounded) after element `index` of the flattened array. */
+export function vectorElmMap(index: number, [x]: Vectors, [offset]: readonly number[]): number {
+  const at = index + Math.round(offset!);
+  return at >= 0 && at < x!.length ? x![at]! : Number.NaN;
+}
+
+/**
+ * Vensim VECTOR SELECT: combines the values whose selection is not 0. Actions 0–4 use
+ * selection × value (sum, product, min, max, mean), 5 the product of value ^ selection, 6–10 the
+ * plain values (sum, product, min, max, mean). `missing` when nothing is selected. Error actions
+ * 1 (nothing selected), 2 (more than one selected) and 3 (either) give NaN instead.
+ */
+export function vectorSelect(_index: number, [selection, values]: Vectors, [missing, action, errorAction]: readonly number[]): number {
+  const picked: number[] = [];
+  selection!.forEach((s, i) => {
+    if (s === 0) return;
+    const v = values![i]!;
+    picked.push(action! <= 4 ? s * v : action === 5 ? v ** s : v);
+  });
+  const err = Math.round(errorAction!);
+  if (picked.length === 0 && (err === 1 || err === 3)) return Number.NaN;
+  if (picked.length > 1 && (err === 2 || err === 3)) return Number.NaN;
+  if (picked.length === 0) return missing!;
+  switch (Math.round(action!)) {
+    case 0:
+    case 6:
+      return picked.reduce((a, b) => a + b, 0);
+    case 1:
+    case 5:
+    case 7:
+      return picked.reduce((a, b) => a * b, 1);
+    case 2:
+    case 8:
+      return Math.min(...picked);
+    case 3:
+    case 9:
+      return Math.max(...picked);
+    case 4:
+    case 10:
+      return picked.reduce((a, b) => a + b, 0) / picked.length;
+    default:
+      return Number.NaN;
+  }
+}
+
+/**
+ * Vensim ALLOCATE BY PRIORITY: supply goes to the requests from the highest priority down. The
+ * next priority starts receiving once the one before has received (its priority gap / width) of
+ * its request (all of it when the gap is at least width); every request being served takes a
+ * share of further supply in proportion to its request. Requests are filled, never overfilled.
+ */
+export function allocateByPriority(index: number, [request, priority]: Vectors, [width, supply]: readonly number[]): number {
+  return allocation(request!, priority!, width!, supply!)[index]!;
+}
+
+export function allocation(request: readonly number[], priority: readonly number[], width: number, supply: number): number[] {
+  const n = request.length;
+  const out = new Array<number>(n).fill(0);
+  if (request.some((r) => r < 0) || !(width > 0) || supply !== supply) return out.fill(Number.NaN);
+  const total = request.reduce((a, b) => a + b, 0);
+  if (supply >= total) return request.slice();
+  if (supply <= 0) return out;
+  // Non-zero requests, highest priority first (ties in their original order).
+  const order = request.map((_, i) => i).filter((i) => request[i]! > 0).sort((a, b) => priority[b]! - priority[a]! || a - b);
+  const m = order.length;
+  const req = order.map((i) => request[i]!);
+  const got = new Array<number>(m).fill(0);
+  // How much the k-th must have received before the (k+1)-th starts.
+  const start = order.map((i, k) => (k + 1 < m ? Math.min((priority[i]! - priority[order[k + 1]!]!) / width, 1) * req[k]! : Number.POSITIVE_INFINITY));
+  const full = (k: number): boolean => got[k]! >= req[k]! * (1 - 1e-12);
+  let last = 0;
+  let left = supply;
+  for (let round = 0; left > 0 && round < 4 * m + 4; round++) {
+    while (last + 1 < m && got[last]! >= start[last]! - 1e-12 * req[last]!) last++;
+    let share = 0;
+    for (let k = 0; k <= last; k++) if (!full(k)) share += req[k]!;
+    if (share === 0) break;
+    // Supply until a request is filled, the next one starts, or the supply runs out.
+    let step = left;
+    for (let k = 0; k <= last; k++) if (!full(k)) step = Math.min(step, ((req[k]! - got[k]!) * share) / req[k]!);
+    if (last + 1 < m && !full(last)) step = Math.min(step, ((start[last]! - got[last]!) * share) / req[last]!);
+    for (let k = 0; k <= last; k++) if (!full(k)) got[k] = Math.min(req[k]!, got[k]! + (step * req[k]!) / share);
+    left -= step;
+  }
+  order.forEach((i, k) => (out[i] = got[k]!));
+  return out;
+}
+
+/** Element `index` (row-major) of the inverse of the square matrix m; NaN when m is singular. */
+export function invertMatrix(index: number, [m]: Vectors): number {
+  return inverse(m!)[index]!;
+}
+
+/** Gauss–Jordan elimination with partial pivoting on a row-major n × n matrix. */
+export function inverse(m: readonly number[]): number[] {
+  const n = Math.round(Math.sqrt(m.length));
+  const a = m.slice();
+  const inv = Array.from({ length: n * n }, (_, i): number => (Math.floor(i / n) === i % n ? 1 : 0));
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(a[r * n + col]!) > Math.abs(a[pivot * n + col]!)) pivot = r;
+    const p = a[pivot * n + col]!;
+    if (p === 0 || p !== p) return inv.fill(Number.NaN);
+    for (let c = 0; c < n; c++) {
+      const [x, y] = [a[pivot * n + c]!, inv[pivot * n + c]!];
+      a[pivot * n + c] = a[col * n + c]!;
+      inv[pivot * n + c] = inv[col * n + c]!;
+      a[col * n + c] = x / p;
+      inv[col * n + c] = y / p;
+    }
+    for (let r = 0; r < n; r++) {
+      if (r === col) continue;
+      const f = a[r * n + col]!;
+      if (f === 0) continue;
+      for (let c = 0; c < n; c++) {
+        a[r * n + c] = a[r * n + c]! - f * a[col * n + c]!;
+        inv[r * n + c] = inv[r * n + c]! - f * inv[col * n + c]!;
+      }
+    }
+  }
+  return inv;
+}
