@@ -8,6 +8,7 @@ import { rewriteExpr } from '../../language/rewrite.js';
 import { expandMacros, type MacroDefinition } from '../macros.js';
 import type { SpreadsheetSource } from '../spreadsheet.js';
 import { DATA_MODES, dataMode, dataTable, type DataMode } from './data.js';
+import { readDataFile, seriesKey, type DataFile, type DataSeries } from './datafile.js';
 import { tokenizeVensim, VensimExprParser, VensimSyntaxError, type Positions } from './expr.js';
 
 /**
@@ -15,12 +16,12 @@ import { tokenizeVensim, VensimExprParser, VensimSyntaxError, type Positions } f
  * a variable; INTEG makes a stock (its rate split into inflows and outflows where it is a sum of
  * flows); subscript ranges become dimensions; lookups become graphs. The sketch is not read.
  */
-export function importVensim(text: string, file: string, spreadsheets?: SpreadsheetSource): ImportResult {
+export function importVensim(text: string, file: string, spreadsheets?: SpreadsheetSource, dataFiles?: () => readonly DataFile[]): ImportResult {
   const sink = new DiagnosticSink(file);
   const macros = findMacros(text);
   // The model is read with macro definitions blanked out, each macro body on its own; blanking
   // (rather than cutting) keeps every line and column true to the file.
-  const reader = new VensimReader(blank(text, macros.map((m) => [m.start, m.end])), file, sink, spreadsheets);
+  const reader = new VensimReader(blank(text, macros.map((m) => [m.start, m.end])), file, sink, spreadsheets, dataFiles);
   for (const m of macros) {
     const body = new VensimReader(blank(text, [[0, m.bodyFrom], [m.bodyTo, text.length]]), file, sink);
     body.readEntries();
@@ -96,6 +97,8 @@ class VensimReader implements Positions {
   private readonly vars = new Map<string, Building>();
 
   private readonly macros = new Map<string, MacroDefinition>();
+  /** The data files next to the model, read when a data variable first needs them. */
+  private readDataFiles: { name: string; data: ReturnType<typeof readDataFile> }[] | undefined;
   /** The variable whose entry is being read. */
   private current: Building | undefined;
 
@@ -104,6 +107,7 @@ class VensimReader implements Positions {
     private readonly file: string,
     sink: DiagnosticSink,
     private readonly spreadsheets?: SpreadsheetSource,
+    private readonly dataFiles?: () => readonly DataFile[],
   ) {
     this.sink = sink;
     for (let i = 0; i < text.length; i++) if (text[i] === '\n') this.lineStarts.push(i + 1);
@@ -222,11 +226,12 @@ class VensimReader implements Positions {
     const [from, to] = e.def;
     const raw = this.text.slice(from, to);
     if (raw.trim() === '' || /^\s*\*/.test(raw)) return; // group headings such as .Control
-    // Data equations `x := GET …` (optionally :INTERPOLATE: …) read spreadsheets; other data equations need .vdf files.
-    const dataEq = /(:(?:INTERPOLATE|HOLD BACKWARD|LOOK FORWARD|RAW):)?:=(?=\s*GET[ _](?:DIRECT|XLS)[ _]DATA\s*\()/i.exec(raw);
-    if (/:=/.test(raw) && !dataEq) {
-      throw new VensimSyntaxError('This kind of equation (a data equation) cannot be imported yet.', from + raw.search(/\S/));
-    }
+    // A data variable declared without an equation (`x[A] :HOLD BACKWARD:`): its values come from a data file.
+    const trimmed = raw.trim();
+    const declared = /[=(]/.test(trimmed) ? null : /^([^[\]=:~|()"]+?|"[^"]*")\s*(?:\[([^\]]*)\])?\s*(:(?:INTERPOLATE|HOLD BACKWARD|LOOK FORWARD|RAW):)?$/i.exec(trimmed);
+    if (declared) return this.dataFromFiles(declared, from + raw.indexOf(trimmed), e);
+    // Data equations `x := GET …` (optionally :INTERPOLATE: …) read spreadsheets; `x := expression` is computed from other data.
+    const dataEq = /(:(?:INTERPOLATE|HOLD BACKWARD|LOOK FORWARD|RAW):)?\s*:=/i.exec(raw);
     const tabbed = /^([^=]*==?\s*)TABBED\s+ARRAY\s*\(/i.exec(raw);
     // x[dims] :EXCEPT: [a], [b, c] = …  — the listed elements are left out.
     const except = /:EXCEPT:/i.exec(raw);
@@ -241,7 +246,9 @@ class VensimReader implements Positions {
       excluded = [...raw.slice(except.index + except[0].length, eq).matchAll(/\[([^\]]*)\]/g)].map((m) => m[1]!.replace(/\\\r?\n/g, ' ').split(',').map((x) => this.elementsOf(x.replace(/\s+/g, ' ').trim())));
       toks = [...tokenizeVensim(this.text, from, from + except.index).slice(0, -1), { k: 'op' as const, text: '=', at: from + eq, end: from + eq + 1 }, { k: 'eof' as const, at: to, end: to }];
     } else {
-      toks = tokenizeVensim(this.text, from, to);
+      // The arguments of a GET function are quoted file, sheet and cell names (a '\t' delimiter, say): not tokens.
+      const getAt = raw.search(/\bGET[ _](?:DIRECT|XLS)[ _]/i);
+      toks = getAt > 0 ? [...tokenizeVensim(this.text, from, from + getAt).slice(0, -1), { k: 'eof' as const, at: to, end: to }] : tokenizeVensim(this.text, from, to);
     }
     const first = toks[0]!;
     if (first.k !== 'name') throw new VensimSyntaxError('An equation must start with a variable name.', first.at);
@@ -334,6 +341,45 @@ class VensimReader implements Positions {
       else valueRows = rows;
     }
     this.define(b, lhsSubs, equation, rate, valueRows, this.span(from, to), excluded);
+  }
+
+  /**
+   * A data variable without an equation: one series per element from the data files next to the
+   * model (`.tab`, `.csv`, `.dat`, as Vensim exports them), the first file that has it.
+   */
+  private dataFromFiles(m: RegExpExecArray, at: number, e: Entry): void {
+    const text = m[1]!.replace(/^"|"$/g, '').replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim();
+    const name: NameRef = { key: nameKey(text), text, span: this.span(at, at + m[1]!.length) };
+    const b = this.building(name, e);
+    const mode = dataMode(m[3])!;
+    const span = this.span(e.def[0], e.def[1]);
+    const subs: SubscriptItem[] | undefined = m[2]?.split(',').map((s) => ({ text: s.replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim(), span: name.span }));
+    const files = (this.readDataFiles ??= (this.dataFiles?.() ?? []).map((f) => ({ name: f.name, data: readDataFile(f) })));
+    const find = (elements: string[]): DataSeries => {
+      const key = seriesKey(text, elements);
+      for (const f of files) {
+        const series = typeof f.data === 'string' ? undefined : f.data.get(key);
+        if (series && series.xs.length > 0) return series;
+      }
+      const label = elements.length ? `${text}[${elements.join(', ')}]` : text;
+      const unread = files.filter((f) => typeof f.data === 'string').map((f) => `${f.name}: ${f.data as string}`);
+      const where = files.length === 0 ? 'there is no data file (.tab, .csv or .dat) next to the model' : `none of the data files next to the model (${files.map((f) => f.name).join(', ')}) has values for it${unread.length ? `; could not read ${unread.join('; ')}` : ''}`;
+      throw new VensimSyntaxError(`"${label}" is a data variable without an equation, and ${where}.`, at);
+    };
+    b.kind = 'graph';
+    b.equation = { kind: 'ref', name: { key: 'time', text: 'TIME', span }, span };
+    if (!subs) {
+      const s = find([]);
+      b.graph = dataTable(s.xs, s.ys, mode, span);
+      return;
+    }
+    const choices = subs.map((sub) => this.elementsOf(sub.text));
+    if (b.dims.length === 0) b.dims = subs.map((sub, d) => this.parentDimension(choices[d]![0]!, sub));
+    for (const combo of choices.reduce<string[][]>((acc, list) => acc.flatMap((c) => list.map((x) => [...c, x])), [[]])) {
+      const s = find(combo);
+      const g = dataTable(s.xs, s.ys, mode, span);
+      (b.elementGraphs ??= []).push({ subscripts: combo.map((t) => ({ text: t, span })), xs: g.xs, ys: g.ys, interpolation: g.interpolation, span });
+    }
   }
 
   /** `Dim: a, b, c` or `Dim: (a1-a5)` (a mapping `-> Other` is ignored). */
@@ -708,6 +754,7 @@ class VensimReader implements Positions {
 
   /** Vensim leaves elements without an equation at 0; say so, and make it explicit. */
   private completeElements(b: Building): void {
+    if (b.broken) return; // already reported
     const tables = b.kind === 'graph' && !b.graph && b.elementGraphs?.length;
     if (!tables && (b.equation || b.valueList || b.elementEquations.length === 0 || b.kind === 'graph')) return;
     const dims = b.dims.map((d) => this.dims.get(d.key));

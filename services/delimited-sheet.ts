@@ -1,0 +1,21 @@
+import { cellNumber, delimiterOf, parseDelimited, type SheetData } from '../engine/src/index.js';
+import { parseCell } from './xlsx.js';
+
+/**
+ * A CSV or tab-separated file as a sheet for Vensim's GET DIRECT functions, which write the
+ * delimiter where a workbook's sheet name goes. Cells are addressed as in a workbook (B2).
+ */
+export function readDelimitedSheet(text: string, delimiterArgument: string): SheetData | string {
+  const delimiter = delimiterOf(delimiterArgument);
+  if (!delimiter) return `"${delimiterArgument}" is not a delimiter (for a text file, give "," or "\\t" where a workbook's sheet goes)`;
+  const rows = parseDelimited(text, delimiter);
+  return {
+    value: (col, row) => cellNumber(rows[row]?.[col]),
+    range: (name) => {
+      const [a, b] = name.split(':');
+      const from = parseCell(a!.trim());
+      const to = b === undefined ? from : parseCell(b.trim());
+      return from && to ? { from, to } : undefined;
+    },
+  };
+}
