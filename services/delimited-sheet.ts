@@ -11,6 +11,7 @@ export function readDelimitedSheet(text: string, delimiterArgument: string): She
   const rows = parseDelimited(text, delimiter);
   return {
     value: (col, row) => cellNumber(rows[row]?.[col]),
+    text: (col, row) => rows[row]?.[col] || undefined,
     range: (name) => {
       const [a, b] = name.split(':');
       const from = parseCell(a!.trim());

@@ -113,4 +113,41 @@ ${control(4, 1)}`,
     expect(series(r, 'rate')[0]).toBe(0.25);
     expect(series(r, 'cells')[0]).toBe(4);
   });
+
+  test('constants for some elements, data mixed with equations, two-dimensional data, subscripts from a sheet', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cwb-data-'));
+    // columns: time, then one series per element of x[r, c] in row-major order
+    await writeFile(join(dir, 'data.csv'), 'time,r1c1,r1c2,r2c1,r2c2\n0,1,2,3,4\n2,3,4,5,6\n');
+    await writeFile(join(dir, 'consts.csv'), 'a,b,c\n1,2,3\n');
+    await writeFile(join(dir, 'names.csv'), 'north,south\n7,8\n');
+    await writeFile(
+      join(dir, 'm.mdl'),
+      `{UTF-8}
+r : r1, r2 ~~|
+c : c1, c2 ~~|
+sex : female, male ~~|
+area : GET DIRECT SUBSCRIPT('names.csv', ',', 'A1', 'B1', '') ~~|
+depth : GET DIRECT SUBSCRIPT('names.csv', ',', 'A2', '', 'Depth') ~~|
+x[r, c] := GET DIRECT DATA('data.csv', ',', 'A', 'B2') ~~|
+women[c, female] = GET DIRECT CONSTANTS('consts.csv', ',', 'A2') ~~|
+mixed[r1] := GET DIRECT DATA('data.csv', ',', 'A', 'B2') ~~|
+mixed[r2] = 10 ~~|
+per area[area] = 1, 2 ~~|
+per depth[depth] = 3, 4 ~~|
+${control(2, 1)}`,
+    );
+    const compiled = await loadModelFile(join(dir, 'm.mdl'));
+    expect(compiled.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
+    const r = simulate(compiled.model!);
+    expect(series(r, 'x[r1,c1]')).toEqual([1, 2, 3]);
+    expect(series(r, 'x[r1,c2]')).toEqual([2, 3, 4]);
+    expect(series(r, 'x[r2,c1]')).toEqual([3, 4, 5]);
+    expect(series(r, 'x[r2,c2]')).toEqual([4, 5, 6]);
+    // [c, female] reads a row, as [c] would
+    expect([series(r, 'women[c1,female]')[0], series(r, 'women[c2,female]')[0], series(r, 'women[c1,male]')[0]]).toEqual([1, 2, 0]);
+    expect(series(r, 'mixed[r1]')).toEqual([1, 2, 3]);
+    expect(series(r, 'mixed[r2]')).toEqual([10, 10, 10]);
+    expect(series(r, 'per area[south]')[0]).toBe(2);
+    expect(series(r, 'per depth[Depth8]')[0]).toBe(4);
+  });
 });

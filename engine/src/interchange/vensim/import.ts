@@ -82,6 +82,8 @@ interface Building {
   elementGraphs?: ElementGraph[];
   /** An entry of it could not be read (already reported). */
   broken?: boolean;
+  /** Made by the importer (the data part of a variable): elements it leaves out need no warning. */
+  quiet?: boolean;
   /** INTEG rate, per element equation or for all. */
   rate?: Expr;
   /** Equations as written, resolved once the whole file is read (a variable may have several). */
@@ -457,12 +459,13 @@ class VensimReader implements Positions {
       const down = args[2]!.endsWith('*');
       const start = cellAt(args[2]!.replace(/\*$/, ''));
       const step = (i: number, j: number) => (down ? read(start.col + j, start.row + i) : read(start.col + i, start.row + j));
-      if (sizes.length === 0) return this.define(b, subs, num(read(start.col, start.row)), undefined, undefined, span);
-      if (sizes.length === 1) return this.define(b, subs, undefined, undefined, [Array.from({ length: sizes[0]! }, (_, i) => num(step(i, 0)))], span);
-      if (sizes.length === 2) return this.define(b, subs, undefined, undefined, Array.from({ length: sizes[0]! }, (_, r) => Array.from({ length: sizes[1]! }, (_, c) => num(down ? step(r, c) : read(start.col + c, start.row + r)))), span);
-      throw new VensimSyntaxError('GET CONSTANTS for more than two dimensions cannot be imported yet.', at);
+      // Positions naming a single element do not count: x[dim, female] reads a row, like x[dim].
+      const shape = sizes.filter((n) => n > 1);
+      if (shape.length === 0) return this.define(b, subs, num(read(start.col, start.row)), undefined, undefined, span);
+      if (shape.length === 1) return this.define(b, subs, undefined, undefined, [Array.from({ length: shape[0]! }, (_, i) => num(step(i, 0)))], span);
+      if (shape.length === 2) return this.define(b, subs, undefined, undefined, Array.from({ length: shape[0]! }, (_, r) => Array.from({ length: shape[1]! }, (_, c) => num(down ? step(r, c) : read(start.col + c, start.row + r)))), span);
+      throw new VensimSyntaxError('GET CONSTANTS for more than two dimensions with several elements each cannot be imported yet: define the variable for one element of the others at a time.', at);
     }
-    if (sizes.filter((n) => n > 1).length > 1) throw new VensimSyntaxError(`GET ${what.toUpperCase()} for more than one varying dimension cannot be imported yet.`, at);
     // Where the times (or x values) are: a row number, a column letter, or a cell/name.
     const dataStart = cellAt(args[3]!);
     const timeArg = args[2]!;
@@ -519,13 +522,12 @@ class VensimReader implements Positions {
       b.graph = series(0);
       return;
     }
-    // One series per element of the position that varies (the others name single elements).
+    // One series per element, in row-major order of the elements named (x[A, B] with A and B
+    // ranges: A's first element with each of B's, then A's second, …).
     const choices = subs!.map((sub) => this.elementsOf(sub.text));
     if (b.dims.length === 0) b.dims = subs!.map((sub, d) => this.parentDimension(choices[d]![0]!, sub));
-    const varying = Math.max(0, choices.findIndex((c) => c.length > 1));
-    choices[varying]!.forEach((_, i) => {
+    choices.reduce<string[][]>((acc, list) => acc.flatMap((c) => list.map((x) => [...c, x])), [[]]).forEach((names, i) => {
       const g = series(i);
-      const names = choices.map((c, d) => (d === varying ? c[i]! : c[0]!));
       (b.elementGraphs ??= []).push({ subscripts: names.map((text) => ({ text, span })), xs: g.xs, ys: g.ys, interpolation: g.interpolation, span });
     });
   }
@@ -626,7 +628,9 @@ class VensimReader implements Positions {
   }
 
   private dimension(name: NameRef, from: number, to: number): void {
-    const [elementsText, mapping] = this.text.slice(from, to).replace(/\\\r?\n/g, ' ').split('->');
+    const source = this.text.slice(from, to).replace(/\\\r?\n/g, ' ');
+    if (/^\s*GET[ _](?:DIRECT|XLS)[ _]SUBSCRIPTS?\s*\(/i.test(source)) return this.subscriptsFromSheet(name, source, from);
+    const [elementsText, mapping] = source.split('->');
     const body = elementsText!;
     // "-> Other, Another" maps element by element in order; "(Other: a, b)" lists are not read yet.
     const mapsTo: NameRef[] = (mapping ?? '')
@@ -649,6 +653,43 @@ class VensimReader implements Positions {
     }
     if (elements.length === 0) throw new VensimSyntaxError(`The subscript range "${name.text}" has no elements.`, name.span.start.offset);
     this.dims.set(name.key, { name, elements, ...(mapsTo.length ? { mapsTo } : {}), span: name.span });
+  }
+
+  /**
+   * GET DIRECT SUBSCRIPT(file, sheet, first cell, last cell, prefix): the range's elements are the
+   * cells from first to last (a row, a column or a block, row by row; to the first empty cell when
+   * last is ''), each with the prefix in front: prefix "Depth" and cells 1, 2 give Depth1, Depth2.
+   */
+  private subscriptsFromSheet(name: NameRef, source: string, at: number): void {
+    const args = [...source.matchAll(/'([^']*)'/g)].map((m) => m[1]!);
+    if (args.length < 4) throw new VensimSyntaxError('GET DIRECT SUBSCRIPT needs a file, a sheet, a first and a last cell (and a prefix), each in single quotes.', at);
+    const [file, tab, first, last, prefix = ''] = args as [string, string, string, string, string?];
+    const sheet = this.spreadsheets?.(file, tab) ?? 'spreadsheets can only be read for a model opened from a file';
+    if (typeof sheet === 'string') throw new VensimSyntaxError(`Sheet "${tab}" of "${file}" could not be read: ${sheet}.`, at);
+    const start = sheet.range(first)?.from;
+    const end = last.trim() === '' ? undefined : sheet.range(last)?.from;
+    if (!start || (last.trim() !== '' && !end)) throw new VensimSyntaxError(`"${start ? last : first}" is neither a cell nor a name defined in "${file}".`, at);
+    const cell = (col: number, row: number): string | undefined => {
+      const t = sheet.text?.(col, row);
+      if (t !== undefined && t.trim() !== '') return t.trim();
+      const v = sheet.value(col, row);
+      return v === undefined ? undefined : String(v);
+    };
+    const names: string[] = [];
+    if (end) {
+      for (let row = start.row; row <= end.row; row++) for (let col = start.col; col <= end.col; col++) names.push(cell(col, row) ?? '');
+    } else {
+      const across = cell(start.col + 1, start.row) !== undefined;
+      for (let k = 0; k < 10000; k++) {
+        const t = across ? cell(start.col + k, start.row) : cell(start.col, start.row + k);
+        if (t === undefined) break;
+        names.push(t);
+      }
+    }
+    const empty = names.findIndex((n) => n === '');
+    if (names.length === 0 || empty >= 0) throw new VensimSyntaxError(`The cells from ${first} to ${last || 'the first empty cell'} of sheet "${tab}" ${names.length === 0 ? 'hold no element names' : `include an empty cell (element ${empty + 1})`}.`, at);
+    const elements = names.map((n): NameRef => ({ key: elementKey(prefix + n), text: prefix + n, span: name.span }));
+    this.dims.set(name.key, { name, elements, span: name.span });
   }
 
   /** Points of `( [(x0,y0)-(x1,y1)], (x,y), … )` or `( (x…), (y…) )`, from the "(" at `open`. */
@@ -728,6 +769,7 @@ class VensimReader implements Positions {
         inflows.set(s.name.key, [name]);
       }
     }
+    for (const b of this.vars.values()) this.separateData(b, synthetic);
     for (const b of [...this.vars.values(), ...synthetic]) this.completeElements(b);
     for (const b of [...this.vars.values(), ...synthetic]) {
       const kind = flowKinds.has(b.name.key) && b.kind === 'aux' ? 'flow' : b.kind;
@@ -752,6 +794,25 @@ class VensimReader implements Positions {
     return { file: this.file, sim: this.simSpecs(), dimensions: [...this.dims.values()], variables };
   }
 
+  /**
+   * Data for some elements and equations for others (`x[A] := GET DIRECT DATA(…)`, `x[B] = 5`):
+   * the data become a table per element of their own graph, "x data", which those elements look
+   * up at TIME.
+   */
+  private separateData(b: Building, synthetic: Building[]): void {
+    if (b.kind !== 'graph' || !b.elementGraphs?.length || b.elementEquations.length === 0) return;
+    const text = `${b.name.text} data`;
+    const name: NameRef = { key: nameKey(text), text, span: b.name.span };
+    synthetic.push({ name, kind: 'graph', dims: b.dims, elementGraphs: b.elementGraphs, elementEquations: [], elementRates: [], definitions: [], span: b.span, quiet: true });
+    for (const g of b.elementGraphs) {
+      const table: Expr = { kind: 'ref', name, subscripts: g.subscripts, span: g.span };
+      b.elementEquations.push({ subscripts: g.subscripts, equation: { kind: 'call', name: { key: 'lookup', text: 'LOOKUP', span: g.span }, args: [table, { kind: 'ref', name: { key: 'time', text: 'TIME', span: g.span }, span: g.span }], span: g.span }, span: g.span });
+    }
+    b.kind = 'aux';
+    delete b.equation;
+    delete b.elementGraphs;
+  }
+
   /** Vensim leaves elements without an equation at 0; say so, and make it explicit. */
   private completeElements(b: Building): void {
     if (b.broken) return; // already reported
@@ -765,7 +826,7 @@ class VensimReader implements Positions {
     const missing = combos.filter((c) => !have.has(c.map(elementKey).join(',')));
     if (missing.length === 0) return;
     const span = b.span;
-    this.sink.warning('missing-equation', span, `"${b.name.text}" has no equation for ${missing.map((m) => `[${m.join(', ')}]`).slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}; as in Vensim, those elements are 0.`, b.name.text);
+    if (!b.quiet) this.sink.warning('missing-equation', span, `"${b.name.text}" has no equation for ${missing.map((m) => `[${m.join(', ')}]`).slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}; as in Vensim, those elements are 0.`, b.name.text);
     for (const m of missing) {
       const subscripts = m.map((text) => ({ text, span }));
       if (tables) b.elementGraphs!.push({ subscripts, xs: [0], ys: [0], interpolation: 'continuous', span });
