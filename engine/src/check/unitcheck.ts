@@ -238,6 +238,12 @@ class ExprUnits {
       case 'exprnd':
       case 'poisson':
         return a0;
+      case 'random normal':
+      case 'random exponential':
+      case 'random poisson':
+      case 'random lognormal':
+      case 'random triangular':
+        return this.agree(a0, a1, e.span, `${e.fn.toUpperCase().replace(/ /g, '_')} (its bounds)`);
       default:
         return UNKNOWN;
     }

@@ -11,7 +11,18 @@ import { indexLiteral as ix, numberLiteral as lit } from './literals.js';
 const STATEMENTS_PER_FUNCTION = 400;
 
 const LOOKUP_FUNCTION = { continuous: 'lookupContinuous', extrapolate: 'lookupExtrapolate', discrete: 'lookupDiscrete' } as const;
-const RANDOM_FUNCTION = { uniform: 'randUniform', normal: 'randNormal', lognormal: 'randLognormal', exprnd: 'randExponential', poisson: 'randPoisson' } as const;
+const RANDOM_FUNCTION = {
+  uniform: 'randUniform',
+  normal: 'randNormal',
+  lognormal: 'randLognormal',
+  exprnd: 'randExponential',
+  poisson: 'randPoisson',
+  truncnormal: 'randTruncNormal',
+  truncexp: 'randTruncExponential',
+  truncpoisson: 'randTruncPoisson',
+  trunclognormal: 'randTruncLognormal',
+  triangular: 'randTriangular',
+} as const;
 const VECTOR_FUNCTION = { sortorder: 'vectorSortOrder', rank: 'vectorRank', reorder: 'vectorReorder', select: 'vectorSelect', elmmap: 'vectorElmMap', allocate: 'allocateByPriority', invert: 'invertMatrix' } as const;
 const COMPARISON = { '=': '===', '<>': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const;
 

@@ -15,7 +15,7 @@ export type MathFn =
 /** Functions of whole vectors (see runtime/vector.ts). */
 export type VectorOp = 'sortorder' | 'rank' | 'reorder' | 'select' | 'elmmap' | 'allocate' | 'invert';
 
-export type RandomDist = 'uniform' | 'normal' | 'lognormal' | 'exprnd' | 'poisson';
+export type RandomDist = 'uniform' | 'normal' | 'lognormal' | 'exprnd' | 'poisson' | 'truncnormal' | 'truncexp' | 'truncpoisson' | 'trunclognormal' | 'triangular';
 
 export type IExpr =
   | { readonly k: 'num'; readonly v: number }

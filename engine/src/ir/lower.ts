@@ -23,6 +23,11 @@ const RANDOM: ReadonlyMap<string, { dist: RandomDist; params: number }> = new Ma
   ['lognormal', { dist: 'lognormal', params: 2 }],
   ['exprnd', { dist: 'exprnd', params: 1 }],
   ['poisson', { dist: 'poisson', params: 1 }],
+  ['random normal', { dist: 'truncnormal', params: 4 }],
+  ['random exponential', { dist: 'truncexp', params: 4 }],
+  ['random poisson', { dist: 'truncpoisson', params: 5 }],
+  ['random lognormal', { dist: 'trunclognormal', params: 6 }],
+  ['random triangular', { dist: 'triangular', params: 5 }],
 ]);
 const MAX_ORDER = 100;
 const VECTOR_OPS: Readonly<Record<VectorFn, VectorOp>> = {

@@ -1,5 +1,6 @@
 import * as f from './functions.js';
 import * as vec from './vector.js';
+import * as t from './truncated.js';
 import type { VectorOp } from '../ir/ir.js';
 
 /** Vector functions by IR operation: (index of the result element, vectors, numbers) → number. */
@@ -49,6 +50,11 @@ export const RUNTIME_FUNCTIONS = {
   randLognormal: f.randLognormal,
   randExponential: f.randExponential,
   randPoisson: f.randPoisson,
+  randTruncNormal: t.randTruncNormal,
+  randTruncExponential: t.randTruncExponential,
+  randTruncPoisson: t.randTruncPoisson,
+  randTruncLognormal: t.randTruncLognormal,
+  randTriangular: t.randTriangular,
   delayOutput: f.delayOutput,
   vectorSortOrder: vec.vectorSortOrder,
   vectorRank: vec.vectorRank,

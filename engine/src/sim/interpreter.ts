@@ -113,5 +113,10 @@ function draw(dist: RandomDist, u: number, a: readonly number[]): number {
     case 'lognormal': return F.randLognormal(u, a[0]!, a[1]!);
     case 'exprnd': return F.randExponential(u, a[0]!);
     case 'poisson': return F.randPoisson(u, a[0]!);
+    case 'truncnormal': return F.randTruncNormal(u, a[0]!, a[1]!, a[2]!, a[3]!);
+    case 'truncexp': return F.randTruncExponential(u, a[0]!, a[1]!, a[2]!, a[3]!);
+    case 'truncpoisson': return F.randTruncPoisson(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!);
+    case 'trunclognormal': return F.randTruncLognormal(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
+    case 'triangular': return F.randTriangular(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!);
   }
 }

@@ -120,8 +120,12 @@ const RENAMED: Record<string, string> = {
   initial: 'INIT',
   vmin: 'MIN',
   vmax: 'MAX',
-  // RANDOM NORMAL/EXPONENTIAL/POISSON take truncation bounds and shifts we do not model yet.
   'random uniform': 'UNIFORM',
+  'random normal': 'RANDOM_NORMAL',
+  'random exponential': 'RANDOM_EXPONENTIAL',
+  'random poisson': 'RANDOM_POISSON',
+  'random lognormal': 'RANDOM_LOGNORMAL',
+  'random triangular': 'RANDOM_TRIANGULAR',
   'if then else': 'IF_THEN_ELSE',
   'active initial': 'ACTIVE_INITIAL',
 };

@@ -1,0 +1,74 @@
+/**
+ * Vensim's bounded random distributions: each inverts its CDF on [min, max], so a uniform draw u
+ * maps to a known number (worked out by hand below), and draws never leave the bounds.
+ */
+import { describe, expect, test } from 'vitest';
+import { compileSource, formatDiagnostic, importVensim, compileAst, simulate, printModel } from '../engine/src/index.js';
+import { randTriangular, randTruncExponential, randTruncLognormal, randTruncNormal, randTruncPoisson } from '../engine/src/runtime/truncated.js';
+
+describe('truncated distributions from one uniform draw', () => {
+  test('normal: the median, and the median of the upper half', () => {
+    expect(randTruncNormal(0.5, -Infinity, Infinity, 3, 2)).toBeCloseTo(3, 6);
+    // Φ⁻¹(0.75) = 0.6744898
+    expect(randTruncNormal(0.5, 0, Infinity, 0, 1)).toBeCloseTo(0.6744898, 6);
+    expect(randTruncNormal(0.999999, -1, 1, 0, 1)).toBeLessThanOrEqual(1);
+  });
+
+  test('exponential: ln 2 at the median; on [0, 1] the median is −ln(1 − (1 − e⁻¹)/2)', () => {
+    expect(randTruncExponential(0.5, 0, Infinity, 0, 1)).toBeCloseTo(Math.LN2, 7);
+    expect(randTruncExponential(0.5, 0, 1, 0, 1)).toBeCloseTo(0.3798854, 6);
+    // shift 10, stretch 2: 10 + 2 ln 2
+    expect(randTruncExponential(0.5, 0, Infinity, 10, 2)).toBeCloseTo(10 + 2 * Math.LN2, 7);
+  });
+
+  test('Poisson of mean 2: P(0..2) = 0.1353, 0.4060, 0.6767, P(≤3) = 0.8571', () => {
+    expect(randTruncPoisson(0.5, 0, Infinity, 2, 0, 1)).toBe(2);
+    // at least 3: u = 0.5 of [0.6767, 1] is 0.8383, reached at k = 3
+    expect(randTruncPoisson(0.5, 3, Infinity, 2, 0, 1)).toBe(3);
+    // shift 1, stretch 10: 1 + 10 k
+    expect(randTruncPoisson(0.5, 0, Infinity, 2, 1, 10)).toBe(21);
+    expect(randTruncPoisson(0.99, 0, 1, 2, 0, 1)).toBe(1);
+  });
+
+  test('triangular and log-normal', () => {
+    expect(randTriangular(0.5, -Infinity, Infinity, 0, 1, 2)).toBe(1);
+    // F(x) = x² / 2 below the peak: u = 0.125 is x = 0.5
+    expect(randTriangular(0.125, -Infinity, Infinity, 0, 1, 2)).toBeCloseTo(0.5, 12);
+    // median of a log-normal is exp(mu): mean 1, sd 1 gives sigma² = ln 2, mu = −ln 2 / 2
+    expect(randTruncLognormal(0.5, 0, Infinity, 1, 1, 0, 1)).toBeCloseTo(Math.exp(-Math.LN2 / 2), 6);
+  });
+});
+
+describe('in models', () => {
+  test('draws stay within their bounds and have about the right mean', () => {
+    const names = Array.from({ length: 2000 }, (_, i) => i + 1).join(', ');
+    const c = compileSource(`simulation\n  start: 0\n  stop: 1\ndimension N: ${names}\naux z[N] = RANDOM_NORMAL(-1, 2, 0, 1)\naux e[N] = RANDOM_EXPONENTIAL(0, 100, 5, 2, 7)\naux k[N] = RANDOM_POISSON(1, 100, 3, 0, 1)\naux t[N] = RANDOM_TRIANGULAR(0, 10, 0, 5, 10)\n`, 'r.cwm');
+    expect(c.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
+    const r = simulate(c.model!);
+    const values = (p: string) => r.series.filter((s) => s.name.startsWith(`${p}[`)).map((s) => s.values[0]!);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const z = values('z');
+    expect(Math.min(...z)).toBeGreaterThanOrEqual(-1);
+    expect(Math.max(...z)).toBeLessThanOrEqual(2);
+    // mean of N(0,1) on [-1, 2]: (φ(-1) − φ(2)) / (Φ(2) − Φ(-1)) = (0.24197 − 0.05399) / 0.81859 = 0.2296
+    expect(mean(z)).toBeCloseTo(0.2296, 1);
+    const e = values('e');
+    expect(Math.min(...e)).toBeGreaterThanOrEqual(5);
+    expect(mean(e)).toBeCloseTo(7, 0);
+    const k = values('k');
+    expect(k.every((x) => Number.isInteger(x) && x >= 1)).toBe(true);
+    // E[K | K ≥ 1] = 3 / (1 − e⁻³) = 3.157
+    expect(mean(k)).toBeCloseTo(3.157, 0);
+    expect(mean(values('t'))).toBeCloseTo(5, 0);
+  });
+
+  test('Vensim RANDOM NORMAL, EXPONENTIAL, POISSON, LOGNORMAL and TRIANGULAR keep their arguments', () => {
+    const mdl = `{UTF-8}\na = RANDOM NORMAL(0, 10, 5, 1, 3) ~~|\nb = RANDOM EXPONENTIAL(0, 10, 1, 2, 3) ~~|\nc = RANDOM POISSON(0, 10, 2, 0, 1, 3) ~~|\nd = RANDOM LOGNORMAL(0, 10, 2, 1, 0, 1, 3) ~~|\ne = RANDOM TRIANGULAR(0, 10, 1, 2, 4, 3) ~~|\n********************************************************\n\t.Control\n********************************************************~\n\t|\nFINAL TIME = 3 ~~|\nINITIAL TIME = 0 ~~|\nTIME STEP = 1 ~~|\nSAVEPER = 1 ~~|\n`;
+    const read = importVensim(mdl, 'r.mdl');
+    const c = compileAst(read.ast, read.diagnostics);
+    expect(c.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
+    expect(printModel(read.ast)).toContain('aux a = RANDOM_NORMAL(0, 10, 5, 1, 3)');
+    const r = simulate(c.model!);
+    for (const s of r.series.filter((x) => x.name.length === 1)) for (const v of s.values) expect(v >= 0 && v <= 10, s.name).toBe(true);
+  });
+});
