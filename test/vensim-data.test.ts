@@ -150,4 +150,44 @@ ${control(2, 1)}`,
     expect(series(r, 'per area[south]')[0]).toBe(2);
     expect(series(r, 'per depth[Depth8]')[0]).toBe(4);
   });
+
+  test('lookups and data whose x values go down, or repeat for a step, are put in order', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cwb-data-'));
+    await writeFile(join(dir, 'down.csv'), 'time,v\n2,20\n1,10\n0,0\n');
+    await writeFile(
+      join(dir, 'm.mdl'),
+      `{UTF-8}
+falling((2,20),(1,10),(0,0)) ~~|
+step((0,0),(1,0),(1,1),(2,1)) ~~|
+a = falling(TIME / 2) ~~|
+b = step(TIME / 2 + 0.25) ~~|
+v := GET DIRECT DATA('down.csv', ',', 'A', 'B2') ~~|
+${control(2, 1)}`,
+    );
+    const compiled = await loadModelFile(join(dir, 'm.mdl'));
+    expect(compiled.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
+    expect(compiled.diagnostics.map((d) => d.message)).toEqual(expect.arrayContaining([
+      'The points of lookup "falling" are not in order of x; they were sorted.',
+      'Lookup "step" repeats an x value (a vertical step); the second point was moved just after the first.',
+      'The points of lookup "v" are not in order of x; they were sorted.',
+    ]));
+    const r = simulate(compiled.model!);
+    expect(series(r, 'a')).toEqual([0, 5, 10]);
+    expect(series(r, 'b')).toEqual([0, 0, 1]);
+    expect(series(r, 'v')).toEqual([0, 10, 20]);
+  });
+});
+
+describe('GET TIME VALUE', () => {
+  test('model time works; calendar measures and the computer clock get a clear error', () => {
+    const read = importVensim(`{UTF-8}\nnow = GET TIME VALUE(0, 2, 0) ~~|\nfrom start = GET TIME VALUE(1, 0.5, 0) ~~|\n${control(1, 1)}`, 'm.mdl');
+    const r = simulate(compileAst(read.ast, read.diagnostics).model!);
+    expect(series(r, 'now')).toEqual([2, 3]);
+    expect(series(r, 'from start')).toEqual([0.5, 0.5]);
+    const bad = importVensim(`{UTF-8}\nmonth = GET TIME VALUE(0, 0, 3) ~~|\nclock = GET TIME VALUE(2, 0, 7) ~~|\n${control(1, 1)}`, 'm.mdl');
+    expect(bad.diagnostics.map((d) => d.message)).toEqual([
+      "GET TIME VALUE measure 3 (the month) turns model time into a calendar date through Vensim's time base settings, which the .mdl file does not record; only measure 0 (model time) can be imported.",
+      "GET TIME VALUE(2, …) reads the computer's clock (the hour), so no two runs would give the same results; it cannot be imported. Use a constant for the date instead.",
+    ]);
+  });
 });

@@ -41,6 +41,29 @@ export function dataTable(xs: readonly number[], ys: readonly number[], mode: Da
   }
 }
 
+/**
+ * Points put in order of x, as our graphs need (Vensim accepts tables and data whose x values go
+ * down): sorted (stably), and an x repeated for a vertical step moved up by the smallest amount,
+ * so the table jumps there. `changed` says what was done, for a warning.
+ */
+export function increasing(xs: readonly number[], ys: readonly number[]): { xs: number[]; ys: number[]; changed?: 'sorted' | 'stepped' } {
+  let changed: 'sorted' | 'stepped' | undefined;
+  let order = xs.map((_, i) => i);
+  if (xs.some((x, i) => i > 0 && x < xs[i - 1]!)) {
+    order = order.sort((a, b) => xs[a]! - xs[b]! || a - b);
+    changed = 'sorted';
+  }
+  const px = order.map((i) => xs[i]!);
+  const py = order.map((i) => ys[i]!);
+  for (let i = 1; i < px.length; i++) {
+    if (px[i]! <= px[i - 1]!) {
+      px[i] = nextUp(px[i - 1]!);
+      changed ??= 'stepped';
+    }
+  }
+  return { xs: px, ys: py, ...(changed ? { changed } : {}) };
+}
+
 /** The smallest double greater than x. */
 export function nextUp(x: number): number {
   if (Number.isNaN(x) || x === Number.POSITIVE_INFINITY) return x;

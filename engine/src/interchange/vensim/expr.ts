@@ -355,7 +355,17 @@ export class VensimExprParser {
         const base: Expr = relative.value === 0 ? TIME(span) : { kind: 'ref', name: { key: 'starttime', text: 'STARTTIME', span }, span };
         return bin('+', base, offset, span);
       }
-      this.sink.error('unknown-function', span, 'GET TIME VALUE with calendar dates or measures other than model time cannot be imported yet.');
+      const measures = ['model time', 'the year', 'the quarter', 'the month', 'the day of the month', 'the day of the week', 'days since 1 BC', 'the hour', 'the minute', 'the second', 'seconds modulo 500,000'];
+      const what = measure.kind === 'number' ? measures[measure.value] : undefined;
+      let why: string;
+      if (relative.kind !== 'number' || measure.kind !== 'number' || !what || ![0, 1, 2].includes(relative.value)) {
+        why = 'GET TIME VALUE needs numbers for where to measure from (0 the current time, 1 the start, 2 the computer clock) and for what to measure (0 to 10).';
+      } else if (relative.value === 2) {
+        why = `GET TIME VALUE(2, …) reads the computer's clock (${what}), so no two runs would give the same results; it cannot be imported. Use a constant for the date instead.`;
+      } else {
+        why = `GET TIME VALUE measure ${measure.value} (${what}) turns model time into a calendar date through Vensim's time base settings, which the .mdl file does not record; only measure 0 (model time) can be imported.`;
+      }
+      this.sink.error('unknown-function', span, why);
       return num(Number.NaN, span);
     }
     const vector = VECTOR_CALLS[key];

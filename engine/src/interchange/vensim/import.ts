@@ -7,7 +7,7 @@ import type { ImportResult } from '../xmile/import.js';
 import { rewriteExpr } from '../../language/rewrite.js';
 import { expandMacros, type MacroDefinition } from '../macros.js';
 import type { SpreadsheetSource } from '../spreadsheet.js';
-import { DATA_MODES, dataMode, dataTable, type DataMode } from './data.js';
+import { DATA_MODES, dataMode, dataTable, increasing, type DataMode } from './data.js';
 import { readDataFile, seriesKey, type DataFile, type DataSeries } from './datafile.js';
 import { tokenizeVensim, VensimExprParser, VensimSyntaxError, type Positions } from './expr.js';
 
@@ -372,14 +372,16 @@ class VensimReader implements Positions {
     b.equation = { kind: 'ref', name: { key: 'time', text: 'TIME', span }, span };
     if (!subs) {
       const s = find([]);
-      b.graph = dataTable(s.xs, s.ys, mode, span);
+      const o = this.inOrder(s.xs, s.ys, text, span);
+      b.graph = dataTable(o.xs, o.ys, mode, span);
       return;
     }
     const choices = subs.map((sub) => this.elementsOf(sub.text));
     if (b.dims.length === 0) b.dims = subs.map((sub, d) => this.parentDimension(choices[d]![0]!, sub));
     for (const combo of choices.reduce<string[][]>((acc, list) => acc.flatMap((c) => list.map((x) => [...c, x])), [[]])) {
       const s = find(combo);
-      const g = dataTable(s.xs, s.ys, mode, span);
+      const o = this.inOrder(s.xs, s.ys, text, span);
+      const g = dataTable(o.xs, o.ys, mode, span);
       (b.elementGraphs ??= []).push({ subscripts: combo.map((t) => ({ text: t, span })), xs: g.xs, ys: g.ys, interpolation: g.interpolation, span });
     }
   }
@@ -514,7 +516,8 @@ class VensimReader implements Positions {
         }
       });
       if (px.length === 0) throw new VensimSyntaxError(`No values found at "${args[3]}" in sheet "${tab}".`, at);
-      return dataTable(px, py, mode, span);
+      const ordered = this.inOrder(px, py, b.name.text, span);
+      return dataTable(ordered.xs, ordered.ys, mode, span);
     };
     b.kind = 'graph';
     if (what === 'data') b.equation = { kind: 'ref', name: { key: 'time', text: 'TIME', span }, span };
@@ -709,13 +712,15 @@ class VensimReader implements Positions {
       this.sink.error('graph', this.span(open, close), `The lookup table of "${owner}" cannot be read.`, owner);
       return undefined;
     }
-    if (xs.some((x, i) => i > 0 && x < xs[i - 1]!)) {
-      // Vensim accepts points in any order; put them in order of x.
-      const order = xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]!);
-      [xs, ys] = [order.map((i) => xs[i]!), order.map((i) => ys[i]!)];
-      this.sink.warning('graph', this.span(open, close), `The points of lookup "${owner}" are not in order of x; they were sorted.`, owner);
-    }
-    return { xs, ys, interpolation: 'continuous', span: this.span(open, close) };
+    return { ...this.inOrder(xs, ys, owner, this.span(open, close)), interpolation: 'continuous', span: this.span(open, close) };
+  }
+
+  /** Points in order of x (Vensim's may go down, or repeat an x for a step), with a warning when changed. */
+  private inOrder(xs: readonly number[], ys: readonly number[], owner: string, span: SourceSpan): { xs: number[]; ys: number[] } {
+    const r = increasing(xs, ys);
+    if (r.changed === 'sorted') this.sink.warning('graph', span, `The points of lookup "${owner}" are not in order of x; they were sorted.`, owner);
+    if (r.changed === 'stepped') this.sink.warning('graph', span, `Lookup "${owner}" repeats an x value (a vertical step); the second point was moved just after the first.`, owner);
+    return { xs: r.xs, ys: r.ys };
   }
 
   private matching(open: number, to: number): number {
