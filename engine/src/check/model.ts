@@ -10,8 +10,11 @@ export interface Dimension {
   readonly elements: readonly string[];
   /** element key → position */
   readonly elementIndex: ReadonlyMap<string, number>;
-  /** Keys of dimensions whose elements correspond to this one's one for one, in order (either way round). */
-  readonly mappedTo: Set<string>;
+  /**
+   * Dimensions this one maps to (either way round), by key: for each of this dimension's elements,
+   * the position of the corresponding element there (in order, or as an explicit list gives it).
+   */
+  readonly mappedTo: Map<string, readonly number[]>;
   readonly doc?: string;
   readonly span: SourceSpan;
 }

@@ -146,7 +146,7 @@ export class Resolver {
         const pos = nthIndexOf(ctxDims, d, occurrence(dims, i));
         if (pos >= 0) return { kind: 'context', position: pos } as const;
         const mapped = ctxDims.findIndex((x) => x.mappedTo.has(d.key));
-        if (mapped >= 0) return { kind: 'context', position: mapped } as const;
+        if (mapped >= 0) return { kind: 'context', position: mapped, map: ctxDims[mapped]!.mappedTo.get(d.key)! } as const;
         if (this.reduceDepth > 0) return { kind: 'wild', dim: d } as const;
         this.error('subscript', span, `"${target.name}" is an array over ${dims.map((x) => x.name).join(' × ')}; say which element, as in ${quoteIfNeeded(target.name)}[${dims.map((x) => x.elements[0]).join(', ')}], or add them up with SUM(${quoteIfNeeded(target.name)}[${dims.map(() => '*').join(', ')}]).`);
         return { kind: 'fixed', index: 0 } as const;
@@ -171,9 +171,9 @@ export class Resolver {
       if (key === dim.key && !dim.elementIndex.has(key)) {
         const pos = nthIndexOf(ctxDims, dim, occurrence(dims, i));
         if (pos >= 0) return { kind: 'context', position: pos };
-        // Not over this dimension, but over one mapped to it: elements correspond in order.
+        // Not over this dimension, but over one mapped to it: the corresponding element.
         const mapped = ctxDims.findIndex((d) => d.mappedTo.has(dim.key));
-        if (mapped >= 0) return { kind: 'context', position: mapped };
+        if (mapped >= 0) return { kind: 'context', position: mapped, map: ctxDims[mapped]!.mappedTo.get(dim.key)! };
         if (this.reduceDepth > 0) return { kind: 'wild', dim };
         this.error('subscript', item.span, `This equation is not over "${dim.name}", so ${quoteIfNeeded(target.name)}[${dim.name}] does not pick one element. Name an element, such as [${dim.elements[0]}], or add them up with SUM(${quoteIfNeeded(target.name)}[*]).`);
         return { kind: 'fixed', index: 0 };
@@ -185,13 +185,13 @@ export class Resolver {
         // A subrange (or any dimension whose elements all belong to this one) maps element by name.
         const byName = other.elements.map((e) => dim.elementIndex.get(elementKey(e)));
         // Elements by name (a subrange), or one for one in order (a mapping).
-        const map = byName.every((m) => m !== undefined) ? byName : other.mappedTo.has(dim.key) ? other.elements.map((_, n) => n) : byName;
+        const map = byName.every((m) => m !== undefined) ? byName : (other.mappedTo.get(dim.key) ?? byName);
         if (map.every((m) => m !== undefined)) {
           const pos = ctxDims.indexOf(other);
           if (!bang && pos >= 0) return { kind: 'context', position: pos, map: map as number[] };
           // The equation is over a dimension mapped to this one: the element in the same position.
           const viaMapping = ctxDims.findIndex((d) => d.mappedTo.has(other.key));
-          if (!bang && viaMapping >= 0) return { kind: 'context', position: viaMapping, map: map as number[] };
+          if (!bang && viaMapping >= 0) return { kind: 'context', position: viaMapping, map: ctxDims[viaMapping]!.mappedTo.get(other.key)!.map((j) => map[j]!) };
           if (this.reduceDepth > 0) return { kind: 'wild', dim: other, map: map as number[] };
         }
         this.error('subscript', item.span, `"${target.name}" is over "${dim.name}" in this position, not "${other.name}".`);

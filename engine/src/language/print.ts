@@ -51,7 +51,11 @@ function simulation(sim: SimSpecDecl): string[] {
 }
 
 function dimension(d: DimensionDecl): string[] {
-  const maps = d.mapsTo?.length ? ` -> ${d.mapsTo.map((m) => printName(m.text)).join(', ')}` : '';
+  const list = (m: NameRef): string => {
+    const elements = d.mapLists?.find((l) => l.to === m.key)?.elements;
+    return elements ? `(${printName(m.text)}: ${elements.map((e) => element(e.text)).join(', ')})` : printName(m.text);
+  };
+  const maps = d.mapsTo?.length ? ` -> ${d.mapsTo.map(list).join(', ')}` : '';
   const out = [`dimension ${printName(d.name.text)}: ${d.elements.map((e) => element(e.text)).join(', ')}${maps}`];
   if (d.doc) out.push(`  doc: ${docText(d.doc, '  ')}`);
   return out;

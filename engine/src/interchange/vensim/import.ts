@@ -6,6 +6,7 @@ import { foldConstant } from '../../check/checker.js';
 import type { ImportResult } from '../xmile/import.js';
 import { rewriteExpr } from '../../language/rewrite.js';
 import { expandMacros, type MacroDefinition } from '../macros.js';
+import { mappedElementOf, splitMappings } from '../../language/mapping.js';
 import type { SpreadsheetSource } from '../spreadsheet.js';
 import { DATA_MODES, dataMode, dataTable, increasing, type DataMode } from './data.js';
 import { readDataFile, seriesKey, type DataFile, type DataSeries } from './datafile.js';
@@ -581,13 +582,13 @@ class VensimReader implements Positions {
       const items = combo.map((text, d) => ({ text, span: subs[d]!.span }));
       // A range named on the left stands for the element being defined wherever it appears on the right.
       const bound = new Map(subs.flatMap((sub, d) => (this.dims.has(nameKey(sub.text)) ? [[nameKey(sub.text), combo[d]!] as const] : [])));
-      // A range mapped to a bound one (PREVIOUS COHORT -> ALL BUT YOUNGEST) takes the element in the same position.
+      // A range mapped to a bound one (PREVIOUS COHORT -> ALL BUT YOUNGEST) takes the corresponding element.
       for (const [key, element] of [...bound]) {
         const range = this.dims.get(key)!;
         const at = range.elements.findIndex((el) => el.key === elementKey(element));
         for (const other of this.dims.values()) {
-          const linked = other.mapsTo?.some((m) => m.key === key) || range.mapsTo?.some((m) => m.key === other.name.key);
-          if (linked && !bound.has(other.name.key) && other.elements[at]) bound.set(other.name.key, other.elements[at]!.text);
+          const mapped = bound.has(other.name.key) ? undefined : mappedElementOf(range, at, other);
+          if (mapped) bound.set(other.name.key, mapped.text);
         }
       }
       const eq = values ? values[n] : equation;
@@ -635,12 +636,10 @@ class VensimReader implements Positions {
     if (/^\s*GET[ _](?:DIRECT|XLS)[ _]SUBSCRIPTS?\s*\(/i.test(source)) return this.subscriptsFromSheet(name, source, from);
     const [elementsText, mapping] = source.split('->');
     const body = elementsText!;
-    // "-> Other, Another" maps element by element in order; "(Other: a, b)" lists are not read yet.
-    const mapsTo: NameRef[] = (mapping ?? '')
-      .split(',')
-      .map((m) => m.trim())
-      .filter((m) => m !== '' && !m.includes('(') && !m.includes(')'))
-      .map((m) => ({ key: nameKey(m), text: m.replace(/\s+/g, ' '), span: name.span }));
+    // "-> Other, Another" maps element by element in order; "-> (Other: b3, b1, b2)" as listed.
+    const written = splitMappings(mapping ?? '');
+    const mapsTo: NameRef[] = written.map((m) => ({ key: nameKey(m.to), text: m.to, span: name.span }));
+    const mapLists = written.flatMap((m) => (m.elements ? [{ to: nameKey(m.to), elements: m.elements.flatMap((e) => this.elementsOf(e)).map((e) => ({ key: elementKey(e), text: e, span: name.span })) }] : []));
     const elements: NameRef[] = [];
     for (const part of body.split(',')) {
       const t = part.trim();
@@ -655,7 +654,7 @@ class VensimReader implements Positions {
       }
     }
     if (elements.length === 0) throw new VensimSyntaxError(`The subscript range "${name.text}" has no elements.`, name.span.start.offset);
-    this.dims.set(name.key, { name, elements, ...(mapsTo.length ? { mapsTo } : {}), span: name.span });
+    this.dims.set(name.key, { name, elements, ...(mapsTo.length ? { mapsTo } : {}), ...(mapLists.length ? { mapLists } : {}), span: name.span });
   }
 
   /**
