@@ -3,26 +3,80 @@ import { parseCell, XlsxError, type Workbook } from './xlsx.js';
 
 /**
  * A reader for legacy binary Excel workbooks (.xls, BIFF8 in an OLE compound file): the numbers in
- * each sheet's cells. Text cells and defined names are not read.
+ * each sheet's cells, and defined names of a cell or a range. Text cells are not read.
  */
 export function readXls(buf: Buffer): Workbook {
   const stream = compoundStream(buf, ['Workbook', 'Book']);
   const sheets = new Map<string, Map<string, number>>();
-  for (const { name, offset } of boundSheets(stream)) sheets.set(name.toLowerCase(), sheetCells(stream, offset));
+  const bound = boundSheets(stream);
+  for (const { name, offset } of bound) sheets.set(name.toLowerCase(), sheetCells(stream, offset));
+  const names = definedNames(stream, bound.map((b) => b.name.toLowerCase()));
   return {
     sheet(name) {
-      const cells = sheets.get(name.toLowerCase());
+      const key = name.toLowerCase();
+      const cells = sheets.get(key);
       if (!cells) return undefined;
       const data: SheetData = {
         value: (col, row) => cells.get(`${col},${row}`),
         range: (ref) => {
-          const cell = parseCell(ref);
-          return cell ? { from: cell, to: cell } : undefined;
+          const [a, b] = ref.split(':');
+          const from = parseCell(a!);
+          const to = b === undefined ? from : parseCell(b);
+          if (from && to) return { from, to };
+          // A name defined for this sheet, else one defined for the whole workbook.
+          const defined = names.filter((n) => n.name === ref.trim().toLowerCase());
+          return (defined.find((n) => n.sheet === key) ?? defined[0])?.range;
         },
       };
       return data;
     },
   };
+}
+
+interface DefinedName {
+  readonly name: string;
+  /** The sheet the name's cells are on. */
+  readonly sheet: string | undefined;
+  readonly range: { from: { col: number; row: number }; to: { col: number; row: number } };
+}
+
+/**
+ * NAME records (0x0018) of the workbook globals whose formula is one cell or one area of a sheet
+ * (ptgRef3d / ptgArea3d, the sheet found through EXTERNSHEET, 0x0017). Built-in names, names of
+ * formulas and names that span sheets are left out.
+ */
+function definedNames(stream: Buffer, sheetNames: readonly string[]): DefinedName[] {
+  const out: DefinedName[] = [];
+  let externs: number[] = [];
+  for (const r of records(stream, 0)) {
+    const d = r.data;
+    if (r.type === 0x000a) break;
+    if (r.type === 0x0017 && d.length >= 2) {
+      const count = d.readUInt16LE(0);
+      externs = Array.from({ length: count }, (_, i) => (2 + 6 * i + 6 <= d.length ? d.readUInt16LE(2 + 6 * i + 2) : -1));
+    }
+    if (r.type !== 0x0018 || d.length < 15) continue;
+    const flags = d.readUInt16LE(0);
+    if (flags & 0x0020) continue; // built-in (print area and the like)
+    const nameLength = d[3]!;
+    const formulaLength = d.readUInt16LE(4);
+    const wide = (d[14]! & 1) === 1;
+    const nameEnd = 15 + nameLength * (wide ? 2 : 1);
+    if (nameEnd + formulaLength > d.length) continue;
+    const name = (wide ? d.toString('utf16le', 15, nameEnd) : d.toString('latin1', 15, nameEnd)).toLowerCase();
+    const f = d.subarray(nameEnd, nameEnd + formulaLength);
+    const ptg = f[0]! & 0x1f; // the class bits (reference, value, array) do not matter here
+    const sheetOf = (ixti: number): string | undefined => sheetNames[externs[ixti] ?? -1];
+    if (ptg === 0x1a && f.length >= 7) {
+      const cell = { col: f.readUInt16LE(5) & 0x3fff, row: f.readUInt16LE(3) };
+      out.push({ name, sheet: sheetOf(f.readUInt16LE(1)), range: { from: cell, to: cell } });
+    } else if (ptg === 0x1b && f.length >= 11) {
+      const from = { col: f.readUInt16LE(7) & 0x3fff, row: f.readUInt16LE(3) };
+      const to = { col: f.readUInt16LE(9) & 0x3fff, row: f.readUInt16LE(5) };
+      out.push({ name, sheet: sheetOf(f.readUInt16LE(1)), range: { from, to } });
+    }
+  }
+  return out;
 }
 
 const END_OF_CHAIN = 0xfffffffe;
