@@ -81,6 +81,23 @@ describe('vector functions', () => {
     }
   });
 
+  test('VECTOR_LOOKUP reads the elements from the one named as evenly spaced y values', () => {
+    // y = 0, 10, 20, 10 at x = 0, 1, 2, 3
+    const body = 'dimension P: p1, p2, p3, p4\nconst y[P] = 0, 10, 20, 10\n';
+    const cases: [string, number][] = [
+      ['1.5, 0, 3, 0', 15], ['5, 0, 3, 0', 10], ['-1, 0, 3, 0', 0],
+      ['4, 0, 3, 3', 0], ['-1, 0, 3, 3', -10],
+      ['1.5, 0, 3, 2', 10], ['1.5, 0, 3, 4', 20],
+      ['2.5, 0, 3, 6', -10], ['5, 0, 3, 6', 0], ['5, 0, 3, 9', -10],
+      ['2, 0, 3, 1', 20], ['3.5, 0, 3, 1', 40], ['3.5, 0, 3, 7', 38.75],
+      ['15, 0, 3, 5', 1.5], ['25, 0, 3, 5', 3], ['-5, 0, 3, 8', -0.5],
+    ];
+    const r = run(body + cases.map(([args], i) => `aux v${i} = VECTOR_LOOKUP(y[p1], ${args})`).join('\n') + '\naux later = VECTOR_LOOKUP(y[p2], 0.5, 0, 2, 0)\n');
+    cases.forEach(([args, want], i) => expect(r[`v${i}`]![0], args).toBeCloseTo(want, 12));
+    // from p2: 10, 20, 10 at x = 0, 1, 2
+    expect(r['later']![0]).toBe(15);
+  });
+
   test('ALLOCATE_BY_PRIORITY serves higher priorities first and shares among close ones', () => {
     // requests 30, 10, 20 with priorities 3, 1, 2 and width 1: a's gap to c is a whole width, so a is
     // filled before c starts; then c, then b.
@@ -136,6 +153,7 @@ sorted[scompany] = VECTOR REORDER(revenue[company], order[scompany]) ~~|
 share[company] = ALLOCATE BY PRIORITY(revenue[company], rank[company], ELMCOUNT(company), 1, 35) ~~|
 shifted[company] = VECTOR ELM MAP(revenue[c1], company - 1) ~~|
 picked = VECTOR SELECT(rank[company!], revenue[company!], 0, 0, 0) ~~|
+looked up = VECTOR LOOKUP(revenue[c1], 0.5, 0, 2, 0) ~~|
 d : A, B ~~|
 e : A, B ~~|
 m[d, e] = 4, 7; 2, 6 ~~|
@@ -155,6 +173,7 @@ ${control}`;
     expect(['share[c1]', 'share[c2]', 'share[c3]'].map(v)).toEqual([5, 10, 20]);
     expect(['shifted[c1]', 'shifted[c2]', 'shifted[c3]'].map(v)).toEqual([30, 10, 20]);
     expect(v('picked')).toBe(30 * 1 + 10 * 3 + 20 * 2);
+    expect(v('looked up')).toBe(20);
     expect(['inv[A,A]', 'inv[A,B]', 'inv[B,A]', 'inv[B,B]'].map((n) => Number(v(n)!.toFixed(12)))).toEqual([0.6, -0.7, -0.2, 0.4]);
     const text = printModel(read.ast);
     expect(text).toContain('VECTOR_SORT_ORDER(revenue[company!], 1)');

@@ -92,6 +92,7 @@ const LIST: BuiltinInfo[] = [
   v('VECTOR REORDER', 2, 2, [0, 1], 1, 'VECTOR_REORDER(vector[*], order[*])', 'the elements of vector taken in the order given by 0-based positions (such as a VECTOR_SORT_ORDER)'),
   v('VECTOR SELECT', 5, 5, [0, 1], 0, 'VECTOR_SELECT(selection[*], values[*], missing, action, error action)', 'combines the values whose selection is not 0 (action 0 sum, 1 product, 2 min, 3 max, 4 mean of selection × value; 5 product of value ^ selection; 6–10 sum, product, min, max, mean of the values); missing when none is selected'),
   b('VECTOR ELM MAP', 'vector', 2, 2, 'VECTOR_ELM_MAP(array[element], offset)', 'the element offset positions after the one named (0 is that element itself)'),
+  b('VECTOR LOOKUP', 'vector', 5, 5, 'VECTOR_LOOKUP(array[first], x, xmin, xmax, mode)', 'a lookup whose y values are the elements from first along the last dimension, evenly spaced from xmin to xmax; mode 0 interpolate, 1 area, 2 backward, 3 extrapolate, 4 forward, 5 invert, 6 slope, 7–9 area, invert, slope extrapolated'),
   v('ALLOCATE BY PRIORITY', 4, 4, [0, 1], 1, 'ALLOCATE_BY_PRIORITY(request[*], priority[*], width, supply)', 'share supply among requests, higher priority first; priorities closer than width share'),
   v('INVERT MATRIX', 1, 1, [0], 2, 'INVERT_MATRIX(matrix[*, *])', 'the inverse of a square matrix'),
 ];

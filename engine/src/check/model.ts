@@ -54,7 +54,9 @@ export type RExpr =
    */
   | { readonly k: 'vector'; readonly fn: VectorFn; readonly vectors: readonly RExpr[]; readonly args: readonly RExpr[]; readonly axes: readonly number[]; readonly span: SourceSpan }
   /** VECTOR_ELM_MAP(ref[element], offset): the element `offset` positions (flat, row-major) after the one referenced. */
-  | { readonly k: 'elmmap'; readonly ref: Variable; readonly index: readonly IndexSpec[]; readonly offset: RExpr; readonly span: SourceSpan };
+  | { readonly k: 'elmmap'; readonly ref: Variable; readonly index: readonly IndexSpec[]; readonly offset: RExpr; readonly span: SourceSpan }
+  /** VECTOR_LOOKUP(ref[first], x, xmin, xmax, mode): the elements from `first` along the last dimension as y values of a lookup. */
+  | { readonly k: 'veclookup'; readonly ref: Variable; readonly index: readonly IndexSpec[]; readonly args: readonly RExpr[]; readonly span: SourceSpan };
 
 export type VectorFn = 'vector sort order' | 'vector rank' | 'vector reorder' | 'vector select' | 'allocate by priority' | 'invert matrix';
 
@@ -168,6 +170,9 @@ export function wildDimensions(e: RExpr, out: Dimension[] = []): Dimension[] {
       break;
     case 'elmmap':
       wildDimensions(e.offset, out);
+      break;
+    case 'veclookup':
+      for (const a of e.args) wildDimensions(a, out);
       break;
     default:
       break; // numbers, clocks, and nested reductions and vector functions (which bind their own [*])

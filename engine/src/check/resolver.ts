@@ -227,13 +227,15 @@ export class Resolver {
   /** VECTOR_ELM_MAP, and the functions of whole vectors (arguments written with [*]). */
   vectorCall(e: Extract<Expr, { kind: 'call' }>, info: BuiltinInfo): RExpr {
     const name = info.name.replace(/ /g, '_');
-    if (e.name.key === 'vector elm map') {
+    if (e.name.key === 'vector elm map' || e.name.key === 'vector lookup') {
       const base = this.expr(e.args[0]!);
-      const offset = this.expr(e.args[1]!);
+      const rest = e.args.slice(1).map((a) => this.expr(a));
       if (base.k !== 'var' || base.ref.dims.length === 0) {
-        return base.k === 'num' && Number.isNaN(base.v) ? base : this.error('wrong-arguments', e.args[0]!.span, `The first argument of ${name} must be one element of an array, such as x[${this.owner.dims[0]?.elements[0] ?? 'first'}]; the offset counts from it.`);
+        const what = e.name.key === 'vector lookup' ? 'the lookup starts there' : 'the offset counts from it';
+        return base.k === 'num' && Number.isNaN(base.v) ? base : this.error('wrong-arguments', e.args[0]!.span, `The first argument of ${name} must be one element of an array, such as x[${this.owner.dims[0]?.elements[0] ?? 'first'}]; ${what}.`);
       }
-      return { k: 'elmmap', ref: base.ref, index: base.index, offset, span: e.span };
+      if (e.name.key === 'vector lookup') return { k: 'veclookup', ref: base.ref, index: base.index, args: rest, span: e.span };
+      return { k: 'elmmap', ref: base.ref, index: base.index, offset: rest[0]!, span: e.span };
     }
     const vectorArgs = info.vectorArgs ?? [];
     const vectors: RExpr[] = [];

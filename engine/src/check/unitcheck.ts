@@ -108,6 +108,11 @@ class ExprUnits {
       case 'elmmap':
         this.typeOf(e.offset);
         return { u: e.ref.units, literal: false };
+      case 'veclookup': {
+        const [x = UNKNOWN, lo = UNKNOWN, hi = UNKNOWN] = e.args.map((a) => this.typeOf(a));
+        this.agree(this.agree(x, lo, e.span, 'VECTOR_LOOKUP (its input and xmin)'), hi, e.span, 'VECTOR_LOOKUP (its input and xmax)');
+        return { u: e.ref.units, literal: false };
+      }
     }
   }
 

@@ -23,7 +23,7 @@ const RANDOM_FUNCTION = {
   trunclognormal: 'randTruncLognormal',
   triangular: 'randTriangular',
 } as const;
-const VECTOR_FUNCTION = { sortorder: 'vectorSortOrder', rank: 'vectorRank', reorder: 'vectorReorder', select: 'vectorSelect', elmmap: 'vectorElmMap', allocate: 'allocateByPriority', invert: 'invertMatrix' } as const;
+const VECTOR_FUNCTION = { sortorder: 'vectorSortOrder', rank: 'vectorRank', reorder: 'vectorReorder', select: 'vectorSelect', elmmap: 'vectorElmMap', lookup: 'vectorLookup', allocate: 'allocateByPriority', invert: 'invertMatrix' } as const;
 const COMPARISON = { '=': '===', '<>': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const;
 
 export function generateKernelSource(ir: ModelIR): string {

@@ -13,7 +13,7 @@ export type MathFn =
   | 'int' | 'round' | 'mod' | 'min' | 'max' | 'safediv' | 'step' | 'pulse' | 'ramp';
 
 /** Functions of whole vectors (see runtime/vector.ts). */
-export type VectorOp = 'sortorder' | 'rank' | 'reorder' | 'select' | 'elmmap' | 'allocate' | 'invert';
+export type VectorOp = 'sortorder' | 'rank' | 'reorder' | 'select' | 'elmmap' | 'lookup' | 'allocate' | 'invert';
 
 export type RandomDist = 'uniform' | 'normal' | 'lognormal' | 'exprnd' | 'poisson' | 'truncnormal' | 'truncexp' | 'truncpoisson' | 'trunclognormal' | 'triangular';
 

@@ -230,6 +230,16 @@ class Lowering {
         return this.vector(e, c);
       case 'elmmap':
         return this.elementMap(e, c);
+      case 'veclookup': {
+        // The elements from the one named to the end of its last dimension.
+        const from = this.specsToFlat(e.ref, e.index, c);
+        const base = this.base.get(e.ref);
+        if (base === undefined) return num(Number.NaN);
+        const last = e.ref.dims[e.ref.dims.length - 1]!.elements.length;
+        const count = last - (from % last);
+        const ys = Array.from({ length: count }, (_, i) => this.ref(base + from + i));
+        return { k: 'vec', op: 'lookup', index: 0, vectors: [ys], args: e.args.map((a) => this.expr(a, c)) };
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 import * as f from './functions.js';
 import * as vec from './vector.js';
 import * as t from './truncated.js';
+import * as vl from './vector-lookup.js';
 import type { VectorOp } from '../ir/ir.js';
 
 /** Vector functions by IR operation: (index of the result element, vectors, numbers) → number. */
@@ -10,6 +11,7 @@ export const VECTOR_FUNCTIONS: Readonly<Record<VectorOp, (index: number, vectors
   reorder: vec.vectorReorder,
   select: vec.vectorSelect,
   elmmap: vec.vectorElmMap,
+  lookup: vl.vectorLookup,
   allocate: vec.allocateByPriority,
   invert: vec.invertMatrix,
 };
@@ -61,6 +63,7 @@ export const RUNTIME_FUNCTIONS = {
   vectorReorder: vec.vectorReorder,
   vectorSelect: vec.vectorSelect,
   vectorElmMap: vec.vectorElmMap,
+  vectorLookup: vl.vectorLookup,
   allocateByPriority: vec.allocateByPriority,
   invertMatrix: vec.invertMatrix,
 } as const;

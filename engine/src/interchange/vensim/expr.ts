@@ -178,6 +178,7 @@ const VECTOR_CALLS: Record<string, { name: string; arity: number; vectors: numbe
   'vector reorder': { name: 'VECTOR_REORDER', arity: 2, vectors: [0, 1], marked: 1, drop: [] },
   'vector select': { name: 'VECTOR_SELECT', arity: 5, vectors: [0, 1], marked: 1, drop: [] },
   'vector elm map': { name: 'VECTOR_ELM_MAP', arity: 2, vectors: [], marked: 1, drop: [] },
+  'vector lookup': { name: 'VECTOR_LOOKUP', arity: 5, vectors: [], marked: 1, drop: [] },
   'allocate by priority': { name: 'ALLOCATE_BY_PRIORITY', arity: 5, vectors: [0, 1], marked: 1, drop: [2] },
   'invert matrix': { name: 'INVERT_MATRIX', arity: 2, vectors: [0], marked: 2, drop: [1] },
 };
