@@ -3,13 +3,20 @@ import { parseCell, XlsxError, type Workbook } from './xlsx.js';
 
 /**
  * A reader for legacy binary Excel workbooks (.xls, BIFF8 in an OLE compound file): the numbers in
- * each sheet's cells, and defined names of a cell or a range. Text cells are not read.
+ * each sheet's cells, the text of text cells (the shared string table), and defined names of a
+ * cell or a range.
  */
 export function readXls(buf: Buffer): Workbook {
   const stream = compoundStream(buf, ['Workbook', 'Book']);
   const sheets = new Map<string, Map<string, number>>();
+  const texts = new Map<string, Map<string, string>>();
   const bound = boundSheets(stream);
-  for (const { name, offset } of bound) sheets.set(name.toLowerCase(), sheetCells(stream, offset));
+  const strings = sharedStrings(stream);
+  for (const { name, offset } of bound) {
+    const { numbers, labels } = sheetCells(stream, offset, strings);
+    sheets.set(name.toLowerCase(), numbers);
+    texts.set(name.toLowerCase(), labels);
+  }
   const names = definedNames(stream, bound.map((b) => b.name.toLowerCase()));
   return {
     sheet(name) {
@@ -18,6 +25,7 @@ export function readXls(buf: Buffer): Workbook {
       if (!cells) return undefined;
       const data: SheetData = {
         value: (col, row) => cells.get(`${col},${row}`),
+        text: (col, row) => texts.get(key)?.get(`${col},${row}`),
         range: (ref) => {
           const [a, b] = ref.split(':');
           const from = parseCell(a!);
@@ -156,8 +164,56 @@ function rk(value: number): number {
   return value & 1 ? x / 100 : x;
 }
 
-function sheetCells(stream: Buffer, offset: number): Map<string, number> {
+/**
+ * The shared string table (SST, 0x00FC, continued in CONTINUE records, 0x003C): a string cut by a
+ * record boundary goes on after a fresh byte saying whether its characters are one or two bytes.
+ */
+function sharedStrings(stream: Buffer): string[] {
+  const parts: Buffer[] = [];
+  for (const r of records(stream, 0)) {
+    if (r.type === 0x000a) break;
+    if (r.type === 0x00fc) parts.push(r.data);
+    else if (r.type === 0x003c && parts.length > 0) parts.push(r.data);
+    else if (parts.length > 0) break;
+  }
+  if (parts.length === 0) return [];
+  let part = 0;
+  let at = 8;
+  const next = (): boolean => {
+    if (at < parts[part]!.length) return true;
+    if (part + 1 >= parts.length) return false;
+    part++;
+    at = 0;
+    return true;
+  };
+  const byte = (): number => (next() ? parts[part]![at++]! : 0);
+  const u16 = (): number => byte() | (byte() << 8);
+  const u32 = (): number => (u16() | (u16() << 16)) >>> 0;
+  const out: string[] = [];
+  const count = parts[0]!.length >= 8 ? parts[0]!.readUInt32LE(4) : 0;
+  for (let s = 0; s < count && next(); s++) {
+    const length = u16();
+    const flags = byte();
+    const runs = flags & 0x08 ? u16() : 0;
+    const extra = flags & 0x04 ? u32() : 0;
+    let wide = (flags & 0x01) === 1;
+    let text = '';
+    for (let c = 0; c < length; c++) {
+      if (at >= parts[part]!.length) {
+        if (!next()) break;
+        wide = (byte() & 1) === 1; // a CONTINUE inside the characters restates their width
+      }
+      text += String.fromCharCode(wide ? u16() : byte());
+    }
+    for (let k = 0; k < runs * 4 + extra; k++) byte();
+    out.push(text);
+  }
+  return out;
+}
+
+function sheetCells(stream: Buffer, offset: number, strings: readonly string[]): { numbers: Map<string, number>; labels: Map<string, string> } {
   const cells = new Map<string, number>();
+  const labels = new Map<string, string>();
   let first = true;
   for (const r of records(stream, offset)) {
     if (r.type === 0x000a && !first) break; // the sheet's EOF
@@ -172,7 +228,10 @@ function sheetCells(stream: Buffer, offset: number): Map<string, number> {
       for (let i = 0; i < count; i++) cells.set(`${col + i},${row}`, rk(d.readInt32LE(4 + 6 * i + 2)));
     } else if (r.type === 0x0006 && d.length >= 14 && d.readUInt16LE(12) !== 0xffff) {
       cells.set(`${d.readUInt16LE(2)},${d.readUInt16LE(0)}`, d.readDoubleLE(6));
+    } else if (r.type === 0x00fd && d.length >= 10) {
+      const s = strings[d.readUInt32LE(6)];
+      if (s !== undefined) labels.set(`${d.readUInt16LE(2)},${d.readUInt16LE(0)}`, s);
     }
   }
-  return cells;
+  return { numbers: cells, labels };
 }

@@ -19,13 +19,13 @@ function nameRecord(name: string, extern: number, r0: number, c0: number, r1: nu
 }
 
 /** The Workbook stream: globals (one sheet, EXTERNSHEET, names), then the sheet's numbers. */
-function workbookStream(cells: [number, number, number][], names: Buffer[]): Buffer {
+function workbookStream(cells: [number, number, number][], names: Buffer[], strings: Buffer[] = [], labels: [number, number, number][] = []): Buffer {
   const bof = record(0x0809, u16(0x0600, 0x0005, 0, 0, 0, 0, 0, 0));
   const eof = record(0x000a, Buffer.alloc(0));
   const sheetName = 'Data';
   const bound = (offset: number) => record(0x0085, Buffer.concat([Buffer.from([offset & 0xff, (offset >> 8) & 0xff, (offset >> 16) & 0xff, offset >>> 24, 0, 0, sheetName.length, 0]), Buffer.from(sheetName, 'latin1')]));
   const externsheet = record(0x0017, u16(1, 0, 0, 0));
-  const globalsLength = bof.length + bound(0).length + externsheet.length + names.reduce((n, b) => n + b.length, 0) + eof.length;
+  const globalsLength = bof.length + bound(0).length + externsheet.length + [...names, ...strings].reduce((n, b) => n + b.length, 0) + eof.length;
   const numbers = cells.map(([row, col, v]) => {
     const d = Buffer.alloc(14);
     d.writeUInt16LE(row, 0);
@@ -33,7 +33,8 @@ function workbookStream(cells: [number, number, number][], names: Buffer[]): Buf
     d.writeDoubleLE(v, 6);
     return record(0x0203, d);
   });
-  return Buffer.concat([bof, bound(globalsLength), externsheet, ...names, eof, bof, ...numbers, eof]);
+  const labelCells = labels.map(([row, col, isst]) => record(0x00fd, Buffer.concat([u16(row, col, 0), u16(isst & 0xffff, isst >>> 16)])));
+  return Buffer.concat([bof, bound(globalsLength), externsheet, ...names, ...strings, eof, bof, ...numbers, ...labelCells, eof]);
 }
 
 /** A compound file of 512-byte sectors: FAT, directory, then the stream (padded past the mini-stream cutoff). */
@@ -82,6 +83,15 @@ describe('.xls defined names', () => {
     expect(sheet.range('B2:D2')).toEqual({ from: { col: 1, row: 1 }, to: { col: 3, row: 1 } });
     expect(sheet.range('nothing')).toBeUndefined();
     expect(sheet.value(3, 1)).toBe(0.3);
+  });
+
+  test('text cells through the shared string table, also when a string is cut by a CONTINUE record', () => {
+    // "north" in one byte per character; "south-east" cut after "sou", going on in two bytes per character
+    const sst = Buffer.concat([u16(2, 0, 2, 0), u16(5), Buffer.from([0]), Buffer.from('north', 'latin1'), u16(10), Buffer.from([0]), Buffer.from('sou', 'latin1')]);
+    const rest = Buffer.concat([Buffer.from([1]), Buffer.from('th-east', 'utf16le')]);
+    const withText = compoundFile(workbookStream([[0, 0, 1]], [], [record(0x00fc, sst), record(0x003c, rest)], [[2, 0, 0], [3, 0, 1]]));
+    const sheet = readXls(withText).sheet('Data')!;
+    expect([sheet.text!(0, 2), sheet.text!(0, 3), sheet.text!(0, 0)]).toEqual(['north', 'south-east', undefined]);
   });
 
   test('a Vensim model reads constants by name', async () => {
