@@ -5,6 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { compileSource, formatDiagnostic, importVensim, compileAst, simulate, printModel } from '../engine/src/index.js';
 import { randTriangular, randTruncExponential, randTruncLognormal, randTruncNormal, randTruncPoisson } from '../engine/src/runtime/truncated.js';
+import { betaI, gammaP, randTruncBeta, randTruncBinomial, randTruncGamma, randTruncNegativeBinomial, randTruncWeibull } from '../engine/src/runtime/truncated-more.js';
 
 describe('truncated distributions from one uniform draw', () => {
   test('normal: the median, and the median of the upper half', () => {
@@ -39,10 +40,39 @@ describe('truncated distributions from one uniform draw', () => {
   });
 });
 
+describe('gamma, beta, Weibull, binomial and negative binomial', () => {
+  test('the incomplete gamma and beta functions', () => {
+    // P(3, 5) = 1 − e⁻⁵ (1 + 5 + 12.5); I₀.₄(2, 3) = Σ_{j≥2} C(4, j) 0.4ʲ 0.6⁴⁻ʲ = 0.5248; I₀.₃(½, ½) = (2/π) asin √0.3
+    expect(gammaP(3, 5)).toBeCloseTo(1 - Math.exp(-5) * 18.5, 12);
+    expect(gammaP(2, 10)).toBeCloseTo(1 - Math.exp(-10) * 11, 12);
+    expect(betaI(2, 3, 0.4)).toBeCloseTo(0.5248, 12);
+    expect(betaI(0.5, 0.5, 0.3)).toBeCloseTo((2 / Math.PI) * Math.asin(Math.sqrt(0.3)), 10);
+  });
+
+  test('medians and bounds worked out by hand', () => {
+    // gamma of order 1 is the exponential: median ln 2; order 2 has CDF 1 − e⁻ˣ(1 + x)
+    expect(randTruncGamma(0.5, 0, Infinity, 1, 0, 1)).toBeCloseTo(Math.LN2, 9);
+    const g2 = randTruncGamma(0.5, 0, Infinity, 2, 0, 1);
+    expect(1 - Math.exp(-g2) * (1 + g2)).toBeCloseTo(0.5, 9);
+    // beta(2, 2) is symmetric about 0.5; stretched by 10 and shifted by 1
+    expect(randTruncBeta(0.5, -Infinity, Infinity, 2, 2, 1, 10)).toBeCloseTo(6, 9);
+    // Weibull of shape 1 and mean 1 is the exponential
+    expect(randTruncWeibull(0.5, 0, Infinity, 1, 0, 1)).toBeCloseTo(Math.LN2, 9);
+    // binomial(4, ½): P(≤1) = 5/16, P(≤2) = 11/16; at least 3: P(3 | ≥3) = 4/5
+    expect(randTruncBinomial(0.5, -Infinity, Infinity, 0.5, 4, 0, 1)).toBe(2);
+    expect(randTruncBinomial(0.5, 3, Infinity, 0.5, 4, 0, 1)).toBe(3);
+    expect(randTruncBinomial(0.9, 3, Infinity, 0.5, 4, 0, 1)).toBe(4);
+    // tries until the 2nd success with p = ½: P(2) = ¼, P(3) = ¼, P(4) = 3/16
+    expect(randTruncNegativeBinomial(0.2, -Infinity, Infinity, 0.5, 2, 0, 1)).toBe(2);
+    expect(randTruncNegativeBinomial(0.45, -Infinity, Infinity, 0.5, 2, 0, 1)).toBe(3);
+    expect(randTruncNegativeBinomial(0.6, -Infinity, Infinity, 0.5, 2, 0, 1)).toBe(4);
+  });
+});
+
 describe('in models', () => {
   test('draws stay within their bounds and have about the right mean', () => {
     const names = Array.from({ length: 2000 }, (_, i) => i + 1).join(', ');
-    const c = compileSource(`simulation\n  start: 0\n  stop: 1\ndimension N: ${names}\naux z[N] = RANDOM_NORMAL(-1, 2, 0, 1)\naux e[N] = RANDOM_EXPONENTIAL(0, 100, 5, 2, 7)\naux k[N] = RANDOM_POISSON(1, 100, 3, 0, 1)\naux t[N] = RANDOM_TRIANGULAR(0, 10, 0, 5, 10)\n`, 'r.cwm');
+    const c = compileSource(`simulation\n  start: 0\n  stop: 1\ndimension N: ${names}\naux z[N] = RANDOM_NORMAL(-1, 2, 0, 1)\naux e[N] = RANDOM_EXPONENTIAL(0, 100, 5, 2, 7)\naux k[N] = RANDOM_POISSON(1, 100, 3, 0, 1)\naux t[N] = RANDOM_TRIANGULAR(0, 10, 0, 5, 10)\naux g[N] = RANDOM_GAMMA(0, 100, 3, 0, 1)\naux b[N] = RANDOM_BINOMIAL(0, 100, 0.3, 10, 0, 1)\n`, 'r.cwm');
     expect(c.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
     const r = simulate(c.model!);
     const values = (p: string) => r.series.filter((s) => s.name.startsWith(`${p}[`)).map((s) => s.values[0]!);
@@ -60,10 +90,12 @@ describe('in models', () => {
     // E[K | K ≥ 1] = 3 / (1 − e⁻³) = 3.157
     expect(mean(k)).toBeCloseTo(3.157, 0);
     expect(mean(values('t'))).toBeCloseTo(5, 0);
+    expect(mean(values('g'))).toBeCloseTo(3, 0);
+    expect(mean(values('b'))).toBeCloseTo(3, 0);
   });
 
   test('Vensim RANDOM NORMAL, EXPONENTIAL, POISSON, LOGNORMAL and TRIANGULAR keep their arguments', () => {
-    const mdl = `{UTF-8}\na = RANDOM NORMAL(0, 10, 5, 1, 3) ~~|\nb = RANDOM EXPONENTIAL(0, 10, 1, 2, 3) ~~|\nc = RANDOM POISSON(0, 10, 2, 0, 1, 3) ~~|\nd = RANDOM LOGNORMAL(0, 10, 2, 1, 0, 1, 3) ~~|\ne = RANDOM TRIANGULAR(0, 10, 1, 2, 4, 3) ~~|\n********************************************************\n\t.Control\n********************************************************~\n\t|\nFINAL TIME = 3 ~~|\nINITIAL TIME = 0 ~~|\nTIME STEP = 1 ~~|\nSAVEPER = 1 ~~|\n`;
+    const mdl = `{UTF-8}\na = RANDOM NORMAL(0, 10, 5, 1, 3) ~~|\nb = RANDOM EXPONENTIAL(0, 10, 1, 2, 3) ~~|\nc = RANDOM POISSON(0, 10, 2, 0, 1, 3) ~~|\nd = RANDOM LOGNORMAL(0, 10, 2, 1, 0, 1, 3) ~~|\ne = RANDOM TRIANGULAR(0, 10, 1, 2, 4, 3) ~~|\nf = RANDOM GAMMA(0, 10, 2, 0, 1, 3) ~~|\ng = RANDOM BETA(0, 10, 2, 3, 0, 10, 3) ~~|\nh = RANDOM WEIBULL(0, 10, 2, 0, 1, 3) ~~|\ni = RANDOM BINOMIAL(0, 10, 0.5, 8, 0, 1, 3) ~~|\nj = RANDOM NEGATIVE BINOMIAL(0, 10, 0.5, 2, 0, 1, 3) ~~|\n********************************************************\n\t.Control\n********************************************************~\n\t|\nFINAL TIME = 3 ~~|\nINITIAL TIME = 0 ~~|\nTIME STEP = 1 ~~|\nSAVEPER = 1 ~~|\n`;
     const read = importVensim(mdl, 'r.mdl');
     const c = compileAst(read.ast, read.diagnostics);
     expect(c.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);

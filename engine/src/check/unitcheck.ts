@@ -248,6 +248,11 @@ class ExprUnits {
       case 'random poisson':
       case 'random lognormal':
       case 'random triangular':
+      case 'random gamma':
+      case 'random beta':
+      case 'random weibull':
+      case 'random binomial':
+      case 'random negative binomial':
         return this.agree(a0, a1, e.span, `${e.fn.toUpperCase().replace(/ /g, '_')} (its bounds)`);
       default:
         return UNKNOWN;

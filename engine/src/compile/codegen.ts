@@ -22,6 +22,11 @@ const RANDOM_FUNCTION = {
   truncpoisson: 'randTruncPoisson',
   trunclognormal: 'randTruncLognormal',
   triangular: 'randTriangular',
+  gamma: 'randTruncGamma',
+  beta: 'randTruncBeta',
+  weibull: 'randTruncWeibull',
+  binomial: 'randTruncBinomial',
+  negbinomial: 'randTruncNegativeBinomial',
 } as const;
 const VECTOR_FUNCTION = { sortorder: 'vectorSortOrder', rank: 'vectorRank', reorder: 'vectorReorder', select: 'vectorSelect', elmmap: 'vectorElmMap', lookup: 'vectorLookup', allocate: 'allocateByPriority', invert: 'invertMatrix' } as const;
 const COMPARISON = { '=': '===', '<>': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const;

@@ -15,7 +15,7 @@ export type MathFn =
 /** Functions of whole vectors (see runtime/vector.ts). */
 export type VectorOp = 'sortorder' | 'rank' | 'reorder' | 'select' | 'elmmap' | 'lookup' | 'allocate' | 'invert';
 
-export type RandomDist = 'uniform' | 'normal' | 'lognormal' | 'exprnd' | 'poisson' | 'truncnormal' | 'truncexp' | 'truncpoisson' | 'trunclognormal' | 'triangular';
+export type RandomDist = 'uniform' | 'normal' | 'lognormal' | 'exprnd' | 'poisson' | 'truncnormal' | 'truncexp' | 'truncpoisson' | 'trunclognormal' | 'triangular' | 'gamma' | 'beta' | 'weibull' | 'binomial' | 'negbinomial';
 
 export type IExpr =
   | { readonly k: 'num'; readonly v: number }

@@ -28,6 +28,11 @@ const RANDOM: ReadonlyMap<string, { dist: RandomDist; params: number }> = new Ma
   ['random poisson', { dist: 'truncpoisson', params: 5 }],
   ['random lognormal', { dist: 'trunclognormal', params: 6 }],
   ['random triangular', { dist: 'triangular', params: 5 }],
+  ['random gamma', { dist: 'gamma', params: 5 }],
+  ['random beta', { dist: 'beta', params: 6 }],
+  ['random weibull', { dist: 'weibull', params: 5 }],
+  ['random binomial', { dist: 'binomial', params: 6 }],
+  ['random negative binomial', { dist: 'negbinomial', params: 6 }],
 ]);
 const MAX_ORDER = 100;
 const VECTOR_OPS: Readonly<Record<VectorFn, VectorOp>> = {

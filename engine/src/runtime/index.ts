@@ -1,6 +1,7 @@
 import * as f from './functions.js';
 import * as vec from './vector.js';
 import * as t from './truncated.js';
+import * as tm from './truncated-more.js';
 import * as vl from './vector-lookup.js';
 import type { VectorOp } from '../ir/ir.js';
 
@@ -57,6 +58,11 @@ export const RUNTIME_FUNCTIONS = {
   randTruncPoisson: t.randTruncPoisson,
   randTruncLognormal: t.randTruncLognormal,
   randTriangular: t.randTriangular,
+  randTruncGamma: tm.randTruncGamma,
+  randTruncBeta: tm.randTruncBeta,
+  randTruncWeibull: tm.randTruncWeibull,
+  randTruncBinomial: tm.randTruncBinomial,
+  randTruncNegativeBinomial: tm.randTruncNegativeBinomial,
   delayOutput: f.delayOutput,
   vectorSortOrder: vec.vectorSortOrder,
   vectorRank: vec.vectorRank,

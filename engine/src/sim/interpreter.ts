@@ -118,5 +118,10 @@ function draw(dist: RandomDist, u: number, a: readonly number[]): number {
     case 'truncpoisson': return F.randTruncPoisson(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!);
     case 'trunclognormal': return F.randTruncLognormal(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
     case 'triangular': return F.randTriangular(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!);
+    case 'gamma': return F.randTruncGamma(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!);
+    case 'beta': return F.randTruncBeta(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
+    case 'weibull': return F.randTruncWeibull(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!);
+    case 'binomial': return F.randTruncBinomial(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
+    case 'negbinomial': return F.randTruncNegativeBinomial(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
   }
 }

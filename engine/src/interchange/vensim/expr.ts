@@ -126,6 +126,11 @@ const RENAMED: Record<string, string> = {
   'random poisson': 'RANDOM_POISSON',
   'random lognormal': 'RANDOM_LOGNORMAL',
   'random triangular': 'RANDOM_TRIANGULAR',
+  'random gamma': 'RANDOM_GAMMA',
+  'random beta': 'RANDOM_BETA',
+  'random weibull': 'RANDOM_WEIBULL',
+  'random binomial': 'RANDOM_BINOMIAL',
+  'random negative binomial': 'RANDOM_NEGATIVE_BINOMIAL',
   'if then else': 'IF_THEN_ELSE',
   'active initial': 'ACTIVE_INITIAL',
 };
