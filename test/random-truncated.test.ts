@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { compileSource, formatDiagnostic, importVensim, compileAst, simulate, printModel } from '../engine/src/index.js';
 import { randTriangular, randTruncExponential, randTruncLognormal, randTruncNormal, randTruncPoisson } from '../engine/src/runtime/truncated.js';
-import { betaI, gammaP, randTruncBeta, randTruncBinomial, randTruncGamma, randTruncNegativeBinomial, randTruncWeibull } from '../engine/src/runtime/truncated-more.js';
+import { betaI, gammaP, randLookup, randTruncBeta, randTruncBinomial, randTruncGamma, randTruncNegativeBinomial, randTruncWeibull } from '../engine/src/runtime/truncated-more.js';
 
 describe('truncated distributions from one uniform draw', () => {
   test('normal: the median, and the median of the upper half', () => {
@@ -66,6 +66,30 @@ describe('gamma, beta, Weibull, binomial and negative binomial', () => {
     expect(randTruncNegativeBinomial(0.2, -Infinity, Infinity, 0.5, 2, 0, 1)).toBe(2);
     expect(randTruncNegativeBinomial(0.45, -Infinity, Infinity, 0.5, 2, 0, 1)).toBe(3);
     expect(randTruncNegativeBinomial(0.6, -Infinity, Infinity, 0.5, 2, 0, 1)).toBe(4);
+  });
+});
+
+describe('RANDOM_LOOKUP: a density given by a table', () => {
+  const f = (xs: number[], ys: number[]) => [Float64Array.from(xs), Float64Array.from(ys)] as const;
+  test('uniform and triangular densities, shifted, stretched and truncated', () => {
+    const [ux, uy] = f([0, 1], [1, 1]);
+    expect(randLookup(0.25, ux, uy, -Infinity, Infinity, 0, 1)).toBeCloseTo(0.25, 12);
+    expect(randLookup(0.25, ux, uy, -Infinity, Infinity, 10, 2)).toBeCloseTo(10.5, 12);
+    // truncated to [0.5, 1]: u = ½ is 0.75
+    expect(randLookup(0.5, ux, uy, 0.5, Infinity, 0, 1)).toBeCloseTo(0.75, 12);
+    const [tx, ty] = f([0, 1, 2], [0, 1, 0]);
+    expect(randLookup(0.5, tx, ty, -Infinity, Infinity, 0, 1)).toBeCloseTo(1, 12);
+    // CDF x²/2 below the peak: u = 1/8 is x = ½
+    expect(randLookup(0.125, tx, ty, -Infinity, Infinity, 0, 1)).toBeCloseTo(0.5, 12);
+  });
+
+  test('in a model and from Vensim', () => {
+    const c = compileSource(`simulation\n  start: 0\n  stop: 1\ngraph density\n  points: (0, 1), (1, 1)\naux draw = RANDOM_LOOKUP(density, 0, 100, 10, 2, 5)\n`, 'r.cwm');
+    expect(c.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
+    for (const v of simulate(c.model!).series[0]!.values) expect(v >= 10 && v <= 12).toBe(true);
+    const read = importVensim(`{UTF-8}\ndensity((0,1),(1,1)) ~~|\ndraw = RANDOM LOOKUP(density, 0, 100, 10, 2, 5) ~~|\n********************************************************\n\t.Control\n********************************************************~\n\t|\nFINAL TIME = 1 ~~|\nINITIAL TIME = 0 ~~|\nTIME STEP = 1 ~~|\nSAVEPER = 1 ~~|\n`, 'r.mdl');
+    expect(printModel(read.ast)).toContain('aux draw = RANDOM_LOOKUP(density, 0, 100, 10, 2, 5)');
+    expect(compileSource('simulation\n  start: 0\n  stop: 1\naux x = RANDOM_LOOKUP(3, 0, 1, 0, 1)\n', 'r.cwm').diagnostics.map((d) => d.message)).toEqual(['The first argument of RANDOM_LOOKUP must be the name of a graph (its table is the density).']);
   });
 });
 

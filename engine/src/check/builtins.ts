@@ -86,6 +86,7 @@ const LIST: BuiltinInfo[] = [
   b('RANDOM WEIBULL', 'random', 5, 6, 'RANDOM_WEIBULL(min, max, shape, shift, stretch [, seed])', 'shift + stretch × a Weibull random number of this shape and mean 1, truncated to [min, max]'),
   b('RANDOM BINOMIAL', 'random', 6, 7, 'RANDOM_BINOMIAL(min, max, probability, trials, shift, stretch [, seed])', 'shift + stretch × the successes in trials tries, truncated to [min, max]'),
   b('RANDOM NEGATIVE BINOMIAL', 'random', 6, 7, 'RANDOM_NEGATIVE_BINOMIAL(min, max, probability, successes, shift, stretch [, seed])', 'shift + stretch × the tries until that many successes, truncated to [min, max]'),
+  b('RANDOM LOOKUP', 'random', 5, 6, 'RANDOM_LOOKUP(graph, min, max, shift, stretch [, seed])', "shift + stretch × a random number whose density is the graph's table, truncated to [min, max]"),
   b('RANDOM TRIANGULAR', 'random', 5, 6, 'RANDOM_TRIANGULAR(min, max, start, peak, end [, seed])', 'triangular random number from start through peak to end, truncated to [min, max]'),
   b('SUM', 'reduce', 1, 1, 'SUM(array[*])', 'sum of the elements'),
   b('MEAN', 'reduce', 1, 1, 'MEAN(array[*])', 'mean of the elements'),

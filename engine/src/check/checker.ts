@@ -454,6 +454,8 @@ function checkConstants(variables: readonly Variable[], sink: DiagnosticSink): v
         return [...e.vectors, ...e.args].every((a) => isConstantExpr(a, seen));
       case 'elmmap':
         return isConstantVar(e.ref, seen) && isConstantExpr(e.offset, seen);
+      case 'randlookup':
+        return false;
       case 'veclookup':
         return isConstantVar(e.ref, seen) && e.args.every((a) => isConstantExpr(a, seen));
     }

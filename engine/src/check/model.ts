@@ -55,6 +55,8 @@ export type RExpr =
   | { readonly k: 'vector'; readonly fn: VectorFn; readonly vectors: readonly RExpr[]; readonly args: readonly RExpr[]; readonly axes: readonly number[]; readonly span: SourceSpan }
   /** VECTOR_ELM_MAP(ref[element], offset): the element `offset` positions (flat, row-major) after the one referenced. */
   | { readonly k: 'elmmap'; readonly ref: Variable; readonly index: readonly IndexSpec[]; readonly offset: RExpr; readonly span: SourceSpan }
+  /** RANDOM_LOOKUP(graph, min, max, shift, stretch [, seed]): a draw with the graph's table as its density. */
+  | { readonly k: 'randlookup'; readonly graph: Variable; readonly index?: readonly IndexSpec[]; readonly args: readonly RExpr[]; readonly span: SourceSpan }
   /** VECTOR_LOOKUP(ref[first], x, xmin, xmax, mode): the elements from `first` along the last dimension as y values of a lookup. */
   | { readonly k: 'veclookup'; readonly ref: Variable; readonly index: readonly IndexSpec[]; readonly args: readonly RExpr[]; readonly span: SourceSpan };
 

@@ -338,6 +338,16 @@ export class Resolver {
     if (key === 'if then else') {
       return { k: 'if', c: this.expr(e.args[0]!), a: this.expr(e.args[1]!), b: this.expr(e.args[2]!), span: e.span };
     }
+    if (key === 'random lookup') {
+      const first = e.args[0]!;
+      const g = first.kind === 'ref' ? this.all.get(first.name.key)?.variable : undefined;
+      if (!g || g.kind !== 'graph') return this.error('wrong-arguments', first.span, 'The first argument of RANDOM_LOOKUP must be the name of a graph (its table is the density).');
+      const index = first.kind === 'ref' && first.subscripts ? this.indexSpecs(g, first.subscripts, first.span) : undefined;
+      if (!index && g.dims.length > 0 && this.all.get(g.key)!.decl.elementGraphs?.length) {
+        return this.error('subscript', first.span, `Graph "${g.name}" has a table per element: say which, as in RANDOM_LOOKUP(${quoteIfNeeded(g.name)}[${g.dims.map((d) => d.elements[0]).join(', ')}], …).`);
+      }
+      return { k: 'randlookup', graph: g, ...(index ? { index } : {}), args: e.args.slice(1).map((a) => this.expr(a)), span: e.span };
+    }
     if (key === 'lookup') {
       const first = e.args[0]!;
       const g = first.kind === 'ref' ? this.all.get(first.name.key)?.variable : undefined;

@@ -108,6 +108,10 @@ class ExprUnits {
       case 'elmmap':
         this.typeOf(e.offset);
         return { u: e.ref.units, literal: false };
+      case 'randlookup': {
+        const [lo = UNKNOWN, hi = UNKNOWN] = e.args.map((a) => this.typeOf(a));
+        return this.agree(lo, hi, e.span, 'RANDOM_LOOKUP (its bounds)');
+      }
       case 'veclookup': {
         const [x = UNKNOWN, lo = UNKNOWN, hi = UNKNOWN] = e.args.map((a) => this.typeOf(a));
         this.agree(this.agree(x, lo, e.span, 'VECTOR_LOOKUP (its input and xmin)'), hi, e.span, 'VECTOR_LOOKUP (its input and xmax)');

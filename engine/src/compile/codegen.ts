@@ -27,6 +27,7 @@ const RANDOM_FUNCTION = {
   weibull: 'randTruncWeibull',
   binomial: 'randTruncBinomial',
   negbinomial: 'randTruncNegativeBinomial',
+  lookup: 'randLookup',
 } as const;
 const VECTOR_FUNCTION = { sortorder: 'vectorSortOrder', rank: 'vectorRank', reorder: 'vectorReorder', select: 'vectorSelect', elmmap: 'vectorElmMap', lookup: 'vectorLookup', allocate: 'allocateByPriority', invert: 'invertMatrix' } as const;
 const COMPARISON = { '=': '===', '<>': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const;
@@ -141,6 +142,7 @@ function emitExpr(e: IExpr, tables: ModelIR['tables']): string {
       return `${LOOKUP_FUNCTION[tables[e.table]!.interpolation]}(X${ix(e.table)}, Y${ix(e.table)}, ${expr(e.x)})`;
     case 'rand': {
       const stream = e.seed ? `streamForSeedArgument(${expr(e.seed)}, ${ix(e.element)})` : `S[${ix(e.site)}]`;
+      if (e.table !== undefined) return `randLookup(uniform01(${stream}, k), X${ix(e.table)}, Y${ix(e.table)}, ${e.args.map(expr).join(', ')})`;
       return `${RANDOM_FUNCTION[e.dist]}(uniform01(${stream}, k), ${e.args.map(expr).join(', ')})`;
     }
     case 'vec':

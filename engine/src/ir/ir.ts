@@ -15,7 +15,7 @@ export type MathFn =
 /** Functions of whole vectors (see runtime/vector.ts). */
 export type VectorOp = 'sortorder' | 'rank' | 'reorder' | 'select' | 'elmmap' | 'lookup' | 'allocate' | 'invert';
 
-export type RandomDist = 'uniform' | 'normal' | 'lognormal' | 'exprnd' | 'poisson' | 'truncnormal' | 'truncexp' | 'truncpoisson' | 'trunclognormal' | 'triangular' | 'gamma' | 'beta' | 'weibull' | 'binomial' | 'negbinomial';
+export type RandomDist = 'uniform' | 'normal' | 'lognormal' | 'exprnd' | 'poisson' | 'truncnormal' | 'truncexp' | 'truncpoisson' | 'trunclognormal' | 'triangular' | 'gamma' | 'beta' | 'weibull' | 'binomial' | 'negbinomial' | 'lookup';
 
 export type IExpr =
   | { readonly k: 'num'; readonly v: number }
@@ -32,7 +32,7 @@ export type IExpr =
   /** Element `index` of the result of a vector function of whole vectors and numbers. */
   | { readonly k: 'vec'; readonly op: VectorOp; readonly index: number; readonly vectors: readonly (readonly IExpr[])[]; readonly args: readonly IExpr[] }
   /** One uniform draw per time step per site, transformed to the distribution. */
-  | { readonly k: 'rand'; readonly dist: RandomDist; readonly site: number; readonly args: readonly IExpr[]; readonly seed?: IExpr; readonly element: number }
+  | { readonly k: 'rand'; readonly dist: RandomDist; readonly site: number; readonly args: readonly IExpr[]; readonly seed?: IExpr; readonly element: number; readonly table?: number }
   /** Output of a DELAY pipeline: the recorded input `delay` time units ago, or the init slot before that. */
   | { readonly k: 'delay'; readonly site: number; readonly delay: IExpr; readonly init: { readonly k: 'slot'; i: number } };
 

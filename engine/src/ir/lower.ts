@@ -235,6 +235,11 @@ class Lowering {
         return this.vector(e, c);
       case 'elmmap':
         return this.elementMap(e, c);
+      case 'randlookup': {
+        const args = e.args.map((a) => this.expr(a, c));
+        const table = this.table(e.graph, e.index ? this.specsToFlat(e.graph, e.index, c) : 0);
+        return { k: 'rand', dist: 'lookup', site: this.randomSites++, args: args.slice(0, 4), element: elementOf(c), table, ...(args[4] ? { seed: args[4] } : {}) };
+      }
       case 'veclookup': {
         // The elements from the one named to the end of its last dimension.
         const from = this.specsToFlat(e.ref, e.index, c);

@@ -63,6 +63,7 @@ export const RUNTIME_FUNCTIONS = {
   randTruncWeibull: tm.randTruncWeibull,
   randTruncBinomial: tm.randTruncBinomial,
   randTruncNegativeBinomial: tm.randTruncNegativeBinomial,
+  randLookup: tm.randLookup,
   delayOutput: f.delayOutput,
   vectorSortOrder: vec.vectorSortOrder,
   vectorRank: vec.vectorRank,

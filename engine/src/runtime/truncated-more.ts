@@ -152,3 +152,32 @@ function cumulative(pmf: (k: number) => number, first: number): (k: number) => n
     return Math.min(1, sums[Math.min(k - first, sums.length - 1)]!);
   };
 }
+
+/**
+ * RANDOM LOOKUP: X has the density of the table (its y values, negative ones as 0, between its
+ * first and last x), then shift + stretch · X is truncated to [min, max].
+ */
+export function randLookup(u: number, xs: Float64Array, ys: Float64Array, min: number, max: number, shift: number, stretch: number): number {
+  const n = xs.length;
+  if (n < 2 || !(stretch > 0)) return clamp(shift + stretch * (xs[0] ?? 0), min, max);
+  const y = (i: number): number => Math.max(0, ys[i]!);
+  // The area up to each point (the density is linear between points).
+  const area = [0];
+  for (let i = 1; i < n; i++) area.push(area[i - 1]! + ((y(i - 1) + y(i)) / 2) * (xs[i]! - xs[i - 1]!));
+  const total = area[n - 1]!;
+  if (!(total > 0)) return Number.NaN;
+  const cdf = (x: number): number => {
+    if (x <= xs[0]!) return 0;
+    if (x >= xs[n - 1]!) return 1;
+    let i = 0;
+    while (xs[i + 1]! < x) i++;
+    const w = x - xs[i]!;
+    const slope = (y(i + 1) - y(i)) / (xs[i + 1]! - xs[i]!);
+    return (area[i]! + y(i) * w + (slope * w * w) / 2) / total;
+  };
+  const a = Math.max(xs[0]!, (min - shift) / stretch);
+  const b = Math.min(xs[n - 1]!, (max - shift) / stretch);
+  if (!(b > a)) return clamp(shift + stretch * a, min, max);
+  const lo = cdf(a);
+  return clamp(shift + stretch * invert(cdf, lo + u * (cdf(b) - lo), a, b), min, max);
+}

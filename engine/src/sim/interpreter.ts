@@ -57,6 +57,10 @@ export function interpretKernel(ir: ModelIR): Kernel {
       }
       case 'rand': {
         const stream = e.seed ? F.streamForSeedArgument(r(e.seed), e.element) : b.streams[e.site]!;
+        if (e.table !== undefined) {
+          const [min, max, shift, stretch] = e.args.map(r) as [number, number, number, number];
+          return F.randLookup(F.uniform01(stream, k), ir.tables[e.table]!.xs, ir.tables[e.table]!.ys, min, max, shift, stretch);
+        }
         return draw(e.dist, F.uniform01(stream, k), e.args.map(r));
       }
       case 'vec':
@@ -123,5 +127,6 @@ function draw(dist: RandomDist, u: number, a: readonly number[]): number {
     case 'weibull': return F.randTruncWeibull(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!);
     case 'binomial': return F.randTruncBinomial(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
     case 'negbinomial': return F.randTruncNegativeBinomial(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
+    case 'lookup': return Number.NaN; // drawn with its table above
   }
 }

@@ -126,6 +126,7 @@ const RENAMED: Record<string, string> = {
   'random poisson': 'RANDOM_POISSON',
   'random lognormal': 'RANDOM_LOGNORMAL',
   'random triangular': 'RANDOM_TRIANGULAR',
+  'random lookup': 'RANDOM_LOOKUP',
   'random gamma': 'RANDOM_GAMMA',
   'random beta': 'RANDOM_BETA',
   'random weibull': 'RANDOM_WEIBULL',
@@ -377,7 +378,7 @@ export class VensimExprParser {
     const vector = VECTOR_CALLS[key];
     if (vector) {
       if (args.length !== vector.arity) {
-        this.sink.error('wrong-arguments', span, `${name.text} takes ${vector.arity} arguments but ${args.length} were given.`);
+        this.sink.error('wrong-arguments', span, `${name.text} takes ${vector.arity} arguments but ${args.length} ${args.length === 1 ? 'was' : 'were'} given.`);
         return num(Number.NaN, span);
       }
       return make(vector.name, args.flatMap((a, i) => (vector.drop.includes(i) ? [] : [vector.vectors.includes(i) ? markVector(a, vector.marked) : a])));
@@ -386,7 +387,7 @@ export class VensimExprParser {
     if (builder) {
       const arity: Record<string, number> = { pulse: 2, 'pulse train': 4, integer: 1, power: 2, log: 2, 'delay n': 4, 'smooth n': 4, delay3i: 3, quantum: 2, game: 1, modulo: 2, 'delay fixed': 3 };
       if (args.length !== arity[key]) {
-        this.sink.error('wrong-arguments', span, `${name.text} takes ${arity[key]} arguments but ${args.length} were given.`);
+        this.sink.error('wrong-arguments', span, `${name.text} takes ${arity[key]} arguments but ${args.length} ${args.length === 1 ? 'was' : 'were'} given.`);
         return num(Number.NaN, span);
       }
       return builder(args, span, make);
