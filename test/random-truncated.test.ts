@@ -127,4 +127,21 @@ describe('in models', () => {
     const r = simulate(c.model!);
     for (const s of r.series.filter((x) => x.name.length === 1)) for (const v of s.values) expect(v >= 0 && v <= 10, s.name).toBe(true);
   });
+
+  test('Vensim RANDOM PINK NOISE: correlated noise with the mean and standard deviation asked for', () => {
+    const mdl = `{UTF-8}\nnoise = RANDOM PINK NOISE(5, 2, 4, 11) ~~|\n********************************************************\n\t.Control\n********************************************************~\n\t|\nFINAL TIME = 4000 ~~|\nINITIAL TIME = 0 ~~|\nTIME STEP = 0.25 ~~|\nSAVEPER = TIME STEP ~~|\n`;
+    const read = importVensim(mdl, 'r.mdl');
+    const c = compileAst(read.ast, read.diagnostics);
+    expect(c.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
+    const v = Array.from(simulate(c.model!).series.find((s) => s.name === 'noise')!.values);
+    expect(v[0]).toBe(5);
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
+    // with Euler the smoothed noise's variance is sd² · 2 / (2 − DT/time) = 4 · 1.032
+    expect(Math.abs(mean - 5)).toBeLessThan(0.25);
+    expect(Math.abs(sd - 2 * Math.sqrt(2 / (2 - 0.25 / 4)))).toBeLessThan(0.25);
+    // one step to the next is strongly correlated (1 − DT/time = 0.94)
+    const lag = v.slice(1).reduce((a, b, i) => a + (b - mean) * (v[i]! - mean), 0) / (v.length * sd * sd);
+    expect(lag).toBeGreaterThan(0.85);
+  });
 });

@@ -162,6 +162,13 @@ const BUILDERS: Record<string, Builder> = {
   'delay3i': ([x, t, init], _span, call) => call('DELAY3', [x!, t!, init!]),
   // QUANTUM(x, q) = q · INTEGER(x / q); x itself when q is 0 or negative
   quantum: ([x, q], span, call) => ({ kind: 'if', cond: bin('<=', q!, num(0, span), span), then: x!, else: bin('*', q!, BUILDERS.integer!([bin('/', x!, q!, span)], span, call), span), span }),
+  // RANDOM PINK NOISE(mean, sd, correlation time, seed): white noise smoothed over the correlation
+  // time, its spread raised by √(2·time/DT) so that the smoothed noise keeps the standard deviation.
+  'random pink noise': ([mean, sd, tau, seed], span, call) => {
+    const dt: Expr = { kind: 'ref', name: { key: 'dt', text: 'DT', span }, span };
+    const spread = bin('*', sd!, call('SQRT', [bin('/', bin('*', num(2, span), tau!, span), dt, span)]), span);
+    return bin('+', mean!, call('SMTH1', [call('NORMAL', [num(0, span), spread, seed!]), tau!, num(0, span)]), span);
+  },
   // GAME(x) takes interactive input in Vensim; in a batch run it is just x.
   game: ([x]) => x!,
   // DELAY FIXED takes its delay once, at the start, rounded to a whole number of time steps.
@@ -385,7 +392,7 @@ export class VensimExprParser {
     }
     const builder = BUILDERS[key];
     if (builder) {
-      const arity: Record<string, number> = { pulse: 2, 'pulse train': 4, integer: 1, power: 2, log: 2, 'delay n': 4, 'smooth n': 4, delay3i: 3, quantum: 2, game: 1, modulo: 2, 'delay fixed': 3 };
+      const arity: Record<string, number> = { pulse: 2, 'pulse train': 4, integer: 1, power: 2, log: 2, 'delay n': 4, 'smooth n': 4, delay3i: 3, quantum: 2, game: 1, modulo: 2, 'delay fixed': 3, 'random pink noise': 4 };
       if (args.length !== arity[key]) {
         this.sink.error('wrong-arguments', span, `${name.text} takes ${arity[key]} arguments but ${args.length} ${args.length === 1 ? 'was' : 'were'} given.`);
         return num(Number.NaN, span);
