@@ -5,9 +5,9 @@ import { parseCell } from './xlsx.js';
  * A CSV or tab-separated file as a sheet for Vensim's GET DIRECT functions, which write the
  * delimiter where a workbook's sheet name goes. Cells are addressed as in a workbook (B2).
  */
-export function readDelimitedSheet(text: string, delimiterArgument: string): SheetData | string {
-  const delimiter = delimiterOf(delimiterArgument);
-  if (!delimiter) return `"${delimiterArgument}" is not a delimiter (for a text file, give "," or "\\t" where a workbook's sheet goes)`;
+export function readDelimitedSheet(text: string, delimiterArgument: string, fileName: string): SheetData | string {
+  // Without a delimiter of its own (empty, or a sheet name), Vensim's default: "," for .csv, tab otherwise.
+  const delimiter = delimiterOf(delimiterArgument) ?? (/\.csv$/i.test(fileName) ? ',' : '\t');
   const rows = parseDelimited(text, delimiter);
   return {
     value: (col, row) => cellNumber(rows[row]?.[col]),

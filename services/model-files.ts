@@ -95,7 +95,7 @@ function spreadsheetsNextTo(modelPath: string, text: string): SpreadsheetSource 
   }
   return (file, sheet) => {
     const csv = texts.get(file.toLowerCase());
-    if (csv !== undefined) return readDelimitedSheet(csv, sheet);
+    if (csv !== undefined) return readDelimitedSheet(csv, sheet, file);
     const book = books.get(file.toLowerCase()) ?? 'only .xlsx and .xls workbooks and .csv, .tab or .txt files can be read';
     if (typeof book === 'string') return book;
     return book.sheet(sheet) ?? `the workbook has no sheet "${sheet}"`;

@@ -103,6 +103,7 @@ demand ~~|
 supplied := GET DIRECT DATA('inputs.csv', ',', 'A', 'B2') ~~|
 rate = GET DIRECT CONSTANTS('inputs.csv', ',', 'C3') ~~|
 cells = GET DIRECT CONSTANTS('table.txt', '\\t', 'B2') ~~|
+default tab = GET DIRECT CONSTANTS('table.txt', '', 'A2') ~~|
 ${control(4, 1)}`,
     );
     const compiled = await loadModelFile(join(dir, 'm.mdl'));
@@ -112,6 +113,7 @@ ${control(4, 1)}`,
     expect(series(r, 'supplied')).toEqual([1, 3, 5, 5, 5]);
     expect(series(r, 'rate')[0]).toBe(0.25);
     expect(series(r, 'cells')[0]).toBe(4);
+    expect(series(r, 'default tab')[0]).toBe(3);
   });
 
   test('constants for some elements, data mixed with equations, two-dimensional data, subscripts from a sheet', async () => {

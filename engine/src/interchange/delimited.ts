@@ -47,5 +47,5 @@ export function cellNumber(text: string | undefined): number | undefined {
 export function delimiterOf(sheetArgument: string): string | undefined {
   const d = sheetArgument.trim().toLowerCase();
   if (d === '\\t' || d === 'tab' || d === '\t') return '\t';
-  return [',', ';', '|', ' '].includes(sheetArgument) ? sheetArgument : d.length === 1 ? d : undefined;
+  return sheetArgument.length === 1 ? sheetArgument : undefined;
 }

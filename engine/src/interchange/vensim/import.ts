@@ -443,7 +443,7 @@ class VensimReader implements Positions {
   private spreadsheetFunction(b: Building, subs: SubscriptItem[] | undefined, what: 'constants' | 'data' | 'lookups', rhs: string, at: number, span: SourceSpan, mode: DataMode): void {
     const args = [...rhs.matchAll(/'([^']*)'/g)].map((m) => m[1]!.trim());
     const [file, tab] = args;
-    if (!file || !tab || args.length < (what === 'constants' ? 3 : 4)) throw new VensimSyntaxError(`GET ${what.toUpperCase()} needs a file, a sheet and cells, each in single quotes.`, at);
+    if (!file || tab === undefined || args.length < (what === 'constants' ? 3 : 4)) throw new VensimSyntaxError(`GET ${what.toUpperCase()} needs a file, a sheet and cells, each in single quotes.`, at);
     const sheet = this.spreadsheets?.(file, tab) ?? 'spreadsheets can only be read for a model opened from a file';
     if (typeof sheet === 'string') throw new VensimSyntaxError(`Sheet "${tab}" of "${file}" could not be read: ${sheet}.`, at);
     const sizes = (subs ?? []).map((s) => this.elementsOf(s.text).length);
@@ -467,7 +467,7 @@ class VensimReader implements Positions {
       if (shape.length === 0) return this.define(b, subs, num(read(start.col, start.row)), undefined, undefined, span);
       if (shape.length === 1) return this.define(b, subs, undefined, undefined, [Array.from({ length: shape[0]! }, (_, i) => num(step(i, 0)))], span);
       if (shape.length === 2) return this.define(b, subs, undefined, undefined, Array.from({ length: shape[0]! }, (_, r) => Array.from({ length: shape[1]! }, (_, c) => num(down ? step(r, c) : read(start.col + c, start.row + r)))), span);
-      throw new VensimSyntaxError('GET CONSTANTS for more than two dimensions with several elements each cannot be imported yet: define the variable for one element of the others at a time.', at);
+      throw new VensimSyntaxError('GET CONSTANTS reads at most two dimensions of several elements (as in Vensim): write one equation for each element of the others, such as x[A, B, c1] = GET DIRECT CONSTANTS(…).', at);
     }
     // Where the times (or x values) are: a row number, a column letter, or a cell/name.
     const dataStart = cellAt(args[3]!);
