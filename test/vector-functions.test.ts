@@ -50,6 +50,12 @@ describe('vector functions', () => {
     expect(at0(r, ['rank[r1,c1]', 'rank[r1,c2]', 'rank[r1,c3]', 'rank[r2,c1]', 'rank[r2,c2]', 'rank[r2,c3]'])).toEqual([3, 1, 2, 2, 3, 1]);
   });
 
+  test('the result follows an explicit mapping from the equation\'s dimension to the vector\'s', () => {
+    const r = run('dimension Co: a, b, c\ndimension S: s1, s2, s3 -> (Co: c, a, b)\nconst x[Co] = 30, 10, 20\naux rank[S] = VECTOR_RANK(x[*], 1)\n');
+    // ranks over Co: a 3, b 1, c 2; s1 stands for c, s2 for a, s3 for b
+    expect(at0(r, ['rank[s1]', 'rank[s2]', 'rank[s3]'])).toEqual([2, 3, 1]);
+  });
+
   test('VECTOR_SELECT combines the selected values', () => {
     const sel = 'const pick[Co] = 1, 0, 2\nconst none[Co] = 0, 0, 0\n';
     const r = run(`${base}${sel}aux wsum = VECTOR_SELECT(pick[*], x[*], -1, 0, 0)\naux wmax = VECTOR_SELECT(pick[*], x[*], -1, 3, 0)\naux power = VECTOR_SELECT(pick[*], x[*], -1, 5, 0)\naux plain_mean = VECTOR_SELECT(pick[*], x[*], -1, 10, 0)\naux plain_min = VECTOR_SELECT(pick[*], x[*], -1, 8, 0)\naux missing = VECTOR_SELECT(none[*], x[*], -1, 0, 0)\n`);

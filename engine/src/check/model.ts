@@ -50,9 +50,10 @@ export type RExpr =
   /**
    * A vector function (VECTOR_RANK, ALLOCATE_BY_PRIORITY, INVERT_MATRIX, …): `vectors` are the
    * arguments written with [*], `args` the others. `axes`: for each dimension of the result, the
-   * position in the owner's dimensions that picks the element computed.
+   * position in the owner's dimensions that picks the element computed (and, through a mapping,
+   * which element of the result each of that dimension's elements stands for).
    */
-  | { readonly k: 'vector'; readonly fn: VectorFn; readonly vectors: readonly RExpr[]; readonly args: readonly RExpr[]; readonly axes: readonly number[]; readonly span: SourceSpan }
+  | { readonly k: 'vector'; readonly fn: VectorFn; readonly vectors: readonly RExpr[]; readonly args: readonly RExpr[]; readonly axes: readonly { readonly position: number; readonly map?: readonly number[] }[]; readonly span: SourceSpan }
   /** VECTOR_ELM_MAP(ref[element], offset): the element `offset` positions (flat, row-major) after the one referenced. */
   | { readonly k: 'elmmap'; readonly ref: Variable; readonly index: readonly IndexSpec[]; readonly offset: RExpr; readonly span: SourceSpan }
   /** RANDOM_LOOKUP(graph, min, max, shift, stretch [, seed]): a draw with the graph's table as its density. */

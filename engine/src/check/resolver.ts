@@ -275,7 +275,7 @@ export class Resolver {
    * dimension, else one mapped to it, else one with the same elements, else the last one of the
    * same size (Vensim's vectors run over the last subscript).
    */
-  private resultPositions(wild: readonly Dimension[], name: string, span: SourceSpan): number[] | undefined {
+  private resultPositions(wild: readonly Dimension[], name: string, span: SourceSpan): { position: number; map?: readonly number[] }[] | undefined {
     const owner = this.owner.dims;
     const out: (number | undefined)[] = wild.map(() => undefined);
     const sameElements = (a: Dimension, b: Dimension): boolean => a.elements.length === b.elements.length && a.elements.every((x, i) => elementKey(x) === elementKey(b.elements[i]!));
@@ -292,7 +292,18 @@ export class Resolver {
       });
     }
     const missing = out.findIndex((p) => p === undefined);
-    if (missing < 0) return out as number[];
+    if (missing < 0) {
+      return (out as number[]).map((position, k) => {
+        const o = owner[position]!;
+        const w = wild[k]!;
+        // The owner's element → the result's: through a mapping either way round, else by name, else in order.
+        const back = w.mappedTo.get(o.key);
+        const inverse = back ? o.elements.map((_, i) => back.indexOf(i)) : undefined;
+        const byName = o.elements.map((e) => w.elementIndex.get(elementKey(e)));
+        const map = o === w ? undefined : (o.mappedTo.get(w.key) ?? (inverse?.every((i) => i >= 0) ? inverse : byName.every((i) => i !== undefined) ? (byName as number[]) : undefined));
+        return { position, ...(map ? { map } : {}) };
+      });
+    }
     const w = wild[missing]!;
     this.error('subscript', span, `${name} gives one value per element of "${w.name}", so "${this.owner.name}" must be an array over "${w.name}" (or another dimension of ${w.elements.length} elements) to hold them.`);
     return undefined;

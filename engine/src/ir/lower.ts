@@ -268,7 +268,7 @@ class Lowering {
   private vector(e: Extract<RExpr, { k: 'vector' }>, c: Context): IExpr {
     const shape = wildDimensions(e.vectors[0]!);
     // The element of the result this equation computes: the owner's element along each result axis.
-    const index = e.axes.reduce((flat, p, k) => flat * shape[k]!.elements.length + c.element[p]!, 0);
+    const index = e.axes.reduce((flat, a, k) => flat * shape[k]!.elements.length + (a.map ? a.map[c.element[a.position]!]! : c.element[a.position]!), 0);
     const vectors = e.vectors.map((v) => this.expand(v, c));
     const args = e.args.map((a) => this.expr(a, c));
     return { k: 'vec', op: VECTOR_OPS[e.fn], index, vectors, args };
