@@ -40,6 +40,14 @@ aux u[A] = w[B] * 100
     expect([series(r, 'x[b1]')[0], series(r, 'z[a1]')[0]]).toEqual([20, 3]);
   });
 
+  test('element names that need quotes keep them through printing', () => {
+    const src = `${SIM}dimension B: "x, y", z\ndimension A: a1, a2 -> (B: z, "x, y")\nconst w[B] = 1, 2\naux v[A] = w\n`;
+    const text = printModel(parseModel(src, 'm.cwm').ast);
+    expect(text).toContain('dimension A: a1, a2 -> (B: z, "x, y")');
+    const v = values(text);
+    expect([v['v[a1]'], v['v[a2]']]).toEqual([2, 1]);
+  });
+
   test('lists of the wrong length or with unknown elements are errors', () => {
     const errors = (dims: string) => compileSource(`${SIM}${dims}\nconst c = 1\n`, 'm.cwm').diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
     expect(errors('dimension B: b1, b2\ndimension A: a1, a2, a3 -> (B: b1, b2)')).toEqual(['The mapping of "A" to "B" lists 2 elements, but "A" has 3: give one element of "B" for each.']);

@@ -9,23 +9,32 @@ export interface WrittenMapping {
 
 /** Splits "Other, (Another: b3, b1, b2)" at its top-level commas into mappings. */
 export function splitMappings(text: string): WrittenMapping[] {
+  const list = /^\(\s*("[^"]*"|[^:]+?)\s*:\s*(.*?)\s*\)$/s;
+  return splitTopLevel(text).map((p) => {
+    const m = list.exec(p);
+    if (!m) return { to: p.replace(/\s+/g, ' ') };
+    return { to: m[1]!.replace(/\s+/g, ' '), elements: splitTopLevel(m[2]!).map((e) => e.replace(/\s+/g, ' ')) };
+  });
+}
+
+/** The non-empty parts of text between commas outside parentheses and double quotes. */
+function splitTopLevel(text: string): string[] {
   const parts: string[] = [];
   let depth = 0;
+  let quoted = false;
   let start = 0;
   for (let i = 0; i <= text.length; i++) {
     const c = text[i];
-    if (c === '(') depth++;
+    if (c === '"') quoted = !quoted;
+    else if (quoted) continue;
+    else if (c === '(') depth++;
     else if (c === ')') depth--;
     else if ((c === ',' && depth === 0) || i === text.length) {
       parts.push(text.slice(start, i).trim());
       start = i + 1;
     }
   }
-  return parts.filter((p) => p !== '').map((p) => {
-    const list = /^\(\s*([^:]+?)\s*:\s*(.*?)\s*\)$/s.exec(p);
-    if (!list) return { to: p.replace(/\s+/g, ' ') };
-    return { to: list[1]!.replace(/\s+/g, ' '), elements: list[2]!.split(',').map((e) => e.trim().replace(/\s+/g, ' ')).filter((e) => e !== '') };
-  });
+  return parts.filter((p) => p !== '');
 }
 
 /** The element of `other` that element `at` of `dim` corresponds to through a mapping either way round (undefined if none). */
