@@ -80,6 +80,7 @@ ${control(3, 0.5)}`;
   test('a data variable with no data says where it looked', () => {
     const read = importVensim(`{UTF-8}\ndim : A, B ~~|\nx[dim] ~~|\n${control(1, 1)}`, 'm.mdl', undefined, () => [{ name: 'data.tab', text: 'Time\tx[A]\n0\t1\n' }]);
     expect(read.diagnostics.map(formatDiagnostic)).toEqual(['m.mdl:3:1: error: "x[B]" is a data variable without an equation, and none of the data files next to the model (data.tab) has values for it.']);
+    expect(read.diagnostics[0]!.variable).toBe('x');
     const none = importVensim(`{UTF-8}\nx :RAW: ~~|\n${control(1, 1)}`, 'm.mdl');
     expect(none.diagnostics.map((d) => d.message)).toEqual(['"x" is a data variable without an equation, and there is no data file (.tab, .csv or .dat) next to the model.']);
   });

@@ -158,7 +158,7 @@ class VensimReader implements Positions {
         f();
       } catch (e) {
         if (!(e instanceof VensimSyntaxError)) throw e;
-        this.sink.error('syntax', this.span(e.offset, e.offset + 1), e.message);
+        this.sink.error('syntax', this.span(e.offset, e.offset + 1), e.message, this.current?.name.text);
         // Its variable exists but could not be read: report nothing else about it.
         if (this.current) this.current.broken = true;
       }
