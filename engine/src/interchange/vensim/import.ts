@@ -1,5 +1,5 @@
 import { DiagnosticSink, type SourcePos, type SourceSpan } from '../../diagnostics.js';
-import type { ElementGraph, DimensionDecl, ElementEquation, Expr, GraphSpec, ModelAst, NameRef, SimSpecDecl, SubscriptItem, VarDecl } from '../../language/ast.js';
+import type { DimensionDecl, Expr, GraphSpec, ModelAst, NameRef, SimSpecDecl, SubscriptItem, VarDecl } from '../../language/ast.js';
 import { elementKey, nameKey } from '../../names.js';
 import { parseUnits, UnitSyntaxError } from '../../check/units.js';
 import { foldConstant } from '../../check/checker.js';
@@ -8,8 +8,10 @@ import { rewriteExpr } from '../../language/rewrite.js';
 import { expandMacros, type MacroDefinition } from '../macros.js';
 import { mappedElementOf, splitMappings } from '../../language/mapping.js';
 import type { SpreadsheetSource } from '../spreadsheet.js';
-import { DATA_MODES, dataMode, dataTable, increasing, type DataMode } from './data.js';
-import { readDataFile, seriesKey, type DataFile, type DataSeries } from './datafile.js';
+import type { Building, Entry } from './building.js';
+import { DATA_MODES, dataMode } from './data.js';
+import type { DataFile } from './datafile.js';
+import { ExternalReader, type ExternalHost } from './external.js';
 import { tokenizeVensim, VensimExprParser, VensimSyntaxError, type Positions } from './expr.js';
 
 /**
@@ -63,45 +65,14 @@ function blank(text: string, ranges: [number, number][]): string {
   return out;
 }
 
-interface Entry {
-  /** Absolute offsets of the definition, units and documentation parts. */
-  readonly def: [number, number];
-  readonly units?: [number, number];
-  readonly doc?: [number, number];
-}
-
-interface Building {
-  name: NameRef;
-  kind: VarDecl['kind'];
-  dims: NameRef[];
-  equation?: Expr;
-  valueList?: VarDecl['valueList'];
-  elementEquations: ElementEquation[];
-  units?: { text: string; span: SourceSpan };
-  doc?: string;
-  graph?: GraphSpec;
-  elementGraphs?: ElementGraph[];
-  /** An entry of it could not be read (already reported). */
-  broken?: boolean;
-  /** Made by the importer (the data part of a variable): elements it leaves out need no warning. */
-  quiet?: boolean;
-  /** INTEG rate, per element equation or for all. */
-  rate?: Expr;
-  /** Equations as written, resolved once the whole file is read (a variable may have several). */
-  definitions: { subs: SubscriptItem[] | undefined; equation: Expr | undefined; rate: Expr | undefined; rows: Expr[][] | undefined; span: SourceSpan; excluded: string[][][] }[];
-  elementRates: { subscripts: SubscriptItem[]; rate: Expr; span: SourceSpan }[];
-  span: SourceSpan;
-}
-
-class VensimReader implements Positions {
-  private readonly sink: DiagnosticSink;
+class VensimReader implements Positions, ExternalHost {
+  readonly sink: DiagnosticSink;
   private readonly lineStarts: number[] = [0];
-  private readonly dims = new Map<string, DimensionDecl>();
+  readonly dims = new Map<string, DimensionDecl>();
   private readonly vars = new Map<string, Building>();
 
   private readonly macros = new Map<string, MacroDefinition>();
-  /** The data files next to the model, read when a data variable first needs them. */
-  private readDataFiles: { name: string; data: ReturnType<typeof readDataFile> }[] | undefined;
+  private readonly external: ExternalReader;
   /** The variable whose entry is being read. */
   private current: Building | undefined;
 
@@ -109,10 +80,11 @@ class VensimReader implements Positions {
     private readonly text: string,
     private readonly file: string,
     sink: DiagnosticSink,
-    private readonly spreadsheets?: SpreadsheetSource,
-    private readonly dataFiles?: () => readonly DataFile[],
+    spreadsheets?: SpreadsheetSource,
+    dataFiles?: () => readonly DataFile[],
   ) {
     this.sink = sink;
+    this.external = new ExternalReader(this, spreadsheets, dataFiles);
     for (let i = 0; i < text.length; i++) if (text[i] === '\n') this.lineStarts.push(i + 1);
   }
 
@@ -127,7 +99,7 @@ class VensimReader implements Positions {
     return { line: lo + 1, column: offset - this.lineStarts[lo]! + 1, offset };
   }
 
-  private span(from: number, to: number): SourceSpan {
+  span(from: number, to: number): SourceSpan {
     return { start: this.pos(from), end: this.pos(to) };
   }
 
@@ -232,7 +204,7 @@ class VensimReader implements Positions {
     // A data variable declared without an equation (`x[A] :HOLD BACKWARD:`): its values come from a data file.
     const trimmed = raw.trim();
     const declared = /[=(]/.test(trimmed) ? null : /^([^[\]=:~|()"]+?|"[^"]*")\s*(?:\[([^\]]*)\])?\s*(:(?:INTERPOLATE|HOLD BACKWARD|LOOK FORWARD|RAW):)?$/i.exec(trimmed);
-    if (declared) return this.dataFromFiles(declared, from + raw.indexOf(trimmed), e);
+    if (declared) return this.external.dataFromFiles(declared, from + raw.indexOf(trimmed), e);
     // Data equations `x := GET …` (optionally :INTERPOLATE: …) read spreadsheets; `x := expression` is computed from other data.
     const dataEq = /(:(?:INTERPOLATE|HOLD BACKWARD|LOOK FORWARD|RAW):)?\s*:=/i.exec(raw);
     const tabbed = /^([^=]*==?\s*)TABBED\s+ARRAY\s*\(/i.exec(raw);
@@ -276,7 +248,7 @@ class VensimReader implements Positions {
     const inner = next.k === 'op' && next.text === '(' ? /^\s*GET[ _](?:DIRECT|XLS)[ _]LOOKUPS\s*\(/i.exec(this.text.slice(next.end, to)) : null;
     if (inner) {
       // name[…]( GET XLS LOOKUPS(…) ): a lookup definition whose points come from a spreadsheet.
-      this.spreadsheetFunction(b, lhsSubs, 'lookups', this.text.slice(next.end, to), next.end, this.span(from, to), ':INTERPOLATE:');
+      this.external.spreadsheetFunction(b, lhsSubs, 'lookups', this.text.slice(next.end, to), next.end, this.span(from, to), ':INTERPOLATE:');
       return;
     }
     if (next.k === 'op' && next.text === '(') {
@@ -304,7 +276,7 @@ class VensimReader implements Positions {
     if (get) {
       const mode = dataMode(dataEq?.[1]);
       if (!mode) throw new VensimSyntaxError(`Unknown data keyword ${dataEq?.[1]}: expected one of ${DATA_MODES.join(', ')}.`, from);
-      this.spreadsheetFunction(b, lhsSubs, get[1]!.toLowerCase() as 'constants' | 'data' | 'lookups', rhs, rhsFrom, this.span(from, to), mode);
+      this.external.spreadsheetFunction(b, lhsSubs, get[1]!.toLowerCase() as 'constants' | 'data' | 'lookups', rhs, rhsFrom, this.span(from, to), mode);
       return;
     }
     if (tabbed) {
@@ -346,47 +318,6 @@ class VensimReader implements Positions {
     this.define(b, lhsSubs, equation, rate, valueRows, this.span(from, to), excluded);
   }
 
-  /**
-   * A data variable without an equation: one series per element from the data files next to the
-   * model (`.tab`, `.csv`, `.dat`, as Vensim exports them), the first file that has it.
-   */
-  private dataFromFiles(m: RegExpExecArray, at: number, e: Entry): void {
-    const text = m[1]!.replace(/^"|"$/g, '').replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim();
-    const name: NameRef = { key: nameKey(text), text, span: this.span(at, at + m[1]!.length) };
-    const b = this.building(name, e);
-    const mode = dataMode(m[3])!;
-    const span = this.span(e.def[0], e.def[1]);
-    const subs: SubscriptItem[] | undefined = m[2]?.split(',').map((s) => ({ text: s.replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim(), span: name.span }));
-    const files = (this.readDataFiles ??= (this.dataFiles?.() ?? []).map((f) => ({ name: f.name, data: readDataFile(f) })));
-    const find = (elements: string[]): DataSeries => {
-      const key = seriesKey(text, elements);
-      for (const f of files) {
-        const series = typeof f.data === 'string' ? undefined : f.data.get(key);
-        if (series && series.xs.length > 0) return series;
-      }
-      const label = elements.length ? `${text}[${elements.join(', ')}]` : text;
-      const unread = files.filter((f) => typeof f.data === 'string').map((f) => `${f.name}: ${f.data as string}`);
-      const where = files.length === 0 ? 'there is no data file (.tab, .csv or .dat) next to the model' : `none of the data files next to the model (${files.map((f) => f.name).join(', ')}) has values for it${unread.length ? `; could not read ${unread.join('; ')}` : ''}`;
-      throw new VensimSyntaxError(`"${label}" is a data variable without an equation, and ${where}.`, at);
-    };
-    b.kind = 'graph';
-    b.equation = { kind: 'ref', name: { key: 'time', text: 'TIME', span }, span };
-    if (!subs) {
-      const s = find([]);
-      const o = this.inOrder(s.xs, s.ys, text, span);
-      b.graph = dataTable(o.xs, o.ys, mode, span);
-      return;
-    }
-    const choices = subs.map((sub) => this.elementsOf(sub.text));
-    if (b.dims.length === 0) b.dims = subs.map((sub, d) => this.parentDimension(choices[d]![0]!, sub));
-    for (const combo of choices.reduce<string[][]>((acc, list) => acc.flatMap((c) => list.map((x) => [...c, x])), [[]])) {
-      const s = find(combo);
-      const o = this.inOrder(s.xs, s.ys, text, span);
-      const g = dataTable(o.xs, o.ys, mode, span);
-      (b.elementGraphs ??= []).push({ subscripts: combo.map((t) => ({ text: t, span })), xs: g.xs, ys: g.ys, interpolation: g.interpolation, span });
-    }
-  }
-
   /** `Dim: a, b, c` or `Dim: (a1-a5)` (a mapping `-> Other` is ignored). */
   private rangeDefinition(e: Entry): { name: NameRef; body: number } | undefined {
     const raw = this.text.slice(e.def[0], e.def[1]);
@@ -398,7 +329,7 @@ class VensimReader implements Positions {
     return { name: { key: nameKey(text), text, span: this.span(at, at + m[2]!.length) }, body: e.def[0] + m[0].length };
   }
 
-  private building(name: NameRef, e: Entry): Building {
+  building(name: NameRef, e: Entry): Building {
     let b = this.vars.get(name.key);
     if (b) this.current = b;
     if (!b) {
@@ -427,113 +358,12 @@ class VensimReader implements Positions {
 
   /** Records an equation: for all elements, for listed elements, or as a value table. */
   /** The element names a subscript stands for: a range's elements, or itself. */
-  private elementsOf(text: string): string[] {
+  elementsOf(text: string): string[] {
     return this.dims.get(nameKey(text))?.elements.map((e) => e.text) ?? [text];
   }
 
-  private define(b: Building, subs: SubscriptItem[] | undefined, equation: Expr | undefined, rate: Expr | undefined, rows: Expr[][] | undefined, span: SourceSpan, excluded: string[][][] = []): void {
+  define(b: Building, subs: SubscriptItem[] | undefined, equation: Expr | undefined, rate: Expr | undefined, rows: Expr[][] | undefined, span: SourceSpan, excluded: string[][][] = []): void {
     b.definitions.push({ subs, equation, rate, rows, span, excluded });
-  }
-
-  /**
-   * GET XLS/DIRECT CONSTANTS, DATA and LOOKUPS: values from a spreadsheet next to the model.
-   * Constants become values (a row, a column with "*", or a table for two dimensions); data and
-   * lookups become graphs over TIME (one table per element for a one-dimensional array).
-   */
-  private spreadsheetFunction(b: Building, subs: SubscriptItem[] | undefined, what: 'constants' | 'data' | 'lookups', rhs: string, at: number, span: SourceSpan, mode: DataMode): void {
-    const args = [...rhs.matchAll(/'([^']*)'/g)].map((m) => m[1]!.trim());
-    const [file, tab] = args;
-    if (!file || tab === undefined || args.length < (what === 'constants' ? 3 : 4)) throw new VensimSyntaxError(`GET ${what.toUpperCase()} needs a file, a sheet and cells, each in single quotes.`, at);
-    const sheet = this.spreadsheets?.(file, tab) ?? 'spreadsheets can only be read for a model opened from a file';
-    if (typeof sheet === 'string') throw new VensimSyntaxError(`Sheet "${tab}" of "${file}" could not be read: ${sheet}.`, at);
-    const sizes = (subs ?? []).map((s) => this.elementsOf(s.text).length);
-    const cellAt = (name: string) => {
-      const range = sheet.range(name);
-      if (!range) throw new VensimSyntaxError(`"${name}" is neither a cell nor a name defined in "${file}".`, at);
-      return range.from;
-    };
-    const read = (col: number, row: number): number => {
-      const v = sheet.value(col, row);
-      if (v === undefined) throw new VensimSyntaxError(`The cell in column ${col + 1}, row ${row + 1} of sheet "${tab}" is empty or not a number.`, at);
-      return v;
-    };
-    const num = (value: number): Expr => ({ kind: 'number', value, span });
-    if (what === 'constants') {
-      const down = args[2]!.endsWith('*');
-      const start = cellAt(args[2]!.replace(/\*$/, ''));
-      const step = (i: number, j: number) => (down ? read(start.col + j, start.row + i) : read(start.col + i, start.row + j));
-      // Positions naming a single element do not count: x[dim, female] reads a row, like x[dim].
-      const shape = sizes.filter((n) => n > 1);
-      if (shape.length === 0) return this.define(b, subs, num(read(start.col, start.row)), undefined, undefined, span);
-      if (shape.length === 1) return this.define(b, subs, undefined, undefined, [Array.from({ length: shape[0]! }, (_, i) => num(step(i, 0)))], span);
-      if (shape.length === 2) return this.define(b, subs, undefined, undefined, Array.from({ length: shape[0]! }, (_, r) => Array.from({ length: shape[1]! }, (_, c) => num(down ? step(r, c) : read(start.col + c, start.row + r)))), span);
-      throw new VensimSyntaxError('GET CONSTANTS reads at most two dimensions of several elements (as in Vensim): write one equation for each element of the others, such as x[A, B, c1] = GET DIRECT CONSTANTS(…).', at);
-    }
-    // Where the times (or x values) are: a row number, a column letter, or a cell/name.
-    const dataStart = cellAt(args[3]!);
-    const timeArg = args[2]!;
-    let across: boolean;
-    let timeStart: { col: number; row: number };
-    let timeEnd: { col: number; row: number } | undefined;
-    if (/^\d+$/.test(timeArg)) {
-      across = true;
-      timeStart = { col: dataStart.col, row: Number(timeArg) - 1 };
-    } else if (/^[A-Za-z]{1,3}$/.test(timeArg)) {
-      across = false;
-      const col = [...timeArg.toUpperCase()].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
-      timeStart = { col, row: dataStart.row };
-    } else {
-      const range = sheet.range(timeArg);
-      if (!range) throw new VensimSyntaxError(`"${timeArg}" is neither a cell nor a name defined in "${file}".`, at);
-      across = range.to.col > range.from.col || (range.to.row === range.from.row && range.from.row !== dataStart.row);
-      timeStart = range.from;
-      if (range.to.col !== range.from.col || range.to.row !== range.from.row) timeEnd = range.to;
-    }
-    const xs: number[] = [];
-    const positions: number[] = [];
-    // Times run until a long gap (a cell without a time is skipped, with its value, as in Vensim).
-    for (let k = 0, gap = 0; k < 100000 && gap < 32; k++) {
-      const col = across ? timeStart.col + k : timeStart.col;
-      const row = across ? timeStart.row : timeStart.row + k;
-      if (timeEnd && (col > timeEnd.col || row > timeEnd.row)) break;
-      const t = sheet.value(col, row);
-      if (t === undefined) {
-        gap++;
-        continue;
-      }
-      gap = 0;
-      xs.push(t);
-      positions.push(k);
-    }
-    if (xs.length === 0) throw new VensimSyntaxError(`No times (x values) found at "${timeArg}" in sheet "${tab}".`, at);
-    const series = (offset: number): GraphSpec => {
-      const px: number[] = [];
-      const py: number[] = [];
-      positions.forEach((k, i) => {
-        const v = across ? sheet.value(dataStart.col + k, dataStart.row + offset) : sheet.value(dataStart.col + offset, dataStart.row + k);
-        if (v !== undefined) {
-          px.push(xs[i]!);
-          py.push(v);
-        }
-      });
-      if (px.length === 0) throw new VensimSyntaxError(`No values found at "${args[3]}" in sheet "${tab}".`, at);
-      const ordered = this.inOrder(px, py, b.name.text, span);
-      return dataTable(ordered.xs, ordered.ys, mode, span);
-    };
-    b.kind = 'graph';
-    if (what === 'data') b.equation = { kind: 'ref', name: { key: 'time', text: 'TIME', span }, span };
-    if (sizes.length === 0) {
-      b.graph = series(0);
-      return;
-    }
-    // One series per element, in row-major order of the elements named (x[A, B] with A and B
-    // ranges: A's first element with each of B's, then A's second, …).
-    const choices = subs!.map((sub) => this.elementsOf(sub.text));
-    if (b.dims.length === 0) b.dims = subs!.map((sub, d) => this.parentDimension(choices[d]![0]!, sub));
-    choices.reduce<string[][]>((acc, list) => acc.flatMap((c) => list.map((x) => [...c, x])), [[]]).forEach((names, i) => {
-      const g = series(i);
-      (b.elementGraphs ??= []).push({ subscripts: names.map((text) => ({ text, span })), xs: g.xs, ys: g.ys, interpolation: g.interpolation, span });
-    });
   }
 
   /** A single definition over whole ranges is apply-to-all; anything else is element by element. */
@@ -623,7 +453,7 @@ class VensimReader implements Positions {
     return best ?? d;
   }
 
-  private parentDimension(element: string, s: SubscriptItem): NameRef {
+  parentDimension(element: string, s: SubscriptItem): NameRef {
     const key = elementKey(element);
     const owners = [...this.dims.values()].filter((d) => d.elements.some((e) => e.key === key));
     const parent = owners.map((d) => this.parentOf(d)).sort((a, b) => b.elements.length - a.elements.length)[0];
@@ -633,7 +463,7 @@ class VensimReader implements Positions {
 
   private dimension(name: NameRef, from: number, to: number): void {
     const source = this.text.slice(from, to).replace(/\\\r?\n/g, ' ');
-    if (/^\s*GET[ _](?:DIRECT|XLS)[ _]SUBSCRIPTS?\s*\(/i.test(source)) return this.subscriptsFromSheet(name, source, from);
+    if (/^\s*GET[ _](?:DIRECT|XLS)[ _]SUBSCRIPTS?\s*\(/i.test(source)) return this.external.subscriptsFromSheet(name, source, from);
     const [elementsText, mapping] = source.split('->');
     const body = elementsText!;
     // "-> Other, Another" maps element by element in order; "-> (Other: b3, b1, b2)" as listed.
@@ -657,43 +487,6 @@ class VensimReader implements Positions {
     this.dims.set(name.key, { name, elements, ...(mapsTo.length ? { mapsTo } : {}), ...(mapLists.length ? { mapLists } : {}), span: name.span });
   }
 
-  /**
-   * GET DIRECT SUBSCRIPT(file, sheet, first cell, last cell, prefix): the range's elements are the
-   * cells from first to last (a row, a column or a block, row by row; to the first empty cell when
-   * last is ''), each with the prefix in front: prefix "Depth" and cells 1, 2 give Depth1, Depth2.
-   */
-  private subscriptsFromSheet(name: NameRef, source: string, at: number): void {
-    const args = [...source.matchAll(/'([^']*)'/g)].map((m) => m[1]!);
-    if (args.length < 4) throw new VensimSyntaxError('GET DIRECT SUBSCRIPT needs a file, a sheet, a first and a last cell (and a prefix), each in single quotes.', at);
-    const [file, tab, first, last, prefix = ''] = args as [string, string, string, string, string?];
-    const sheet = this.spreadsheets?.(file, tab) ?? 'spreadsheets can only be read for a model opened from a file';
-    if (typeof sheet === 'string') throw new VensimSyntaxError(`Sheet "${tab}" of "${file}" could not be read: ${sheet}.`, at);
-    const start = sheet.range(first)?.from;
-    const end = last.trim() === '' ? undefined : sheet.range(last)?.from;
-    if (!start || (last.trim() !== '' && !end)) throw new VensimSyntaxError(`"${start ? last : first}" is neither a cell nor a name defined in "${file}".`, at);
-    const cell = (col: number, row: number): string | undefined => {
-      const t = sheet.text?.(col, row);
-      if (t !== undefined && t.trim() !== '') return t.trim();
-      const v = sheet.value(col, row);
-      return v === undefined ? undefined : String(v);
-    };
-    const names: string[] = [];
-    if (end) {
-      for (let row = start.row; row <= end.row; row++) for (let col = start.col; col <= end.col; col++) names.push(cell(col, row) ?? '');
-    } else {
-      const across = cell(start.col + 1, start.row) !== undefined;
-      for (let k = 0; k < 10000; k++) {
-        const t = across ? cell(start.col + k, start.row) : cell(start.col, start.row + k);
-        if (t === undefined) break;
-        names.push(t);
-      }
-    }
-    const empty = names.findIndex((n) => n === '');
-    if (names.length === 0 || empty >= 0) throw new VensimSyntaxError(`The cells from ${first} to ${last || 'the first empty cell'} of sheet "${tab}" ${names.length === 0 ? 'hold no element names' : `include an empty cell (element ${empty + 1})`}.`, at);
-    const elements = names.map((n): NameRef => ({ key: elementKey(prefix + n), text: prefix + n, span: name.span }));
-    this.dims.set(name.key, { name, elements, span: name.span });
-  }
-
   /** Points of `( [(x0,y0)-(x1,y1)], (x,y), … )` or `( (x…), (y…) )`, from the "(" at `open`. */
   private lookupTable(open: number, to: number, owner: string): GraphSpec | undefined {
     const close = this.matching(open, to);
@@ -711,15 +504,7 @@ class VensimReader implements Positions {
       this.sink.error('graph', this.span(open, close), `The lookup table of "${owner}" cannot be read.`, owner);
       return undefined;
     }
-    return { ...this.inOrder(xs, ys, owner, this.span(open, close)), interpolation: 'continuous', span: this.span(open, close) };
-  }
-
-  /** Points in order of x (Vensim's may go down, or repeat an x for a step), with a warning when changed. */
-  private inOrder(xs: readonly number[], ys: readonly number[], owner: string, span: SourceSpan): { xs: number[]; ys: number[] } {
-    const r = increasing(xs, ys);
-    if (r.changed === 'sorted') this.sink.warning('graph', span, `The points of lookup "${owner}" are not in order of x; they were sorted.`, owner);
-    if (r.changed === 'stepped') this.sink.warning('graph', span, `Lookup "${owner}" repeats an x value (a vertical step); the second point was moved just after the first.`, owner);
-    return { xs: r.xs, ys: r.ys };
+    return { ...this.external.inOrder(xs, ys, owner, this.span(open, close)), interpolation: 'continuous', span: this.span(open, close) };
   }
 
   private matching(open: number, to: number): number {
