@@ -137,6 +137,19 @@ describe('vector functions', () => {
     expect(simulate(c.model!).error?.variable).toMatch(/^inv\[/);
   });
 
+  test('the whole result is computed once per evaluation, not once per element', () => {
+    const n = 20;
+    const names = (p: string) => Array.from({ length: n }, (_, i) => `${p}${i + 1}`).join(', ');
+    const src = `simulation\n  start: 0\n  stop: 100\n  dt: 0.25\ndimension R: ${names('r')}\ndimension C: ${names('c')}\naux m[R, C] = if R = C then 2 + TIME else 0\naux inv[R, C] = INVERT_MATRIX(m[*, *])\naux rank[R, C] = VECTOR_RANK(m[R, *], 1)\n`;
+    const c = compileSource(src, 'big.cwm');
+    const started = Date.now();
+    const r = simulate(c.model!);
+    expect(Date.now() - started).toBeLessThan(5000);
+    // a diagonal matrix: its inverse has 1 / (2 + TIME) on the diagonal
+    expect(Array.from(getSeries(r, 'inv[r3,c3]')!).slice(0, 3)).toEqual([1 / 2, 1 / 2.25, 1 / 2.5]);
+    expect(getSeries(r, 'inv[r3,c4]')![5]).toBe(0);
+  });
+
   test('mistakes get clear errors', () => {
     expect(errors(`${base}aux r[Co] = VECTOR_RANK(x, 1)\n`)).toEqual(['8:25 VECTOR_RANK needs a vector: mark the dimension it runs over with [*], as in VECTOR_RANK(vector[*], direction).']);
     expect(errors(`${base}aux r = VECTOR_RANK(x[*], 1)\n`)).toEqual(['8:9 VECTOR_RANK gives one value per element of "Co", so "r" must be an array over "Co" (or another dimension of 3 elements) to hold them.']);

@@ -82,6 +82,9 @@ class Lowering {
   private readonly previous: { from: SlotRef; to: SlotRef }[] = [];
   private readonly delays: { input: SlotRef }[] = [];
   private randomSites = 0;
+  /** Vector calls whose result is computed once (by the inputs they read) into a cache site. */
+  private readonly preparedVectors = new Map<string, { site: number; slot: number }>();
+  private vectorSiteCount = 0;
   private readonly structural = new Set<number>();
 
   constructor(
@@ -248,7 +251,7 @@ class Lowering {
         const last = e.ref.dims[e.ref.dims.length - 1]!.elements.length;
         const count = last - (from % last);
         const ys = Array.from({ length: count }, (_, i) => this.ref(base + from + i));
-        return { k: 'vec', op: 'lookup', index: 0, vectors: [ys], args: e.args.map((a) => this.expr(a, c)) };
+        return { k: 'vec', op: 'lookup', index: 0, vectors: [ys], args: e.args.map((a) => this.expr(a, c)), site: this.vectorSiteCount++ };
       }
     }
   }
@@ -271,7 +274,18 @@ class Lowering {
     const index = e.axes.reduce((flat, a, k) => flat * shape[k]!.elements.length + (a.map ? a.map[c.element[a.position]!]! : c.element[a.position]!), 0);
     const vectors = e.vectors.map((v) => this.expand(v, c));
     const args = e.args.map((a) => this.expr(a, c));
-    return { k: 'vec', op: VECTOR_OPS[e.fn], index, vectors, args };
+    // One hidden slot computes the whole result for these inputs; each element only picks from it.
+    const key = JSON.stringify([e.fn, vectors, args]);
+    let prepared = this.preparedVectors.get(key);
+    if (!prepared) {
+      const site = this.vectorSiteCount++;
+      const slot = this.newSlot('value', c.owner, elementOf(c), false, `${e.fn.toUpperCase().replace(/ /g, '_')} inside ${this.label(c)}`);
+      const node: IExpr = { k: 'vec', op: VECTOR_OPS[e.fn], index: -1, vectors, args, site };
+      this.drafts[slot]!.init = node;
+      this.drafts[slot]!.deriv = node;
+      this.preparedVectors.set(key, (prepared = { site, slot }));
+    }
+    return { k: 'vecpick', site: prepared.site, index, after: this.ref(prepared.slot) };
   }
 
   /** VECTOR_ELM_MAP: a fixed element when the offset is a constant, else chosen during the run. */
@@ -287,7 +301,7 @@ class Lowering {
       return at >= 0 && at < e.ref.size ? this.ref(base + at) : num(Number.NaN);
     }
     const all = Array.from({ length: e.ref.size }, (_, i) => this.ref(base + i));
-    return { k: 'vec', op: 'elmmap', index: from, vectors: [all], args: [this.expr(e.offset, c)] };
+    return { k: 'vec', op: 'elmmap', index: from, vectors: [all], args: [this.expr(e.offset, c)], site: this.vectorSiteCount++ };
   }
 
   private flatIndex(e: Extract<RExpr, { k: 'var' }>, c: Context): number {
@@ -542,6 +556,7 @@ class Lowering {
       delays: this.delays.map((d) => ({ input: d.input.i })),
       tables: this.tables,
       randomSites: this.randomSites,
+      vectorSites: this.vectorSiteCount,
       variables,
       variableIndex: new Map(this.model.variables.map((v, n) => [v.key, n])),
       structural: this.structural,

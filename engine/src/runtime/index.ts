@@ -6,7 +6,7 @@ import * as vl from './vector-lookup.js';
 import type { VectorOp } from '../ir/ir.js';
 
 /** Vector functions by IR operation: (index of the result element, vectors, numbers) → number. */
-export const VECTOR_FUNCTIONS: Readonly<Record<VectorOp, (index: number, vectors: readonly (readonly number[])[], args: readonly number[]) => number>> = {
+export const VECTOR_FUNCTIONS: Readonly<Record<VectorOp, (cache: vec.VectorCache, index: number, vectors: readonly (readonly number[])[], args: readonly number[]) => number>> = {
   sortorder: vec.vectorSortOrder,
   rank: vec.vectorRank,
   reorder: vec.vectorReorder,
@@ -70,6 +70,7 @@ export const RUNTIME_FUNCTIONS = {
   vectorReorder: vec.vectorReorder,
   vectorSelect: vec.vectorSelect,
   vectorElmMap: vec.vectorElmMap,
+  vectorPick: vec.vectorPick,
   vectorLookup: vl.vectorLookup,
   allocateByPriority: vec.allocateByPriority,
   invertMatrix: vec.invertMatrix,

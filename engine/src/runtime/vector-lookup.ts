@@ -4,7 +4,7 @@
  * last point at or before x), 3 extrapolate, 4 forward (the first point at or after x), 5 invert
  * (the x giving this y), 6 slope; 7, 8, 9 are area, invert and slope with the ends extrapolated.
  */
-export function vectorLookup(_index: number, [ys]: readonly (readonly number[])[], [x, xmin, xmax, mode]: readonly number[]): number {
+export function vectorLookup(_cache: unknown, _index: number, [ys]: readonly (readonly number[])[], [x, xmin, xmax, mode]: readonly number[]): number {
   const y = ys!;
   const n = y.length;
   if (n === 0 || x !== x) return Number.NaN;

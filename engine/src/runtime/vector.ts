@@ -1,11 +1,45 @@
 /**
  * Functions of whole vectors, shared by the compiled kernel and the reference interpreter. Each
- * takes the index of the result element wanted, the vector arguments and the number arguments,
- * and returns that one element (a vector function is computed once per element it fills).
+ * takes its call's cache, the index of the result element wanted, the vector arguments and the
+ * number arguments. The whole result is computed once and kept in the cache with its inputs
+ * (recomputed only when an input changes). Index −1 asks for just that (the call's hidden
+ * "prepare" slot, returning 0); each element of the result then reads it with vectorPick.
  * Impossible requests (a position outside the vector, a singular matrix) give NaN, which stops
  * the run naming the variable and the time.
  */
 type Vectors = readonly (readonly number[])[];
+
+/** A call's last results with the inputs they were computed from (most recent first). */
+export type VectorCache = { vectors: Vectors; args: readonly number[]; result: readonly number[] }[];
+
+const CACHED_RESULTS = 4;
+
+function same(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The whole result for these inputs: remembered, or computed and remembered. */
+function cached(cache: VectorCache, vectors: Vectors, args: readonly number[], compute: () => readonly number[]): readonly number[] {
+  for (let n = 0; n < cache.length; n++) {
+    const entry = cache[n]!;
+    if (!same(entry.args, args) || entry.vectors.length !== vectors.length || !entry.vectors.every((v, i) => same(v, vectors[i]!))) continue;
+    if (n > 0) cache.unshift(...cache.splice(n, 1)); // the current inputs' result first, for vectorPick
+    return entry.result;
+  }
+  const result = compute();
+  cache.unshift({ vectors, args, result });
+  if (cache.length > CACHED_RESULTS) cache.pop();
+  return result;
+}
+
+/** Element `index` of the result its call's prepare slot has just computed (`_after`: that slot, read so it comes first). */
+export function vectorPick(cache: VectorCache, index: number, _after: number): number {
+  return cache[0]?.result[index] ?? Number.NaN;
+}
+
+const element = (result: readonly number[], index: number): number => (index < 0 ? 0 : result[index]!);
 
 /** Positions (0-based) in ascending order of value, ties in their original order. */
 function ascendingOrder(x: readonly number[]): number[] {
@@ -19,23 +53,34 @@ function sortOrder(x: readonly number[], direction: number): number[] {
 }
 
 /** The 0-based position of the element that comes `index`-th in sorted order. */
-export function vectorSortOrder(index: number, [x]: Vectors, [direction]: readonly number[]): number {
-  return sortOrder(x!, direction!)[index]!;
+export function vectorSortOrder(cache: VectorCache, index: number, vectors: Vectors, args: readonly number[]): number {
+  return element(cached(cache, vectors, args, () => sortOrder(vectors[0]!, args[0]!)), index);
 }
 
 /** The rank (1 = first in sorted order) of element `index`. */
-export function vectorRank(index: number, [x]: Vectors, [direction]: readonly number[]): number {
-  return sortOrder(x!, direction!).indexOf(index) + 1;
+export function vectorRank(cache: VectorCache, index: number, vectors: Vectors, args: readonly number[]): number {
+  const ranks = cached(cache, vectors, args, () => {
+    const out: number[] = [];
+    sortOrder(vectors[0]!, args[0]!).forEach((at, k) => (out[at] = k + 1));
+    return out;
+  });
+  return element(ranks, index);
 }
 
 /** The element of x at the 0-based position order[index]. */
-export function vectorReorder(index: number, [x, order]: Vectors): number {
-  const at = Math.round(order![index]!);
-  return at >= 0 && at < x!.length ? x![at]! : Number.NaN;
+export function vectorReorder(cache: VectorCache, index: number, vectors: Vectors, args: readonly number[]): number {
+  const [x, order] = vectors as [readonly number[], readonly number[]];
+  const result = cached(cache, vectors, args, () =>
+    order.map((o) => {
+      const at = Math.round(o);
+      return at >= 0 && at < x.length ? x[at]! : Number.NaN;
+    }),
+  );
+  return element(result, index);
 }
 
 /** The element `offset` positions (rounded) after element `index` of the flattened array. */
-export function vectorElmMap(index: number, [x]: Vectors, [offset]: readonly number[]): number {
+export function vectorElmMap(_cache: VectorCache, index: number, [x]: Vectors, [offset]: readonly number[]): number {
   const at = index + Math.round(offset!);
   return at >= 0 && at < x!.length ? x![at]! : Number.NaN;
 }
@@ -46,7 +91,11 @@ export function vectorElmMap(index: number, [x]: Vectors, [offset]: readonly num
  * plain values (sum, product, min, max, mean). `missing` when nothing is selected. Error actions
  * 1 (nothing selected), 2 (more than one selected) and 3 (either) give NaN instead.
  */
-export function vectorSelect(_index: number, [selection, values]: Vectors, [missing, action, errorAction]: readonly number[]): number {
+export function vectorSelect(cache: VectorCache, index: number, vectors: Vectors, args: readonly number[]): number {
+  return element(cached(cache, vectors, args, () => [select(vectors, args)]), Math.min(index, 0));
+}
+
+function select([selection, values]: Vectors, [missing, action, errorAction]: readonly number[]): number {
   const picked: number[] = [];
   selection!.forEach((s, i) => {
     if (s === 0) return;
@@ -85,8 +134,8 @@ export function vectorSelect(_index: number, [selection, values]: Vectors, [miss
  * its request (all of it when the gap is at least width); every request being served takes a
  * share of further supply in proportion to its request. Requests are filled, never overfilled.
  */
-export function allocateByPriority(index: number, [request, priority]: Vectors, [width, supply]: readonly number[]): number {
-  return allocation(request!, priority!, width!, supply!)[index]!;
+export function allocateByPriority(cache: VectorCache, index: number, vectors: Vectors, args: readonly number[]): number {
+  return element(cached(cache, vectors, args, () => allocation(vectors[0]!, vectors[1]!, args[0]!, args[1]!)), index);
 }
 
 export function allocation(request: readonly number[], priority: readonly number[], width: number, supply: number): number[] {
@@ -123,8 +172,8 @@ export function allocation(request: readonly number[], priority: readonly number
 }
 
 /** Element `index` (row-major) of the inverse of the square matrix m; NaN when m is singular. */
-export function invertMatrix(index: number, [m]: Vectors): number {
-  return inverse(m!)[index]!;
+export function invertMatrix(cache: VectorCache, index: number, vectors: Vectors, args: readonly number[]): number {
+  return element(cached(cache, vectors, args, () => inverse(vectors[0]!)), index);
 }
 
 /** Gauss–Jordan elimination with partial pivoting on a row-major n × n matrix. */

@@ -1,6 +1,7 @@
 import type { IExpr, ModelIR, RandomDist } from '../ir/ir.js';
 import type { BinOp } from '../check/model.js';
 import { RUNTIME_FUNCTIONS as F, VECTOR_FUNCTIONS } from '../runtime/index.js';
+import type { VectorCache } from '../runtime/vector.js';
 import type { Kernel, RunBuffers } from './kernel.js';
 
 /**
@@ -10,6 +11,7 @@ import type { Kernel, RunBuffers } from './kernel.js';
  */
 export function interpretKernel(ir: ModelIR): Kernel {
   const START = ir.sim.start;
+  const caches: VectorCache[] = Array.from({ length: ir.vectorSites }, () => []);
   const ev = (e: IExpr, v: Float64Array, t: number, dt: number, k: number, b: RunBuffers): number => {
     const r = (x: IExpr): number => ev(x, v, t, dt, k, b);
     switch (e.k) {
@@ -63,8 +65,10 @@ export function interpretKernel(ir: ModelIR): Kernel {
         }
         return draw(e.dist, F.uniform01(stream, k), e.args.map(r));
       }
+      case 'vecpick':
+        return F.vectorPick(caches[e.site]!, e.index, v[e.after.i]!);
       case 'vec':
-        return VECTOR_FUNCTIONS[e.op](e.index, e.vectors.map((x) => x.map(r)), e.args.map(r));
+        return VECTOR_FUNCTIONS[e.op](caches[e.site]!, e.index, e.vectors.map((x) => x.map(r)), e.args.map(r));
       case 'delay':
         return F.delayOutput(b.history[e.site]!, r(e.delay), v[e.init.i]!, t, START, dt);
     }
