@@ -150,6 +150,12 @@ describe('vector functions', () => {
     expect(getSeries(r, 'inv[r3,c4]')![5]).toBe(0);
   });
 
+  test('a vector that depends on the element being computed is computed for each element', () => {
+    // for a the vector is negated: -30 is then the smallest; for b and c it is x itself
+    const r = run(`${base}aux r[Co] = VECTOR_RANK(x[*] * (if Co = 1 then -1 else 1), 1)\n`);
+    expect(at0(r, ['r[a]', 'r[b]', 'r[c]'])).toEqual([1, 1, 2]);
+  });
+
   test('mistakes get clear errors', () => {
     expect(errors(`${base}aux r[Co] = VECTOR_RANK(x, 1)\n`)).toEqual(['8:25 VECTOR_RANK needs a vector: mark the dimension it runs over with [*], as in VECTOR_RANK(vector[*], direction).']);
     expect(errors(`${base}aux r = VECTOR_RANK(x[*], 1)\n`)).toEqual(['8:9 VECTOR_RANK gives one value per element of "Co", so "r" must be an array over "Co" (or another dimension of 3 elements) to hold them.']);

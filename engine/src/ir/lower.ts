@@ -85,6 +85,7 @@ class Lowering {
   /** Vector calls whose result is computed once (by the inputs they read) into a cache site. */
   private readonly preparedVectors = new Map<string, { site: number; slot: number }>();
   private vectorSiteCount = 0;
+  private readonly callNumbers = new Map<RExpr, number>();
   private readonly structural = new Set<number>();
 
   constructor(
@@ -275,7 +276,9 @@ class Lowering {
     const vectors = e.vectors.map((v) => this.expand(v, c));
     const args = e.args.map((a) => this.expr(a, c));
     // One hidden slot computes the whole result for these inputs; each element only picks from it.
-    const key = JSON.stringify([e.fn, vectors, args]);
+    // The inputs are the same for the elements that agree on the positions the call reads.
+    const reads = contextPositions(e);
+    const key = `${this.callNumber(e)}:${[...reads].map((p) => c.element[p]).join(',')}:${[...c.wild.values()].join(',')}`;
     let prepared = this.preparedVectors.get(key);
     if (!prepared) {
       const site = this.vectorSiteCount++;
@@ -286,6 +289,12 @@ class Lowering {
       this.preparedVectors.set(key, (prepared = { site, slot }));
     }
     return { k: 'vecpick', site: prepared.site, index, after: this.ref(prepared.slot) };
+  }
+
+  private callNumber(e: RExpr): number {
+    let n = this.callNumbers.get(e);
+    if (n === undefined) this.callNumbers.set(e, (n = this.callNumbers.size));
+    return n;
   }
 
   /** VECTOR_ELM_MAP: a fixed element when the offset is a constant, else chosen during the run. */
@@ -577,6 +586,55 @@ function elementOf(c: Context): number {
   let flat = 0;
   c.owner.dims.forEach((d, i) => (flat = flat * d.elements.length + c.element[i]!));
   return flat;
+}
+
+/** The positions of the owner's element that an expression depends on (through subscripts following it, or a dimension used as a value). */
+function contextPositions(e: RExpr, out: Set<number> = new Set()): Set<number> {
+  const specs = (index: readonly IndexSpec[] | undefined): void => index?.forEach((s) => s.kind === 'context' && out.add(s.position));
+  const all = (xs: readonly RExpr[]): void => xs.forEach((x) => contextPositions(x, out));
+  switch (e.k) {
+    case 'var':
+      specs(e.index);
+      break;
+    case 'position':
+      out.add(e.position);
+      break;
+    case 'unary':
+      all([e.a]);
+      break;
+    case 'binary':
+      all([e.a, e.b]);
+      break;
+    case 'if':
+      all([e.c, e.a, e.b]);
+      break;
+    case 'call':
+      all(e.args);
+      break;
+    case 'lookup':
+      specs(e.index);
+      all([e.x]);
+      break;
+    case 'reduce':
+      all([e.arg]);
+      break;
+    case 'vector':
+      all([...e.vectors, ...e.args]);
+      break;
+    case 'elmmap':
+      specs(e.index);
+      all([e.offset]);
+      break;
+    case 'veclookup':
+    case 'randlookup':
+      specs(e.index);
+      all(e.args);
+      break;
+    case 'num':
+    case 'clock':
+      break;
+  }
+  return out;
 }
 
 /** Value of an expression made only of numbers and scalar constants, else undefined. */
