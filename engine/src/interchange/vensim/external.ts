@@ -64,7 +64,9 @@ export class ExternalReader {
       return;
     }
     const choices = subs.map((sub) => this.host.elementsOf(sub.text));
-    if (b.dims.length === 0) b.dims = subs.map((sub, d) => this.host.parentDimension(choices[d]![0]!, sub));
+    // Declared over ranges (x[A, B]): those ranges; with single elements, the ranges holding them.
+    const ranges = subs.map((sub) => this.host.dims.get(nameKey(sub.text)));
+    if (b.dims.length === 0) b.dims = ranges.every((r) => r) ? ranges.map((r, d) => ({ key: r!.name.key, text: r!.name.text, span: subs[d]!.span })) : subs.map((sub, d) => this.host.parentDimension(choices[d]![0]!, sub));
     for (const combo of choices.reduce<string[][]>((acc, list) => acc.flatMap((c) => list.map((x) => [...c, x])), [[]])) {
       const s = find(combo);
       const o = this.inOrder(s.xs, s.ys, text, span);
