@@ -105,6 +105,8 @@ supplied := GET DIRECT DATA('inputs.csv', ',', 'A', 'B2') ~~|
 rate = GET DIRECT CONSTANTS('inputs.csv', ',', 'C3') ~~|
 cells = GET DIRECT CONSTANTS('table.txt', '\\t', 'B2') ~~|
 default tab = GET DIRECT CONSTANTS('table.txt', '', 'A2') ~~|
+tbl(GET DIRECT LOOKUPS('inputs.csv', ',', 'A', 'B2')) ~~|
+looked up = tbl(1) ~~|
 ${control(4, 1)}`,
     );
     const compiled = await loadModelFile(join(dir, 'm.mdl'));
@@ -115,6 +117,7 @@ ${control(4, 1)}`,
     expect(series(r, 'rate')[0]).toBe(0.25);
     expect(series(r, 'cells')[0]).toBe(4);
     expect(series(r, 'default tab')[0]).toBe(3);
+    expect(series(r, 'looked up')[0]).toBe(3);
   });
 
   test('constants for some elements, data mixed with equations, two-dimensional data, subscripts from a sheet', async () => {
