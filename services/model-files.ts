@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import { compileAst, exportXmile, importVensim, importXmile, parseModel, printModel, type CompileOptions, type CompileResult, type Diagnostic, type ModelAst } from '../engine/src/index.js';
-import type { SpreadsheetSource } from '../engine/src/index.js';
+import type { DataFile, SpreadsheetSource } from '../engine/src/index.js';
+import { readDelimitedSheet } from './delimited-sheet.js';
 import { readXls } from './xls.js';
 import { readXlsx, type Workbook } from './xlsx.js';
 
@@ -21,7 +22,7 @@ const READERS: ReadonlyMap<string, Reader> = new Map([
   ['.stmx', readXmile],
   ['.itmx', readXmile],
   ['.xml', readXmile],
-  ['.mdl', (text: string, file: string) => importVensim(text, file, spreadsheetsNextTo(file, text))],
+  ['.mdl', (text: string, file: string) => importVensim(text, file, spreadsheetsNextTo(file, text), () => dataFilesNextTo(file))],
 ]);
 
 export class ModelFileError extends Error {
@@ -71,24 +72,50 @@ export function writeModelText(ast: ModelAst, extension: string): string | undef
   return WRITERS.get(extension.toLowerCase())?.(ast);
 }
 
-/** The .xlsx/.xls workbooks a Vensim model names (GET XLS/DIRECT …), read from the model's folder. */
+/**
+ * The files a Vensim model names in GET XLS/DIRECT … functions, read from the model's folder:
+ * .xlsx/.xls workbooks, and CSV or tab-separated text (whose "sheet" argument is the delimiter).
+ */
 function spreadsheetsNextTo(modelPath: string, text: string): SpreadsheetSource {
   const books = new Map<string, Workbook | string>();
-  for (const m of text.matchAll(/'([^'\n]+\.xlsx?)'/gi)) {
+  const texts = new Map<string, string>();
+  for (const m of text.matchAll(/'([^'\n]+\.(?:xlsx?|csv|tab|txt))'/gi)) {
     const name = m[1]!;
-    if (books.has(name.toLowerCase())) continue;
+    const key = name.toLowerCase();
+    if (books.has(key) || texts.has(key)) continue;
     const path = join(dirname(modelPath), name);
     try {
       const bytes = readFileSync(path);
-      books.set(name.toLowerCase(), name.toLowerCase().endsWith('.xls') ? readXls(bytes) : readXlsx(bytes));
+      if (/\.(?:csv|tab|txt)$/.test(key)) texts.set(key, bytes.toString('utf8'));
+      else books.set(key, key.endsWith('.xls') ? readXls(bytes) : readXlsx(bytes));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      books.set(name.toLowerCase(), code === 'ENOENT' ? `there is no file ${path}` : (err as Error).message);
+      books.set(key, code === 'ENOENT' ? `there is no file ${path}` : (err as Error).message);
     }
   }
   return (file, sheet) => {
-    const book = books.get(file.toLowerCase()) ?? 'only .xlsx and .xls workbooks can be read';
+    const csv = texts.get(file.toLowerCase());
+    if (csv !== undefined) return readDelimitedSheet(csv, sheet, file);
+    const book = books.get(file.toLowerCase()) ?? 'only .xlsx and .xls workbooks and .csv, .tab or .txt files can be read';
     if (typeof book === 'string') return book;
     return book.sheet(sheet) ?? `the workbook has no sheet "${sheet}"`;
   };
+}
+
+/** Data files next to a Vensim model (.tab, .csv, .dat), by name, for data variables without equations. */
+function dataFilesNextTo(modelPath: string): DataFile[] {
+  const folder = dirname(modelPath);
+  let names: string[];
+  try {
+    names = readdirSync(folder).filter((n) => /\.(?:tab|csv|dat)$/i.test(n)).sort();
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    try {
+      return [{ name, text: readFileSync(join(folder, name), 'utf8') }];
+    } catch {
+      return [];
+    }
+  });
 }

@@ -81,12 +81,15 @@ export function readXlsx(buf: Buffer): Workbook {
     if (m && from && to) names.set((d.attributes.get('name') ?? '').toLowerCase(), { sheet: m[1]!.toLowerCase(), range: { from, to } });
   }
   const cache = new Map<string, Map<string, number>>();
+  const textCache = new Map<string, Map<string, string>>();
   const cells = (sheet: string): Map<string, number> | undefined => {
     if (cache.has(sheet)) return cache.get(sheet);
     const path = sheetPaths.get(sheet);
     const doc = path ? xml(path) : undefined;
     if (!doc) return undefined;
     const values = new Map<string, number>();
+    const texts = new Map<string, string>();
+    textCache.set(sheet, texts);
     for (const row of all(child(doc, 'sheetData'), 'row')) {
       for (const c of all(row, 'c')) {
         const v = child(c, 'v');
@@ -94,6 +97,7 @@ export function readXlsx(buf: Buffer): Workbook {
         const raw = t === 's' ? shared[Number(v?.text)] : t === 'inlineStr' ? text(child(c, 'is') ?? c) : v?.text;
         const x = raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw);
         if (Number.isFinite(x)) values.set(c.attributes.get('r') ?? '', x);
+        else if (raw !== undefined && raw.trim() !== '' && (t === 's' || t === 'inlineStr' || t === 'str')) texts.set(c.attributes.get('r') ?? '', raw.trim());
       }
     }
     cache.set(sheet, values);
@@ -111,6 +115,7 @@ export function readXlsx(buf: Buffer): Workbook {
       if (!values) return undefined;
       return {
         value: (col, row) => values.get(ref(col, row)),
+        text: (col, row) => textCache.get(key)?.get(ref(col, row)),
         range: (rangeName) => {
           const cell = parseCell(rangeName);
           if (cell) return { from: cell, to: cell };

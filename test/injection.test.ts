@@ -33,6 +33,7 @@ aux "toString" = "constructor" + "__proto__"
 
 aux "per area"["Area\"]; globalThis.pwnedDim = 1; //"] = 1
   ["North${'$'}{globalThis.pwnedElement = 1}"] = 7
+aux "rank\"; globalThis.pwnedName = 1; //"["Area\"]; globalThis.pwnedDim = 1; //"] = VECTOR_RANK("per area"[*], 1) + ALLOCATE_BY_PRIORITY("per area"[*], "per area"[*], 1, 3) + RANDOM_NORMAL(0, 0, 0, 1)
 `;
 
 const flags = ['pwnedTitle', 'pwnedDoc', 'pwnedDim', 'pwnedElement', 'pwnedTick', 'pwnedName', 'pwnedUnits', 'pwnedHtml', 'pwnedTemplate', 'pwnedStock', 'pwnedEscape'];

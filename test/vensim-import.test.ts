@@ -179,18 +179,18 @@ ${control(1)}`);
 });
 
 describe('Vensim fuzzing', () => {
-  test('2000 mutated .mdl files: errors or a run, never an exception', async () => {
+  test('2400 mutated .mdl files: errors or a run, never an exception', async () => {
     let a = 77;
     const r = (): number => {
       a = (Math.imul(a, 1103515245) + 12345) >>> 0;
       return a / 4294967296;
     };
-    const seeds = ['samples/teacup/teacup.mdl', 'tests/subscript_2d_arrays/test_subscript_2d_arrays.mdl', 'tests/lookups/test_lookups.mdl', 'tests/delay_fixed/test_delay_fixed.mdl'];
-    const inserts = ['|', '~', '[', '(', ')', ':', ':AND:', '"', 'INTEG(', '\\\n', '{', '1e999', 'WITH LOOKUP(', ',', ';', '<->', ':EXCEPT:'];
+    const seeds = ['samples/teacup/teacup.mdl', 'tests/subscript_2d_arrays/test_subscript_2d_arrays.mdl', 'tests/lookups/test_lookups.mdl', 'tests/delay_fixed/test_delay_fixed.mdl', 'tests/allocate_by_priority/test_allocate_by_priority.mdl', 'tests/invert_matrix/test_invert_matrix.mdl'];
+    const inserts = ['|', '~', '[', '(', ')', ':', ':AND:', '"', 'INTEG(', '\\\n', '{', '1e999', 'WITH LOOKUP(', ',', ';', '<->', ':EXCEPT:', 'VECTOR RANK(', 'VECTOR ELM MAP(x[', 'INVERT MATRIX(', '!', ':RAW:'];
     let count = 0;
     for (const file of seeds) {
       const original = await readFile(`../shared/test-models/${file}`, 'utf8');
-      for (let n = 0; n < 500; n++) {
+      for (let n = 0; n < 400; n++) {
         const at = Math.floor(r() * original.length);
         const text = r() < 0.3 ? original.slice(0, at) : original.slice(0, at) + inserts[Math.floor(r() * inserts.length)]! + original.slice(at + Math.floor(r() * 20));
         const compiled = imported(text);
@@ -199,6 +199,6 @@ describe('Vensim fuzzing', () => {
         count++;
       }
     }
-    expect(count).toBe(2000);
+    expect(count).toBe(2400);
   }, 300_000);
 });

@@ -94,6 +94,17 @@ describe('.xlsx reader', () => {
 });
 
 describe('Vensim GET DIRECT functions read a workbook next to the model', () => {
+  test('GET DIRECT SUBSCRIPT: element names from text and number cells, with a prefix', async () => {
+    expect(readXlsx(workbook).sheet('Projections')!.text!(0, 2)).toBe('85+');
+    const dir = await mkdtemp(join(tmpdir(), 'cwb-xlsx-'));
+    await writeFile(join(dir, 'projections.xlsx'), workbook);
+    await writeFile(join(dir, 'model.mdl'), `{UTF-8}\nBand: GET DIRECT SUBSCRIPT('projections.xlsx', 'Projections', 'A2', 'A3', 'age ') ~~|\nshare[Band] = 1, 2 ~~|\nFINAL TIME = 1 ~~|\nINITIAL TIME = 0 ~~|\nTIME STEP = 1 ~~|\nSAVEPER = 1 ~~|\n`);
+    const compiled = await loadModelFile(join(dir, 'model.mdl'));
+    expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const r = simulate(compiled.model!);
+    expect([series(r, 'share[age 65]')[0], series(r, 'share[age 85+]')[0]]).toEqual([1, 2]);
+  });
+
   test('constants across a row, data over time with a gap, by defined name or by cell', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cwb-xlsx-'));
     await writeFile(join(dir, 'projections.xlsx'), workbook);

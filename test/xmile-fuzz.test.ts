@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, test } from 'vitest';
-import { compileAst, importXmile, simulate } from '../engine/src/index.js';
+import { compileAst, exportXmile, importVensim, importXmile, simulate } from '../engine/src/index.js';
 
 /** Deterministic mutations of real suite files: every one must end in diagnostics or a run, never a throw. */
 function rng(seed: number): () => number {
@@ -20,9 +20,12 @@ const SEEDS = [
   'tests/subscript_individually_defined_1d_arrays/subscript_individually_defined_1d_arrays.xmile',
   'tests/delay_xmile/test_delay_xmile.xmile',
   'tests/macro_stock/test_macro_stock.xmile',
+  // Our own export of Vensim models with vector functions (ALLOCATE_BY_PRIORITY, INVERT_MATRIX).
+  'tests/allocate_by_priority/test_allocate_by_priority.mdl',
+  'tests/invert_matrix/test_invert_matrix.mdl',
 ];
 
-const INSERTS = ['<', '>', '&', '&bogus;', '<!DOCTYPE x>', '<![CDATA[', '"', '</model>', '<eqn>', '1e308*1e308', 'UNKNOWNFN(1)', '(((', '[', '9'.repeat(400), '\u0000', '<module name="m"/>', 'DELAY(x', '/0'];
+const INSERTS = ['<', '>', '&', '&bogus;', '<!DOCTYPE x>', '<![CDATA[', '"', '</model>', '<eqn>', '1e308*1e308', 'UNKNOWNFN(1)', '(((', '[', '9'.repeat(400), '\u0000', '<module name="m"/>', 'DELAY(x', '/0', 'VECTOR_RANK(x[*], 1)', '[*, *]', 'INVERT_MATRIX(', 'VECTOR_ELM_MAP(', '!]'];
 
 function mutate(text: string, r: () => number): string {
   const at = Math.floor(r() * text.length);
@@ -50,8 +53,9 @@ describe('XMILE fuzzing', () => {
     let rejected = 0;
     let ran = 0;
     for (const file of SEEDS) {
-      const original = await readFile(`../shared/test-models/${file}`, 'utf8');
-      for (let n = 0; n < 500; n++) {
+      const text0 = await readFile(`../shared/test-models/${file}`, 'utf8');
+      const original = file.endsWith('.mdl') ? exportXmile(importVensim(text0, file).ast) : text0;
+      for (let n = 0; n < 375; n++) {
         let text = original;
         const rounds = 1 + Math.floor(r() * 3);
         for (let k = 0; k < rounds; k++) text = mutate(text, r);

@@ -19,5 +19,7 @@ export { importXmile, type ImportResult } from './interchange/xmile/import.js';
 export { parseXml, XmlError, type XmlElement } from './interchange/xml.js';
 export { exportXmile } from './interchange/xmile/export.js';
 export { importVensim } from './interchange/vensim/import.js';
+export type { DataFile } from './interchange/vensim/datafile.js';
+export { parseDelimited, cellNumber, delimiterOf } from './interchange/delimited.js';
 export type { SpreadsheetSource, SheetData, CellRange } from './interchange/spreadsheet.js';
 export { csvField, runToCsv, type Table } from './interchange/csv.js';

@@ -13,7 +13,9 @@ export type BuiltinKind =
   /** Draws random numbers: one draw per time step per call site. */
   | 'random'
   /** Reduces an array to one number. */
-  | 'reduce';
+  | 'reduce'
+  /** Works on whole vectors (arguments marked with [*]); its result is one element of a vector. */
+  | 'vector';
 
 export interface BuiltinInfo {
   readonly name: string;
@@ -22,6 +24,10 @@ export interface BuiltinInfo {
   readonly maxArgs: number;
   readonly signature: string;
   readonly summary: string;
+  /** Vector functions: which arguments are vectors (written with [*]). */
+  readonly vectorArgs?: readonly number[];
+  /** Vector functions: how many dimensions the result has (0: one number, 1: a vector, 2: a matrix). */
+  readonly resultAxes?: 0 | 1 | 2;
 }
 
 function b(name: string, kind: BuiltinKind, minArgs: number, maxArgs: number, signature: string, summary: string): BuiltinInfo {
@@ -71,12 +77,35 @@ const LIST: BuiltinInfo[] = [
   b('LOGNORMAL', 'random', 2, 3, 'LOGNORMAL(mean, standard deviation [, seed])', 'log-normal random number with this mean and standard deviation'),
   b('EXPRND', 'random', 1, 2, 'EXPRND(mean [, seed])', 'exponential random number'),
   b('POISSON', 'random', 1, 2, 'POISSON(mean [, seed])', 'Poisson random whole number'),
+  b('RANDOM NORMAL', 'random', 4, 5, 'RANDOM_NORMAL(min, max, mean, standard deviation [, seed])', 'normal random number truncated to [min, max]'),
+  b('RANDOM EXPONENTIAL', 'random', 4, 5, 'RANDOM_EXPONENTIAL(min, max, shift, stretch [, seed])', 'shift + stretch × an exponential random number of mean 1, truncated to [min, max]'),
+  b('RANDOM POISSON', 'random', 5, 6, 'RANDOM_POISSON(min, max, mean, shift, stretch [, seed])', 'shift + stretch × a Poisson random number, truncated to [min, max]'),
+  b('RANDOM LOGNORMAL', 'random', 6, 7, 'RANDOM_LOGNORMAL(min, max, mean, standard deviation, shift, stretch [, seed])', 'shift + stretch × a log-normal random number with this mean and standard deviation, truncated to [min, max]'),
+  b('RANDOM GAMMA', 'random', 5, 6, 'RANDOM_GAMMA(min, max, order, shift, stretch [, seed])', 'shift + stretch × a gamma random number of this order (scale 1), truncated to [min, max]'),
+  b('RANDOM BETA', 'random', 6, 7, 'RANDOM_BETA(min, max, alpha, beta, shift, stretch [, seed])', 'shift + stretch × a beta random number, truncated to [min, max]'),
+  b('RANDOM WEIBULL', 'random', 5, 6, 'RANDOM_WEIBULL(min, max, shape, shift, stretch [, seed])', 'shift + stretch × a Weibull random number of this shape and mean 1, truncated to [min, max]'),
+  b('RANDOM BINOMIAL', 'random', 6, 7, 'RANDOM_BINOMIAL(min, max, probability, trials, shift, stretch [, seed])', 'shift + stretch × the successes in trials tries, truncated to [min, max]'),
+  b('RANDOM NEGATIVE BINOMIAL', 'random', 6, 7, 'RANDOM_NEGATIVE_BINOMIAL(min, max, probability, successes, shift, stretch [, seed])', 'shift + stretch × the tries until that many successes, truncated to [min, max]'),
+  b('RANDOM LOOKUP', 'random', 5, 6, 'RANDOM_LOOKUP(graph, min, max, shift, stretch [, seed])', "shift + stretch × a random number whose density is the graph's table, truncated to [min, max]"),
+  b('RANDOM TRIANGULAR', 'random', 5, 6, 'RANDOM_TRIANGULAR(min, max, start, peak, end [, seed])', 'triangular random number from start through peak to end, truncated to [min, max]'),
   b('SUM', 'reduce', 1, 1, 'SUM(array[*])', 'sum of the elements'),
   b('MEAN', 'reduce', 1, 1, 'MEAN(array[*])', 'mean of the elements'),
   b('PROD', 'reduce', 1, 1, 'PROD(array[*])', 'product of the elements'),
   b('STDDEV', 'reduce', 1, 1, 'STDDEV(array[*])', 'population standard deviation of the elements'),
   b('SIZE', 'reduce', 1, 1, 'SIZE(array[*])', 'number of elements'),
+  v('VECTOR SORT ORDER', 2, 2, [0], 1, 'VECTOR_SORT_ORDER(vector[*], direction)', 'positions (0-based, as in Vensim) of the elements in sorted order: ascending when direction > 0, otherwise descending'),
+  v('VECTOR RANK', 2, 2, [0], 1, 'VECTOR_RANK(vector[*], direction)', 'rank (1 = first) of each element: smallest first when direction > 0, otherwise largest first'),
+  v('VECTOR REORDER', 2, 2, [0, 1], 1, 'VECTOR_REORDER(vector[*], order[*])', 'the elements of vector taken in the order given by 0-based positions (such as a VECTOR_SORT_ORDER)'),
+  v('VECTOR SELECT', 5, 5, [0, 1], 0, 'VECTOR_SELECT(selection[*], values[*], missing, action, error action)', 'combines the values whose selection is not 0 (action 0 sum, 1 product, 2 min, 3 max, 4 mean of selection × value; 5 product of value ^ selection; 6–10 sum, product, min, max, mean of the values); missing when none is selected'),
+  b('VECTOR ELM MAP', 'vector', 2, 2, 'VECTOR_ELM_MAP(array[element], offset)', 'the element offset positions after the one named (0 is that element itself)'),
+  b('VECTOR LOOKUP', 'vector', 5, 5, 'VECTOR_LOOKUP(array[first], x, xmin, xmax, mode)', 'a lookup whose y values are the elements from first along the last dimension, evenly spaced from xmin to xmax; mode 0 interpolate, 1 area, 2 backward, 3 extrapolate, 4 forward, 5 invert, 6 slope, 7–9 area, invert, slope extrapolated'),
+  v('ALLOCATE BY PRIORITY', 4, 4, [0, 1], 1, 'ALLOCATE_BY_PRIORITY(request[*], priority[*], width, supply)', 'share supply among requests, higher priority first; priorities closer than width share'),
+  v('INVERT MATRIX', 1, 1, [0], 2, 'INVERT_MATRIX(matrix[*, *])', 'the inverse of a square matrix'),
 ];
+
+function v(name: string, minArgs: number, maxArgs: number, vectorArgs: readonly number[], resultAxes: 0 | 1 | 2, signature: string, summary: string): BuiltinInfo {
+  return { name, kind: 'vector', minArgs, maxArgs, signature, summary, vectorArgs, resultAxes };
+}
 
 export const BUILTINS: ReadonlyMap<string, BuiltinInfo> = new Map(LIST.map((info) => [info.name.toLowerCase(), info]));
 

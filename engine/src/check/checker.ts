@@ -170,7 +170,7 @@ function collectDimensions(decls: readonly DimensionDecl[], sink: DiagnosticSink
       name: d.name.text,
       elements,
       elementIndex,
-      mappedTo: new Set(),
+      mappedTo: new Map(),
       ...(d.doc === undefined ? {} : { doc: d.doc }),
       span: d.span,
     });
@@ -182,11 +182,29 @@ function collectDimensions(decls: readonly DimensionDecl[], sink: DiagnosticSink
       const to = out.get(m.key);
       if (!from || !to) {
         sink.error('unknown-dimension', m.span, `Dimension "${d.name.text}" maps to "${m.text}", which is not a dimension.`);
+        continue;
+      }
+      const list = d.mapLists?.find((l) => l.to === m.key)?.elements;
+      if (list) {
+        // An explicit list: element i of this dimension corresponds to the i-th element listed.
+        const at = list.map((el) => to.elementIndex.get(elementKey(el.text)));
+        const bad = list.findIndex((_, i) => at[i] === undefined);
+        if (list.length !== from.elements.length) {
+          sink.error('subscript', m.span, `The mapping of "${d.name.text}" to "${m.text}" lists ${list.length} elements, but "${d.name.text}" has ${from.elements.length}: give one element of "${m.text}" for each.`);
+        } else if (bad >= 0) {
+          sink.error('unknown-element', list[bad]!.span, `"${list[bad]!.text}" is not an element of dimension "${m.text}" (its elements are ${to.elements.join(', ')}).`);
+        } else {
+          from.mappedTo.set(to.key, at as number[]);
+          // The other way round only when each of its elements is listed once.
+          const back = to.elements.map((_, j) => at.indexOf(j));
+          if (new Set(at).size === at.length && back.every((i) => i >= 0)) to.mappedTo.set(from.key, back);
+        }
       } else if (to.elements.length !== from.elements.length) {
         sink.error('subscript', m.span, `Dimension "${d.name.text}" (${from.elements.length} elements) cannot map to "${m.text}" (${to.elements.length} elements): a mapping pairs elements one for one.`);
       } else {
-        from.mappedTo.add(to.key);
-        to.mappedTo.add(from.key);
+        const same = from.elements.map((_, i) => i);
+        from.mappedTo.set(to.key, same);
+        to.mappedTo.set(from.key, same);
       }
     }
   }
@@ -432,6 +450,14 @@ function checkConstants(variables: readonly Variable[], sink: DiagnosticSink): v
         return isConstantExpr(e.x, seen);
       case 'reduce':
         return isConstantExpr(e.arg, seen);
+      case 'vector':
+        return [...e.vectors, ...e.args].every((a) => isConstantExpr(a, seen));
+      case 'elmmap':
+        return isConstantVar(e.ref, seen) && isConstantExpr(e.offset, seen);
+      case 'randlookup':
+        return false;
+      case 'veclookup':
+        return isConstantVar(e.ref, seen) && e.args.every((a) => isConstantExpr(a, seen));
     }
   };
   for (const v of variables) {

@@ -10,8 +10,11 @@ export interface Dimension {
   readonly elements: readonly string[];
   /** element key → position */
   readonly elementIndex: ReadonlyMap<string, number>;
-  /** Keys of dimensions whose elements correspond to this one's one for one, in order (either way round). */
-  readonly mappedTo: Set<string>;
+  /**
+   * Dimensions this one maps to (either way round), by key: for each of this dimension's elements,
+   * the position of the corresponding element there (in order, or as an explicit list gives it).
+   */
+  readonly mappedTo: Map<string, readonly number[]>;
   readonly doc?: string;
   readonly span: SourceSpan;
 }
@@ -43,7 +46,22 @@ export type RExpr =
   | { readonly k: 'lookup'; readonly graph: Variable; readonly x: RExpr; readonly span: SourceSpan; readonly index?: readonly IndexSpec[] }
   | { readonly k: 'reduce'; readonly fn: ReduceFn; readonly arg: RExpr; readonly span: SourceSpan }
   /** A dimension used as a value (Vensim): the 1-based position of the element being computed. */
-  | { readonly k: 'position'; readonly position: number; readonly span: SourceSpan };
+  | { readonly k: 'position'; readonly position: number; readonly span: SourceSpan }
+  /**
+   * A vector function (VECTOR_RANK, ALLOCATE_BY_PRIORITY, INVERT_MATRIX, …): `vectors` are the
+   * arguments written with [*], `args` the others. `axes`: for each dimension of the result, the
+   * position in the owner's dimensions that picks the element computed (and, through a mapping,
+   * which element of the result each of that dimension's elements stands for).
+   */
+  | { readonly k: 'vector'; readonly fn: VectorFn; readonly vectors: readonly RExpr[]; readonly args: readonly RExpr[]; readonly axes: readonly { readonly position: number; readonly map?: readonly number[] }[]; readonly span: SourceSpan }
+  /** VECTOR_ELM_MAP(ref[element], offset): the element `offset` positions (flat, row-major) after the one referenced. */
+  | { readonly k: 'elmmap'; readonly ref: Variable; readonly index: readonly IndexSpec[]; readonly offset: RExpr; readonly span: SourceSpan }
+  /** RANDOM_LOOKUP(graph, min, max, shift, stretch [, seed]): a draw with the graph's table as its density. */
+  | { readonly k: 'randlookup'; readonly graph: Variable; readonly index?: readonly IndexSpec[]; readonly args: readonly RExpr[]; readonly span: SourceSpan }
+  /** VECTOR_LOOKUP(ref[first], x, xmin, xmax, mode): the elements from `first` along the last dimension as y values of a lookup. */
+  | { readonly k: 'veclookup'; readonly ref: Variable; readonly index: readonly IndexSpec[]; readonly args: readonly RExpr[]; readonly span: SourceSpan };
+
+export type VectorFn = 'vector sort order' | 'vector rank' | 'vector reorder' | 'vector select' | 'allocate by priority' | 'invert matrix';
 
 export interface GraphTable {
   readonly xs: readonly number[];
@@ -127,4 +145,40 @@ export function flatten(dims: readonly Dimension[], idx: readonly number[]): num
   let flat = 0;
   for (let d = 0; d < dims.length; d++) flat = flat * dims[d]!.elements.length + idx[d]!;
   return flat;
+}
+
+/** The dimensions an expression's [*] subscripts range over, in order of appearance (nested reductions bind their own). */
+export function wildDimensions(e: RExpr, out: Dimension[] = []): Dimension[] {
+  switch (e.k) {
+    case 'var':
+      for (const s of e.index) if (s.kind === 'wild' && !out.includes(s.dim)) out.push(s.dim);
+      break;
+    case 'unary':
+      wildDimensions(e.a, out);
+      break;
+    case 'binary':
+      wildDimensions(e.a, out);
+      wildDimensions(e.b, out);
+      break;
+    case 'if':
+      wildDimensions(e.c, out);
+      wildDimensions(e.a, out);
+      wildDimensions(e.b, out);
+      break;
+    case 'call':
+      for (const a of e.args) wildDimensions(a, out);
+      break;
+    case 'lookup':
+      wildDimensions(e.x, out);
+      break;
+    case 'elmmap':
+      wildDimensions(e.offset, out);
+      break;
+    case 'veclookup':
+      for (const a of e.args) wildDimensions(a, out);
+      break;
+    default:
+      break; // numbers, clocks, and nested reductions and vector functions (which bind their own [*])
+  }
+  return out;
 }

@@ -1,8 +1,8 @@
 import type { DiagnosticSink, SourceSpan } from '../diagnostics.js';
 import type { Expr, SubscriptItem, VarDecl } from '../language/ast.js';
 import { elementKey } from '../names.js';
-import { BUILTIN_CONSTANTS, BUILTINS, REDUCING_WITH_ONE_ARG } from './builtins.js';
-import type { Dimension, Equations, GraphTable, IndexSpec, RExpr, ReduceFn, Variable } from './model.js';
+import { BUILTIN_CONSTANTS, BUILTINS, REDUCING_WITH_ONE_ARG, type BuiltinInfo } from './builtins.js';
+import { wildDimensions, type Dimension, type Equations, type GraphTable, type IndexSpec, type RExpr, type ReduceFn, type Variable, type VectorFn } from './model.js';
 import { closestName } from './suggest.js';
 
 /** A variable under construction: the mutable shape behind the read-only `Variable`. */
@@ -146,7 +146,7 @@ export class Resolver {
         const pos = nthIndexOf(ctxDims, d, occurrence(dims, i));
         if (pos >= 0) return { kind: 'context', position: pos } as const;
         const mapped = ctxDims.findIndex((x) => x.mappedTo.has(d.key));
-        if (mapped >= 0) return { kind: 'context', position: mapped } as const;
+        if (mapped >= 0) return { kind: 'context', position: mapped, map: ctxDims[mapped]!.mappedTo.get(d.key)! } as const;
         if (this.reduceDepth > 0) return { kind: 'wild', dim: d } as const;
         this.error('subscript', span, `"${target.name}" is an array over ${dims.map((x) => x.name).join(' × ')}; say which element, as in ${quoteIfNeeded(target.name)}[${dims.map((x) => x.elements[0]).join(', ')}], or add them up with SUM(${quoteIfNeeded(target.name)}[${dims.map(() => '*').join(', ')}]).`);
         return { kind: 'fixed', index: 0 } as const;
@@ -171,9 +171,9 @@ export class Resolver {
       if (key === dim.key && !dim.elementIndex.has(key)) {
         const pos = nthIndexOf(ctxDims, dim, occurrence(dims, i));
         if (pos >= 0) return { kind: 'context', position: pos };
-        // Not over this dimension, but over one mapped to it: elements correspond in order.
+        // Not over this dimension, but over one mapped to it: the corresponding element.
         const mapped = ctxDims.findIndex((d) => d.mappedTo.has(dim.key));
-        if (mapped >= 0) return { kind: 'context', position: mapped };
+        if (mapped >= 0) return { kind: 'context', position: mapped, map: ctxDims[mapped]!.mappedTo.get(dim.key)! };
         if (this.reduceDepth > 0) return { kind: 'wild', dim };
         this.error('subscript', item.span, `This equation is not over "${dim.name}", so ${quoteIfNeeded(target.name)}[${dim.name}] does not pick one element. Name an element, such as [${dim.elements[0]}], or add them up with SUM(${quoteIfNeeded(target.name)}[*]).`);
         return { kind: 'fixed', index: 0 };
@@ -185,13 +185,13 @@ export class Resolver {
         // A subrange (or any dimension whose elements all belong to this one) maps element by name.
         const byName = other.elements.map((e) => dim.elementIndex.get(elementKey(e)));
         // Elements by name (a subrange), or one for one in order (a mapping).
-        const map = byName.every((m) => m !== undefined) ? byName : other.mappedTo.has(dim.key) ? other.elements.map((_, n) => n) : byName;
+        const map = byName.every((m) => m !== undefined) ? byName : (other.mappedTo.get(dim.key) ?? byName);
         if (map.every((m) => m !== undefined)) {
           const pos = ctxDims.indexOf(other);
           if (!bang && pos >= 0) return { kind: 'context', position: pos, map: map as number[] };
           // The equation is over a dimension mapped to this one: the element in the same position.
           const viaMapping = ctxDims.findIndex((d) => d.mappedTo.has(other.key));
-          if (!bang && viaMapping >= 0) return { kind: 'context', position: viaMapping, map: map as number[] };
+          if (!bang && viaMapping >= 0) return { kind: 'context', position: viaMapping, map: ctxDims[viaMapping]!.mappedTo.get(other.key)!.map((j) => map[j]!) };
           if (this.reduceDepth > 0) return { kind: 'wild', dim: other, map: map as number[] };
         }
         this.error('subscript', item.span, `"${target.name}" is over "${dim.name}" in this position, not "${other.name}".`);
@@ -221,6 +221,91 @@ export class Resolver {
     const hint = closestName(key, dim.elements);
     const list = dim.elements.length <= 12 ? dim.elements.join(', ') : `${dim.elements.slice(0, 12).join(', ')}, …`;
     this.error('unknown-element', item.span, `"${item.text}" is not an element of dimension "${dim.name}" (its elements are ${list}).${hint ? ` Did you mean "${hint}"?` : ''}`);
+    return undefined;
+  }
+
+  /** VECTOR_ELM_MAP, and the functions of whole vectors (arguments written with [*]). */
+  vectorCall(e: Extract<Expr, { kind: 'call' }>, info: BuiltinInfo): RExpr {
+    const name = info.name.replace(/ /g, '_');
+    if (e.name.key === 'vector elm map' || e.name.key === 'vector lookup') {
+      const base = this.expr(e.args[0]!);
+      const rest = e.args.slice(1).map((a) => this.expr(a));
+      if (base.k !== 'var' || base.ref.dims.length === 0) {
+        const what = e.name.key === 'vector lookup' ? 'the lookup starts there' : 'the offset counts from it';
+        return base.k === 'num' && Number.isNaN(base.v) ? base : this.error('wrong-arguments', e.args[0]!.span, `The first argument of ${name} must be one element of an array, such as x[${this.owner.dims[0]?.elements[0] ?? 'first'}]; ${what}.`);
+      }
+      if (e.name.key === 'vector lookup') return { k: 'veclookup', ref: base.ref, index: base.index, args: rest, span: e.span };
+      return { k: 'elmmap', ref: base.ref, index: base.index, offset: rest[0]!, span: e.span };
+    }
+    const vectorArgs = info.vectorArgs ?? [];
+    const vectors: RExpr[] = [];
+    const args: RExpr[] = [];
+    const shapes: Dimension[][] = [];
+    e.args.forEach((a, i) => {
+      if (!vectorArgs.includes(i)) return void args.push(this.expr(a));
+      this.reduceDepth++;
+      const r = this.expr(a);
+      this.reduceDepth--;
+      vectors.push(r);
+      shapes.push(wildDimensions(r));
+    });
+    const axes = info.resultAxes ?? 1;
+    for (let n = 0; n < shapes.length; n++) {
+      const dims = shapes[n]!;
+      const arg = e.args[vectorArgs[n]!]!;
+      const wanted = axes === 2 ? 2 : 1;
+      if (axes !== 0 && dims.length !== wanted) {
+        return this.error('subscript', arg.span, `${name} needs ${wanted === 2 ? 'a matrix: mark its two dimensions with [*, *]' : 'a vector: mark the dimension it runs over with [*]'}, as in ${info.signature}${dims.length > wanted ? ` (this argument has ${dims.length} dimensions marked)` : ''}.`);
+      }
+      if (dims.length === 0) return this.error('subscript', arg.span, `${name} needs a vector: mark the dimension it runs over with [*], as in ${info.signature}.`);
+      const size = dims.reduce((k, d) => k * d.elements.length, 1);
+      const first = shapes[0]!.reduce((k, d) => k * d.elements.length, 1);
+      if (size !== first) return this.error('subscript', arg.span, `The vectors given to ${name} must have the same number of elements, but this one has ${size} and the first has ${first}.`);
+    }
+    if (axes === 2 && shapes[0]![0]!.elements.length !== shapes[0]![1]!.elements.length) {
+      return this.error('subscript', e.args[0]!.span, `${name} needs a square matrix, but this one is ${shapes[0]![0]!.elements.length} × ${shapes[0]![1]!.elements.length}.`);
+    }
+    const positions = axes === 0 ? [] : this.resultPositions(shapes[0]!, name, e.span);
+    if (!positions) return { k: 'num', v: Number.NaN, span: e.span };
+    return { k: 'vector', fn: e.name.key as VectorFn, vectors, args, axes: positions, span: e.span };
+  }
+
+  /**
+   * Which of the owner's dimensions picks each element of a vector function's result: the same
+   * dimension, else one mapped to it, else one with the same elements, else the last one of the
+   * same size (Vensim's vectors run over the last subscript).
+   */
+  private resultPositions(wild: readonly Dimension[], name: string, span: SourceSpan): { position: number; map?: readonly number[] }[] | undefined {
+    const owner = this.owner.dims;
+    const out: (number | undefined)[] = wild.map(() => undefined);
+    const sameElements = (a: Dimension, b: Dimension): boolean => a.elements.length === b.elements.length && a.elements.every((x, i) => elementKey(x) === elementKey(b.elements[i]!));
+    const tests: ((o: Dimension, w: Dimension) => boolean)[] = [
+      (o, w) => o === w,
+      (o, w) => o.mappedTo.has(w.key) || w.mappedTo.has(o.key),
+      sameElements,
+      (o, w) => o.elements.length === w.elements.length,
+    ];
+    for (const test of tests) {
+      wild.forEach((w, k) => {
+        if (out[k] !== undefined) return;
+        for (let p = owner.length - 1; p >= 0; p--) if (!out.includes(p) && test(owner[p]!, w)) return void (out[k] = p);
+      });
+    }
+    const missing = out.findIndex((p) => p === undefined);
+    if (missing < 0) {
+      return (out as number[]).map((position, k) => {
+        const o = owner[position]!;
+        const w = wild[k]!;
+        // The owner's element → the result's: through a mapping either way round, else by name, else in order.
+        const back = w.mappedTo.get(o.key);
+        const inverse = back ? o.elements.map((_, i) => back.indexOf(i)) : undefined;
+        const byName = o.elements.map((e) => w.elementIndex.get(elementKey(e)));
+        const map = o === w ? undefined : (o.mappedTo.get(w.key) ?? (inverse?.every((i) => i >= 0) ? inverse : byName.every((i) => i !== undefined) ? (byName as number[]) : undefined));
+        return { position, ...(map ? { map } : {}) };
+      });
+    }
+    const w = wild[missing]!;
+    this.error('subscript', span, `${name} gives one value per element of "${w.name}", so "${this.owner.name}" must be an array over "${w.name}" (or another dimension of ${w.elements.length} elements) to hold them.`);
     return undefined;
   }
 
@@ -260,8 +345,19 @@ export class Resolver {
       this.reduceDepth--;
       return { k: 'reduce', fn: reduceFn, arg, span: e.span };
     }
+    if (info.kind === 'vector') return this.vectorCall(e, info);
     if (key === 'if then else') {
       return { k: 'if', c: this.expr(e.args[0]!), a: this.expr(e.args[1]!), b: this.expr(e.args[2]!), span: e.span };
+    }
+    if (key === 'random lookup') {
+      const first = e.args[0]!;
+      const g = first.kind === 'ref' ? this.all.get(first.name.key)?.variable : undefined;
+      if (!g || g.kind !== 'graph') return this.error('wrong-arguments', first.span, 'The first argument of RANDOM_LOOKUP must be the name of a graph (its table is the density).');
+      const index = first.kind === 'ref' && first.subscripts ? this.indexSpecs(g, first.subscripts, first.span) : undefined;
+      if (!index && g.dims.length > 0 && this.all.get(g.key)!.decl.elementGraphs?.length) {
+        return this.error('subscript', first.span, `Graph "${g.name}" has a table per element: say which, as in RANDOM_LOOKUP(${quoteIfNeeded(g.name)}[${g.dims.map((d) => d.elements[0]).join(', ')}], …).`);
+      }
+      return { k: 'randlookup', graph: g, ...(index ? { index } : {}), args: e.args.slice(1).map((a) => this.expr(a)), span: e.span };
     }
     if (key === 'lookup') {
       const first = e.args[0]!;

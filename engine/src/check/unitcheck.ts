@@ -103,6 +103,38 @@ class ExprUnits {
         return this.binary(e);
       case 'call':
         return this.call(e);
+      case 'vector':
+        return this.vector(e);
+      case 'elmmap':
+        this.typeOf(e.offset);
+        return { u: e.ref.units, literal: false };
+      case 'randlookup': {
+        const [lo = UNKNOWN, hi = UNKNOWN] = e.args.map((a) => this.typeOf(a));
+        return this.agree(lo, hi, e.span, 'RANDOM_LOOKUP (its bounds)');
+      }
+      case 'veclookup': {
+        const [x = UNKNOWN, lo = UNKNOWN, hi = UNKNOWN] = e.args.map((a) => this.typeOf(a));
+        this.agree(this.agree(x, lo, e.span, 'VECTOR_LOOKUP (its input and xmin)'), hi, e.span, 'VECTOR_LOOKUP (its input and xmax)');
+        return { u: e.ref.units, literal: false };
+      }
+    }
+  }
+
+  private vector(e: Extract<RExpr, { k: 'vector' }>): Typed {
+    const [v0 = UNKNOWN, v1 = UNKNOWN] = e.vectors.map((x) => this.typeOf(x));
+    const args = e.args.map((x) => this.typeOf(x));
+    switch (e.fn) {
+      case 'vector sort order':
+      case 'vector rank':
+        return { u: DIMENSIONLESS, literal: false };
+      case 'vector reorder':
+        return v0;
+      case 'vector select':
+        return this.agree(v1, args[0] ?? UNKNOWN, e.span, 'VECTOR_SELECT (its values and the value for none selected)');
+      case 'allocate by priority':
+        return this.agree(v0, args[1] ?? UNKNOWN, e.span, 'ALLOCATE_BY_PRIORITY (its requests and the supply)');
+      case 'invert matrix':
+        return v0.u ? { u: powerUnits(v0.u, -1), literal: false } : UNKNOWN;
     }
   }
 
@@ -215,6 +247,17 @@ class ExprUnits {
       case 'exprnd':
       case 'poisson':
         return a0;
+      case 'random normal':
+      case 'random exponential':
+      case 'random poisson':
+      case 'random lognormal':
+      case 'random triangular':
+      case 'random gamma':
+      case 'random beta':
+      case 'random weibull':
+      case 'random binomial':
+      case 'random negative binomial':
+        return this.agree(a0, a1, e.span, `${e.fn.toUpperCase().replace(/ /g, '_')} (its bounds)`);
       default:
         return UNKNOWN;
     }

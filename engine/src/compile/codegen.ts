@@ -11,7 +11,25 @@ import { indexLiteral as ix, numberLiteral as lit } from './literals.js';
 const STATEMENTS_PER_FUNCTION = 400;
 
 const LOOKUP_FUNCTION = { continuous: 'lookupContinuous', extrapolate: 'lookupExtrapolate', discrete: 'lookupDiscrete' } as const;
-const RANDOM_FUNCTION = { uniform: 'randUniform', normal: 'randNormal', lognormal: 'randLognormal', exprnd: 'randExponential', poisson: 'randPoisson' } as const;
+const RANDOM_FUNCTION = {
+  uniform: 'randUniform',
+  normal: 'randNormal',
+  lognormal: 'randLognormal',
+  exprnd: 'randExponential',
+  poisson: 'randPoisson',
+  truncnormal: 'randTruncNormal',
+  truncexp: 'randTruncExponential',
+  truncpoisson: 'randTruncPoisson',
+  trunclognormal: 'randTruncLognormal',
+  triangular: 'randTriangular',
+  gamma: 'randTruncGamma',
+  beta: 'randTruncBeta',
+  weibull: 'randTruncWeibull',
+  binomial: 'randTruncBinomial',
+  negbinomial: 'randTruncNegativeBinomial',
+  lookup: 'randLookup',
+} as const;
+const VECTOR_FUNCTION = { sortorder: 'vectorSortOrder', rank: 'vectorRank', reorder: 'vectorReorder', select: 'vectorSelect', elmmap: 'vectorElmMap', lookup: 'vectorLookup', allocate: 'allocateByPriority', invert: 'invertMatrix' } as const;
 const COMPARISON = { '=': '===', '<>': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const;
 
 export function generateKernelSource(ir: ModelIR): string {
@@ -20,6 +38,8 @@ export function generateKernelSource(ir: ModelIR): string {
   ir.tables.forEach((_, i) => out.push(`const X${ix(i)} = rt.xs[${ix(i)}], Y${ix(i)} = rt.ys[${ix(i)}];`));
   const expr = (e: IExpr): string => emitExpr(e, ir.tables);
   out.push(`const START = ${lit(ir.sim.start)};`);
+  // Each vector call remembers its last results (checked against its inputs), in rt.vc.
+  out.push('const VC = rt.vc;');
 
   const initCalls = chunked(out, 'i', ir.initProgram, 'v, o, t, dt, k, H, S', (a) =>
     a.overridable ? `v[${ix(a.slot)}] = o[${ix(a.slot)}] === o[${ix(a.slot)}] ? o[${ix(a.slot)}] : ${expr(a.expr)};` : `v[${ix(a.slot)}] = ${expr(a.expr)};`,
@@ -124,8 +144,13 @@ function emitExpr(e: IExpr, tables: ModelIR['tables']): string {
       return `${LOOKUP_FUNCTION[tables[e.table]!.interpolation]}(X${ix(e.table)}, Y${ix(e.table)}, ${expr(e.x)})`;
     case 'rand': {
       const stream = e.seed ? `streamForSeedArgument(${expr(e.seed)}, ${ix(e.element)})` : `S[${ix(e.site)}]`;
+      if (e.table !== undefined) return `randLookup(uniform01(${stream}, k), X${ix(e.table)}, Y${ix(e.table)}, ${e.args.map(expr).join(', ')})`;
       return `${RANDOM_FUNCTION[e.dist]}(uniform01(${stream}, k), ${e.args.map(expr).join(', ')})`;
     }
+    case 'vecpick':
+      return `vectorPick(VC[${ix(e.site)}], ${ix(e.index)}, v[${ix(e.after.i)}])`;
+    case 'vec':
+      return `${VECTOR_FUNCTION[e.op]}(VC[${ix(e.site)}], ${e.index < 0 ? '-1' : ix(e.index)}, [${e.vectors.map((v) => `[${v.map(expr).join(', ')}]`).join(', ')}], [${e.args.map(expr).join(', ')}])`;
     case 'delay':
       return `delayOutput(H[${ix(e.site)}], ${expr(e.delay)}, v[${ix(e.init.i)}], t, START, dt)`;
   }
@@ -135,6 +160,7 @@ function emitExpr(e: IExpr, tables: ModelIR['tables']): string {
 export function compileKernel(ir: ModelIR): { kernel: Kernel; source: string } {
   const source = generateKernelSource(ir);
   const factory = new Function('rt', source) as (rt: unknown) => Kernel;
-  const kernel = factory({ fns: RUNTIME_FUNCTIONS, xs: ir.tables.map((t) => t.xs), ys: ir.tables.map((t) => t.ys) });
+  const vc = Array.from({ length: ir.vectorSites }, () => []);
+  const kernel = factory({ fns: RUNTIME_FUNCTIONS, xs: ir.tables.map((t) => t.xs), ys: ir.tables.map((t) => t.ys), vc });
   return { kernel, source };
 }

@@ -7,6 +7,8 @@ export interface CellRange {
 export interface SheetData {
   /** The number in a cell (0-based column and row), undefined when empty or not a number. */
   value(col: number, row: number): number | undefined;
+  /** The text of a cell, where the reader keeps text (element names for GET DIRECT SUBSCRIPT). */
+  text?(col: number, row: number): string | undefined;
   /** A cell reference ("B2") or a defined name, as a range. */
   range(name: string): CellRange | undefined;
 }

@@ -12,7 +12,10 @@ export type MathFn =
   | 'abs' | 'exp' | 'ln' | 'log10' | 'sqrt' | 'sin' | 'cos' | 'tan' | 'arcsin' | 'arccos' | 'arctan' | 'sinh' | 'cosh' | 'tanh'
   | 'int' | 'round' | 'mod' | 'min' | 'max' | 'safediv' | 'step' | 'pulse' | 'ramp';
 
-export type RandomDist = 'uniform' | 'normal' | 'lognormal' | 'exprnd' | 'poisson';
+/** Functions of whole vectors (see runtime/vector.ts). */
+export type VectorOp = 'sortorder' | 'rank' | 'reorder' | 'select' | 'elmmap' | 'lookup' | 'allocate' | 'invert';
+
+export type RandomDist = 'uniform' | 'normal' | 'lognormal' | 'exprnd' | 'poisson' | 'truncnormal' | 'truncexp' | 'truncpoisson' | 'trunclognormal' | 'triangular' | 'gamma' | 'beta' | 'weibull' | 'binomial' | 'negbinomial' | 'lookup';
 
 export type IExpr =
   | { readonly k: 'num'; readonly v: number }
@@ -26,8 +29,16 @@ export type IExpr =
   | { readonly k: 'fn'; readonly fn: MathFn; readonly args: readonly IExpr[] }
   | { readonly k: 'nary'; readonly op: 'sum' | 'prod' | 'min' | 'max'; readonly args: readonly IExpr[] }
   | { readonly k: 'lookup'; readonly table: number; readonly x: IExpr }
+  /**
+   * Element `index` of the result of a vector function of whole vectors and numbers, computed
+   * whole and remembered in the cache of `site` (recomputed when an input changes). Index −1:
+   * only compute it (a hidden slot whose value is 0), for 'vecpick' to read.
+   */
+  | { readonly k: 'vec'; readonly op: VectorOp; readonly index: number; readonly vectors: readonly (readonly IExpr[])[]; readonly args: readonly IExpr[]; readonly site: number }
+  /** Element `index` of the result the hidden slot `after` (a 'vec' with index −1) computed into its site's cache. */
+  | { readonly k: 'vecpick'; readonly site: number; readonly index: number; readonly after: { readonly k: 'slot'; i: number } }
   /** One uniform draw per time step per site, transformed to the distribution. */
-  | { readonly k: 'rand'; readonly dist: RandomDist; readonly site: number; readonly args: readonly IExpr[]; readonly seed?: IExpr; readonly element: number }
+  | { readonly k: 'rand'; readonly dist: RandomDist; readonly site: number; readonly args: readonly IExpr[]; readonly seed?: IExpr; readonly element: number; readonly table?: number }
   /** Output of a DELAY pipeline: the recorded input `delay` time units ago, or the init slot before that. */
   | { readonly k: 'delay'; readonly site: number; readonly delay: IExpr; readonly init: { readonly k: 'slot'; i: number } };
 
@@ -101,6 +112,8 @@ export interface ModelIR {
   readonly delays: readonly { readonly input: number }[];
   readonly tables: readonly LookupTable[];
   readonly randomSites: number;
+  /** Vector function calls, each with a small cache of its last results. */
+  readonly vectorSites: number;
   readonly variables: readonly VariableLayout[];
   /** Name key of a variable → its index in `variables`. */
   readonly variableIndex: ReadonlyMap<string, number>;

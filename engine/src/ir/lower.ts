@@ -1,6 +1,6 @@
 import { DiagnosticSink } from '../diagnostics.js';
-import { elementLabel, unflatten, type CheckedModel, type Dimension, type IndexSpec, type RExpr, type Variable } from '../check/model.js';
-import type { Assignment, IExpr, LookupTable, MathFn, ModelIR, RandomDist, SlotInfo, SlotRole, VariableLayout } from './ir.js';
+import { elementLabel, unflatten, wildDimensions, type CheckedModel, type Dimension, type IndexSpec, type RExpr, type Variable, type VectorFn } from '../check/model.js';
+import type { Assignment, IExpr, LookupTable, MathFn, ModelIR, RandomDist, SlotInfo, SlotRole, VariableLayout, VectorOp } from './ir.js';
 import { orderModel } from './order.js';
 import { formatUnits } from '../check/units.js';
 
@@ -23,8 +23,26 @@ const RANDOM: ReadonlyMap<string, { dist: RandomDist; params: number }> = new Ma
   ['lognormal', { dist: 'lognormal', params: 2 }],
   ['exprnd', { dist: 'exprnd', params: 1 }],
   ['poisson', { dist: 'poisson', params: 1 }],
+  ['random normal', { dist: 'truncnormal', params: 4 }],
+  ['random exponential', { dist: 'truncexp', params: 4 }],
+  ['random poisson', { dist: 'truncpoisson', params: 5 }],
+  ['random lognormal', { dist: 'trunclognormal', params: 6 }],
+  ['random triangular', { dist: 'triangular', params: 5 }],
+  ['random gamma', { dist: 'gamma', params: 5 }],
+  ['random beta', { dist: 'beta', params: 6 }],
+  ['random weibull', { dist: 'weibull', params: 5 }],
+  ['random binomial', { dist: 'binomial', params: 6 }],
+  ['random negative binomial', { dist: 'negbinomial', params: 6 }],
 ]);
 const MAX_ORDER = 100;
+const VECTOR_OPS: Readonly<Record<VectorFn, VectorOp>> = {
+  'vector sort order': 'sortorder',
+  'vector rank': 'rank',
+  'vector reorder': 'reorder',
+  'vector select': 'select',
+  'allocate by priority': 'allocate',
+  'invert matrix': 'invert',
+};
 
 /** Mutable per-slot facts gathered while lowering; frozen into SlotInfo and programs at the end. */
 interface Draft {
@@ -64,6 +82,10 @@ class Lowering {
   private readonly previous: { from: SlotRef; to: SlotRef }[] = [];
   private readonly delays: { input: SlotRef }[] = [];
   private randomSites = 0;
+  /** Vector calls whose result is computed once (by the inputs they read) into a cache site. */
+  private readonly preparedVectors = new Map<string, { site: number; slot: number }>();
+  private vectorSiteCount = 0;
+  private readonly callNumbers = new Map<RExpr, number>();
   private readonly structural = new Set<number>();
 
   constructor(
@@ -213,7 +235,82 @@ class Lowering {
         return num(c.element[e.position]! + 1);
       case 'call':
         return this.call(e, c);
+      case 'vector':
+        return this.vector(e, c);
+      case 'elmmap':
+        return this.elementMap(e, c);
+      case 'randlookup': {
+        const args = e.args.map((a) => this.expr(a, c));
+        const table = this.table(e.graph, e.index ? this.specsToFlat(e.graph, e.index, c) : 0);
+        return { k: 'rand', dist: 'lookup', site: this.randomSites++, args: args.slice(0, 4), element: elementOf(c), table, ...(args[4] ? { seed: args[4] } : {}) };
+      }
+      case 'veclookup': {
+        // The elements from the one named to the end of its last dimension.
+        const from = this.specsToFlat(e.ref, e.index, c);
+        const base = this.base.get(e.ref);
+        if (base === undefined) return num(Number.NaN);
+        const last = e.ref.dims[e.ref.dims.length - 1]!.elements.length;
+        const count = last - (from % last);
+        const ys = Array.from({ length: count }, (_, i) => this.ref(base + from + i));
+        return { k: 'vec', op: 'lookup', index: 0, vectors: [ys], args: e.args.map((a) => this.expr(a, c)), site: this.vectorSiteCount++ };
+      }
     }
+  }
+
+  /** The terms of an argument written with [*], one per element, row-major over its marked dimensions. */
+  private expand(e: RExpr, c: Context): IExpr[] {
+    const dims = wildDimensions(e);
+    const total = dims.reduce((n, d) => n * d.elements.length, 1);
+    return Array.from({ length: total }, (_, flat) => {
+      const idx = unflatten(dims, flat);
+      const wild = new Map(c.wild);
+      dims.forEach((d, i) => wild.set(d, idx[i]!));
+      return this.expr(e, { ...c, wild });
+    });
+  }
+
+  private vector(e: Extract<RExpr, { k: 'vector' }>, c: Context): IExpr {
+    const shape = wildDimensions(e.vectors[0]!);
+    // The element of the result this equation computes: the owner's element along each result axis.
+    const index = e.axes.reduce((flat, a, k) => flat * shape[k]!.elements.length + (a.map ? a.map[c.element[a.position]!]! : c.element[a.position]!), 0);
+    const vectors = e.vectors.map((v) => this.expand(v, c));
+    const args = e.args.map((a) => this.expr(a, c));
+    // One hidden slot computes the whole result for these inputs; each element only picks from it.
+    // The inputs are the same for the elements that agree on the positions the call reads.
+    const reads = contextPositions(e);
+    const key = `${this.callNumber(e)}:${[...reads].map((p) => c.element[p]).join(',')}:${[...c.wild.values()].join(',')}`;
+    let prepared = this.preparedVectors.get(key);
+    if (!prepared) {
+      const site = this.vectorSiteCount++;
+      const slot = this.newSlot('value', c.owner, elementOf(c), false, `${e.fn.toUpperCase().replace(/ /g, '_')} inside ${this.label(c)}`);
+      const node: IExpr = { k: 'vec', op: VECTOR_OPS[e.fn], index: -1, vectors, args, site };
+      this.drafts[slot]!.init = node;
+      this.drafts[slot]!.deriv = node;
+      this.preparedVectors.set(key, (prepared = { site, slot }));
+    }
+    return { k: 'vecpick', site: prepared.site, index, after: this.ref(prepared.slot) };
+  }
+
+  private callNumber(e: RExpr): number {
+    let n = this.callNumbers.get(e);
+    if (n === undefined) this.callNumbers.set(e, (n = this.callNumbers.size));
+    return n;
+  }
+
+  /** VECTOR_ELM_MAP: a fixed element when the offset is a constant, else chosen during the run. */
+  private elementMap(e: Extract<RExpr, { k: 'elmmap' }>, c: Context): IExpr {
+    const from = this.specsToFlat(e.ref, e.index, c);
+    const base = this.base.get(e.ref);
+    if (base === undefined) return num(Number.NaN); // a graph without values (already reported)
+    const offset = constantValue(e.offset, new Set(), new Set());
+    if (offset !== undefined) {
+      const at = from + Math.round(offset);
+      // Outside the array: NaN, which stops the run if it is ever used (it may sit in a branch
+      // never taken, as in Vensim's ageing chain IF stage = 1 THEN … ELSE VECTOR ELM MAP(x[stage], -1)).
+      return at >= 0 && at < e.ref.size ? this.ref(base + at) : num(Number.NaN);
+    }
+    const all = Array.from({ length: e.ref.size }, (_, i) => this.ref(base + i));
+    return { k: 'vec', op: 'elmmap', index: from, vectors: [all], args: [this.expr(e.offset, c)], site: this.vectorSiteCount++ };
   }
 
   private flatIndex(e: Extract<RExpr, { k: 'var' }>, c: Context): number {
@@ -234,7 +331,7 @@ class Lowering {
 
   private reduce(e: Extract<RExpr, { k: 'reduce' }>, c: Context): IExpr {
     const dims: Dimension[] = [];
-    collectWildDims(e.arg, dims);
+    dims.push(...wildDimensions(e.arg));
     const terms: IExpr[] = [];
     const total = dims.reduce((n, d) => n * d.elements.length, 1);
     for (let flat = 0; flat < total; flat++) {
@@ -468,6 +565,7 @@ class Lowering {
       delays: this.delays.map((d) => ({ input: d.input.i })),
       tables: this.tables,
       randomSites: this.randomSites,
+      vectorSites: this.vectorSiteCount,
       variables,
       variableIndex: new Map(this.model.variables.map((v, n) => [v.key, n])),
       structural: this.structural,
@@ -490,28 +588,53 @@ function elementOf(c: Context): number {
   return flat;
 }
 
-function collectWildDims(e: RExpr, out: Dimension[]): void {
+/** The positions of the owner's element that an expression depends on (through subscripts following it, or a dimension used as a value). */
+function contextPositions(e: RExpr, out: Set<number> = new Set()): Set<number> {
+  const specs = (index: readonly IndexSpec[] | undefined): void => index?.forEach((s) => s.kind === 'context' && out.add(s.position));
+  const all = (xs: readonly RExpr[]): void => xs.forEach((x) => contextPositions(x, out));
   switch (e.k) {
     case 'var':
-      for (const s of e.index) if (s.kind === 'wild' && !out.includes(s.dim)) out.push(s.dim);
-      return;
+      specs(e.index);
+      break;
+    case 'position':
+      out.add(e.position);
+      break;
     case 'unary':
-      return collectWildDims(e.a, out);
+      all([e.a]);
+      break;
     case 'binary':
-      collectWildDims(e.a, out);
-      return collectWildDims(e.b, out);
+      all([e.a, e.b]);
+      break;
     case 'if':
-      collectWildDims(e.c, out);
-      collectWildDims(e.a, out);
-      return collectWildDims(e.b, out);
+      all([e.c, e.a, e.b]);
+      break;
     case 'call':
-      for (const a of e.args) collectWildDims(a, out);
-      return;
+      all(e.args);
+      break;
     case 'lookup':
-      return collectWildDims(e.x, out);
-    default:
-      return; // numbers, clocks, and nested reductions (which bind their own [*])
+      specs(e.index);
+      all([e.x]);
+      break;
+    case 'reduce':
+      all([e.arg]);
+      break;
+    case 'vector':
+      all([...e.vectors, ...e.args]);
+      break;
+    case 'elmmap':
+      specs(e.index);
+      all([e.offset]);
+      break;
+    case 'veclookup':
+    case 'randlookup':
+      specs(e.index);
+      all(e.args);
+      break;
+    case 'num':
+    case 'clock':
+      break;
   }
+  return out;
 }
 
 /** Value of an expression made only of numbers and scalar constants, else undefined. */

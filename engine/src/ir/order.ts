@@ -91,6 +91,10 @@ function isConstant(e: IExpr, drafts: readonly Draft[], constant: readonly boole
       return e.args.every((a) => isConstant(a, drafts, constant));
     case 'lookup':
       return isConstant(e.x, drafts, constant);
+    case 'vecpick':
+      return isConstant(e.after, drafts, constant);
+    case 'vec':
+      return [...e.vectors.flat(), ...e.args].every((a) => isConstant(a, drafts, constant));
   }
 }
 

@@ -24,6 +24,12 @@ export function forEachRead(e: IExpr, visit: (slot: number) => void): void {
       return;
     case 'lookup':
       return forEachRead(e.x, visit);
+    case 'vecpick':
+      return visit(e.after.i);
+    case 'vec':
+      for (const v of e.vectors) for (const a of v) forEachRead(a, visit);
+      for (const a of e.args) forEachRead(a, visit);
+      return;
     case 'rand':
       for (const a of e.args) forEachRead(a, visit);
       if (e.seed) forEachRead(e.seed, visit);

@@ -82,6 +82,8 @@ export interface DimensionDecl {
   readonly elements: readonly NameRef[];
   /** `-> Other`: dimensions whose elements correspond to these one for one, in order. */
   readonly mapsTo?: readonly NameRef[];
+  /** `-> (Other: b3, b1, b2)`: for a dimension of mapsTo (by key), the element there each of this one's elements maps to. */
+  readonly mapLists?: readonly { readonly to: string; readonly elements: readonly NameRef[] }[];
   readonly doc?: string;
   readonly span: SourceSpan;
 }

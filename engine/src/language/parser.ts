@@ -1,5 +1,6 @@
 import { DiagnosticSink, type Diagnostic, type SourceSpan } from '../diagnostics.js';
-import { nameKey } from '../names.js';
+import { elementKey, nameKey } from '../names.js';
+import { splitMappings } from './mapping.js';
 import type {
   BinaryOp,
   DimensionDecl,
@@ -174,6 +175,7 @@ class Parser {
     this.expectOp(':', `after the dimension name "${name.text}" (for example  dimension AgeBand: 65-69, 70-74)`);
     const elements: NameRef[] = [];
     const mapsTo: NameRef[] = [];
+    const mapLists: { to: string; elements: NameRef[] }[] = [];
     for (;;) {
       const t = this.peek();
       if (t.kind === 'newline' || t.kind === 'eof') {
@@ -188,13 +190,21 @@ class Parser {
         if (arrow < 0) elements.push({ key: nameKey(text.text), text: text.text, span: text.span });
         else elements.push({ key: nameKey(text.text.slice(0, arrow).trim()), text: text.text.slice(0, arrow).trim(), span: text.span });
         if (arrow >= 0) {
-          // "c -> Other, Another": the rest of the line names the dimensions this one maps to.
-          mapsTo.push(...text.text.slice(arrow + 2).split(',').map((x) => x.trim()).filter(Boolean).map((x) => ({ key: nameKey(unquote(x)), text: unquote(x), span: text.span })));
+          // "c -> Other, (Another: b3, b1, b2)": the rest of the line names the dimensions this one maps to.
+          const parts = [text.text.slice(arrow + 2)];
+          const spans = [text.span];
           while (this.isOp(',')) {
             this.i++;
             const more = this.rawUntil([','], 'a dimension name');
-            mapsTo.push({ key: nameKey(unquote(more.text)), text: unquote(more.text), span: more.span });
+            parts.push(more.text);
+            spans.push(more.span);
           }
+          parts.forEach((part, n) => {
+            for (const m of splitMappings(part)) {
+              mapsTo.push({ key: nameKey(unquote(m.to)), text: unquote(m.to), span: spans[n]! });
+              if (m.elements) mapLists.push({ to: nameKey(unquote(m.to)), elements: m.elements.map((e) => ({ key: elementKey(unquote(e)), text: unquote(e), span: spans[n]! })) });
+            }
+          });
           break;
         }
       }
@@ -213,7 +223,7 @@ class Parser {
       }
       return this.unknownProperty(keyTok, key, 'dimension', ['doc']);
     });
-    this.dimensions.push({ name, elements, ...(mapsTo.length ? { mapsTo } : {}), ...(doc === undefined ? {} : { doc }), span: this.spanFrom(start) });
+    this.dimensions.push({ name, elements, ...(mapsTo.length ? { mapsTo } : {}), ...(mapLists.length ? { mapLists } : {}), ...(doc === undefined ? {} : { doc }), span: this.spanFrom(start) });
   }
 
   private variable(kind: VarKind): void {

@@ -51,7 +51,11 @@ function simulation(sim: SimSpecDecl): string[] {
 }
 
 function dimension(d: DimensionDecl): string[] {
-  const maps = d.mapsTo?.length ? ` -> ${d.mapsTo.map((m) => printName(m.text)).join(', ')}` : '';
+  const list = (m: NameRef): string => {
+    const elements = d.mapLists?.find((l) => l.to === m.key)?.elements;
+    return elements ? `(${printName(m.text)}: ${elements.map((e) => element(e.text)).join(', ')})` : printName(m.text);
+  };
+  const maps = d.mapsTo?.length ? ` -> ${d.mapsTo.map(list).join(', ')}` : '';
   const out = [`dimension ${printName(d.name.text)}: ${d.elements.map((e) => element(e.text)).join(', ')}${maps}`];
   if (d.doc) out.push(`  doc: ${docText(d.doc, '  ')}`);
   return out;
@@ -59,7 +63,7 @@ function dimension(d: DimensionDecl): string[] {
 
 /** Element names like 65-69 or 90+ are written as they are; anything that could be misread is quoted. */
 function element(text: string): string {
-  return /^(?:[\p{L}\p{N}_]+(?: [\p{L}\p{N}_]+)*\+?|\d+-\d+)$/u.test(text) ? text : quote(text);
+  return /^(?:[\p{L}\p{N}_]+(?: [\p{L}\p{N}_]+)*[+!]?|\d+-\d+)$/u.test(text) ? text : quote(text);
 }
 
 function subscripts(items: readonly SubscriptItem[]): string {

@@ -1,4 +1,21 @@
 import * as f from './functions.js';
+import * as vec from './vector.js';
+import * as t from './truncated.js';
+import * as tm from './truncated-more.js';
+import * as vl from './vector-lookup.js';
+import type { VectorOp } from '../ir/ir.js';
+
+/** Vector functions by IR operation: (index of the result element, vectors, numbers) → number. */
+export const VECTOR_FUNCTIONS: Readonly<Record<VectorOp, (cache: vec.VectorCache, index: number, vectors: readonly (readonly number[])[], args: readonly number[]) => number>> = {
+  sortorder: vec.vectorSortOrder,
+  rank: vec.vectorRank,
+  reorder: vec.vectorReorder,
+  select: vec.vectorSelect,
+  elmmap: vec.vectorElmMap,
+  lookup: vl.vectorLookup,
+  allocate: vec.allocateByPriority,
+  invert: vec.invertMatrix,
+};
 
 /** The functions generated code may call, by the short names it uses. */
 export const RUNTIME_FUNCTIONS = {
@@ -36,7 +53,27 @@ export const RUNTIME_FUNCTIONS = {
   randLognormal: f.randLognormal,
   randExponential: f.randExponential,
   randPoisson: f.randPoisson,
+  randTruncNormal: t.randTruncNormal,
+  randTruncExponential: t.randTruncExponential,
+  randTruncPoisson: t.randTruncPoisson,
+  randTruncLognormal: t.randTruncLognormal,
+  randTriangular: t.randTriangular,
+  randTruncGamma: tm.randTruncGamma,
+  randTruncBeta: tm.randTruncBeta,
+  randTruncWeibull: tm.randTruncWeibull,
+  randTruncBinomial: tm.randTruncBinomial,
+  randTruncNegativeBinomial: tm.randTruncNegativeBinomial,
+  randLookup: tm.randLookup,
   delayOutput: f.delayOutput,
+  vectorSortOrder: vec.vectorSortOrder,
+  vectorRank: vec.vectorRank,
+  vectorReorder: vec.vectorReorder,
+  vectorSelect: vec.vectorSelect,
+  vectorElmMap: vec.vectorElmMap,
+  vectorPick: vec.vectorPick,
+  vectorLookup: vl.vectorLookup,
+  allocateByPriority: vec.allocateByPriority,
+  invertMatrix: vec.invertMatrix,
 } as const;
 
 export type RuntimeFunctionName = keyof typeof RUNTIME_FUNCTIONS;

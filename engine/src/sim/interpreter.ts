@@ -1,6 +1,7 @@
 import type { IExpr, ModelIR, RandomDist } from '../ir/ir.js';
 import type { BinOp } from '../check/model.js';
-import { RUNTIME_FUNCTIONS as F } from '../runtime/index.js';
+import { RUNTIME_FUNCTIONS as F, VECTOR_FUNCTIONS } from '../runtime/index.js';
+import type { VectorCache } from '../runtime/vector.js';
 import type { Kernel, RunBuffers } from './kernel.js';
 
 /**
@@ -10,6 +11,7 @@ import type { Kernel, RunBuffers } from './kernel.js';
  */
 export function interpretKernel(ir: ModelIR): Kernel {
   const START = ir.sim.start;
+  const caches: VectorCache[] = Array.from({ length: ir.vectorSites }, () => []);
   const ev = (e: IExpr, v: Float64Array, t: number, dt: number, k: number, b: RunBuffers): number => {
     const r = (x: IExpr): number => ev(x, v, t, dt, k, b);
     switch (e.k) {
@@ -57,8 +59,16 @@ export function interpretKernel(ir: ModelIR): Kernel {
       }
       case 'rand': {
         const stream = e.seed ? F.streamForSeedArgument(r(e.seed), e.element) : b.streams[e.site]!;
+        if (e.table !== undefined) {
+          const [min, max, shift, stretch] = e.args.map(r) as [number, number, number, number];
+          return F.randLookup(F.uniform01(stream, k), ir.tables[e.table]!.xs, ir.tables[e.table]!.ys, min, max, shift, stretch);
+        }
         return draw(e.dist, F.uniform01(stream, k), e.args.map(r));
       }
+      case 'vecpick':
+        return F.vectorPick(caches[e.site]!, e.index, v[e.after.i]!);
+      case 'vec':
+        return VECTOR_FUNCTIONS[e.op](caches[e.site]!, e.index, e.vectors.map((x) => x.map(r)), e.args.map(r));
       case 'delay':
         return F.delayOutput(b.history[e.site]!, r(e.delay), v[e.init.i]!, t, START, dt);
     }
@@ -111,5 +121,16 @@ function draw(dist: RandomDist, u: number, a: readonly number[]): number {
     case 'lognormal': return F.randLognormal(u, a[0]!, a[1]!);
     case 'exprnd': return F.randExponential(u, a[0]!);
     case 'poisson': return F.randPoisson(u, a[0]!);
+    case 'truncnormal': return F.randTruncNormal(u, a[0]!, a[1]!, a[2]!, a[3]!);
+    case 'truncexp': return F.randTruncExponential(u, a[0]!, a[1]!, a[2]!, a[3]!);
+    case 'truncpoisson': return F.randTruncPoisson(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!);
+    case 'trunclognormal': return F.randTruncLognormal(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
+    case 'triangular': return F.randTriangular(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!);
+    case 'gamma': return F.randTruncGamma(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!);
+    case 'beta': return F.randTruncBeta(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
+    case 'weibull': return F.randTruncWeibull(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!);
+    case 'binomial': return F.randTruncBinomial(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
+    case 'negbinomial': return F.randTruncNegativeBinomial(u, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
+    case 'lookup': return Number.NaN; // drawn with its table above
   }
 }

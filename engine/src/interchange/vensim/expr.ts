@@ -1,6 +1,7 @@
 import type { DiagnosticSink, SourcePos, SourceSpan } from '../../diagnostics.js';
 import type { BinaryOp, Expr, NameRef, SubscriptItem } from '../../language/ast.js';
 import { nameKey } from '../../names.js';
+import { rewriteExpr } from '../../language/rewrite.js';
 
 /**
  * Vensim equation syntax → our expression AST. Vensim names contain spaces (`Teacup Temperature`),
@@ -119,8 +120,18 @@ const RENAMED: Record<string, string> = {
   initial: 'INIT',
   vmin: 'MIN',
   vmax: 'MAX',
-  // RANDOM NORMAL/EXPONENTIAL/POISSON take truncation bounds and shifts we do not model yet.
   'random uniform': 'UNIFORM',
+  'random normal': 'RANDOM_NORMAL',
+  'random exponential': 'RANDOM_EXPONENTIAL',
+  'random poisson': 'RANDOM_POISSON',
+  'random lognormal': 'RANDOM_LOGNORMAL',
+  'random triangular': 'RANDOM_TRIANGULAR',
+  'random lookup': 'RANDOM_LOOKUP',
+  'random gamma': 'RANDOM_GAMMA',
+  'random beta': 'RANDOM_BETA',
+  'random weibull': 'RANDOM_WEIBULL',
+  'random binomial': 'RANDOM_BINOMIAL',
+  'random negative binomial': 'RANDOM_NEGATIVE_BINOMIAL',
   'if then else': 'IF_THEN_ELSE',
   'active initial': 'ACTIVE_INITIAL',
 };
@@ -151,6 +162,13 @@ const BUILDERS: Record<string, Builder> = {
   'delay3i': ([x, t, init], _span, call) => call('DELAY3', [x!, t!, init!]),
   // QUANTUM(x, q) = q · INTEGER(x / q); x itself when q is 0 or negative
   quantum: ([x, q], span, call) => ({ kind: 'if', cond: bin('<=', q!, num(0, span), span), then: x!, else: bin('*', q!, BUILDERS.integer!([bin('/', x!, q!, span)], span, call), span), span }),
+  // RANDOM PINK NOISE(mean, sd, correlation time, seed): white noise smoothed over the correlation
+  // time, its spread raised by √(2·time/DT) so that the smoothed noise keeps the standard deviation.
+  'random pink noise': ([mean, sd, tau, seed], span, call) => {
+    const dt: Expr = { kind: 'ref', name: { key: 'dt', text: 'DT', span }, span };
+    const spread = bin('*', sd!, call('SQRT', [bin('/', bin('*', num(2, span), tau!, span), dt, span)]), span);
+    return bin('+', mean!, call('SMTH1', [call('NORMAL', [num(0, span), spread, seed!]), tau!, num(0, span)]), span);
+  },
   // GAME(x) takes interactive input in Vensim; in a batch run it is just x.
   game: ([x]) => x!,
   // DELAY FIXED takes its delay once, at the start, rounded to a whole number of time steps.
@@ -161,6 +179,35 @@ const BUILDERS: Record<string, Builder> = {
   // Vensim's MODULO keeps the sign of the dividend: a − b · INTEGER(a / b).
   modulo: ([a, b], span, call) => bin('-', a!, bin('*', b!, BUILDERS.integer!([bin('/', a!, b!, span)], span, call), span), span),
 };
+
+/**
+ * Vensim's vector functions run over the last subscript of their vector arguments (the last two
+ * for INVERT MATRIX); ours mark that dimension with "!" (or "[*]"). Size arguments that only
+ * repeat the vector's length are dropped.
+ */
+const VECTOR_CALLS: Record<string, { name: string; arity: number; vectors: number[]; marked: 1 | 2; drop: number[] }> = {
+  'vector sort order': { name: 'VECTOR_SORT_ORDER', arity: 2, vectors: [0], marked: 1, drop: [] },
+  'vector rank': { name: 'VECTOR_RANK', arity: 2, vectors: [0], marked: 1, drop: [] },
+  'vector reorder': { name: 'VECTOR_REORDER', arity: 2, vectors: [0, 1], marked: 1, drop: [] },
+  'vector select': { name: 'VECTOR_SELECT', arity: 5, vectors: [0, 1], marked: 1, drop: [] },
+  'vector elm map': { name: 'VECTOR_ELM_MAP', arity: 2, vectors: [], marked: 1, drop: [] },
+  'vector lookup': { name: 'VECTOR_LOOKUP', arity: 5, vectors: [], marked: 1, drop: [] },
+  'allocate by priority': { name: 'ALLOCATE_BY_PRIORITY', arity: 5, vectors: [0, 1], marked: 1, drop: [2] },
+  'invert matrix': { name: 'INVERT_MATRIX', arity: 2, vectors: [0], marked: 2, drop: [1] },
+};
+
+/** Marks the vector dimension(s) of a Vensim vector argument: the last subscript(s) of its first subscripted reference. */
+function markVector(arg: Expr, marked: 1 | 2): Expr {
+  let first: Extract<Expr, { kind: 'ref' }> | undefined;
+  rewriteExpr(arg, (x) => {
+    if (!first && x.kind === 'ref') first = x;
+    return undefined;
+  });
+  // A whole array written without subscripts: its (only) dimension is the vector.
+  if (first && !first.subscripts) return rewriteExpr(arg, (x) => (x === first ? { ...first, subscripts: Array.from({ length: marked }, () => ({ text: '*', span: first!.span })) } : undefined));
+  const keys = (first?.subscripts ?? []).slice(-marked).map((s) => nameKey(s.text.replace(/!$/, '')));
+  return rewriteExpr(arg, (x) => (x.kind === 'ref' && x.subscripts ? { ...x, subscripts: x.subscripts.map((s) => (keys.includes(nameKey(s.text)) ? { ...s, text: `${s.text}!` } : s)) } : undefined));
+}
 
 /** Builders that need to know the variable being defined (SAMPLE IF TRUE holds its own value). */
 export function sampleIfTrue([cond, input, init]: Expr[], span: SourceSpan, self: NameRef, call: (name: string, args: Expr[]) => Expr): Expr {
@@ -322,14 +369,32 @@ export class VensimExprParser {
         const base: Expr = relative.value === 0 ? TIME(span) : { kind: 'ref', name: { key: 'starttime', text: 'STARTTIME', span }, span };
         return bin('+', base, offset, span);
       }
-      this.sink.error('unknown-function', span, 'GET TIME VALUE with calendar dates or measures other than model time cannot be imported yet.');
+      const measures = ['model time', 'the year', 'the quarter', 'the month', 'the day of the month', 'the day of the week', 'days since 1 BC', 'the hour', 'the minute', 'the second', 'seconds modulo 500,000'];
+      const what = measure.kind === 'number' ? measures[measure.value] : undefined;
+      let why: string;
+      if (relative.kind !== 'number' || measure.kind !== 'number' || !what || ![0, 1, 2].includes(relative.value)) {
+        why = 'GET TIME VALUE needs numbers for where to measure from (0 the current time, 1 the start, 2 the computer clock) and for what to measure (0 to 10).';
+      } else if (relative.value === 2) {
+        why = `GET TIME VALUE(2, …) reads the computer's clock (${what}), so no two runs would give the same results; it cannot be imported. Use a constant for the date instead.`;
+      } else {
+        why = `GET TIME VALUE measure ${measure.value} (${what}) turns model time into a calendar date through Vensim's time base settings, which the .mdl file does not record; only measure 0 (model time) can be imported.`;
+      }
+      this.sink.error('unknown-function', span, why);
       return num(Number.NaN, span);
+    }
+    const vector = VECTOR_CALLS[key];
+    if (vector) {
+      if (args.length !== vector.arity) {
+        this.sink.error('wrong-arguments', span, `${name.text} takes ${vector.arity} arguments but ${args.length} ${args.length === 1 ? 'was' : 'were'} given.`);
+        return num(Number.NaN, span);
+      }
+      return make(vector.name, args.flatMap((a, i) => (vector.drop.includes(i) ? [] : [vector.vectors.includes(i) ? markVector(a, vector.marked) : a])));
     }
     const builder = BUILDERS[key];
     if (builder) {
-      const arity: Record<string, number> = { pulse: 2, 'pulse train': 4, integer: 1, power: 2, log: 2, 'delay n': 4, 'smooth n': 4, delay3i: 3, quantum: 2, game: 1, modulo: 2, 'delay fixed': 3 };
+      const arity: Record<string, number> = { pulse: 2, 'pulse train': 4, integer: 1, power: 2, log: 2, 'delay n': 4, 'smooth n': 4, delay3i: 3, quantum: 2, game: 1, modulo: 2, 'delay fixed': 3, 'random pink noise': 4 };
       if (args.length !== arity[key]) {
-        this.sink.error('wrong-arguments', span, `${name.text} takes ${arity[key]} arguments but ${args.length} were given.`);
+        this.sink.error('wrong-arguments', span, `${name.text} takes ${arity[key]} arguments but ${args.length} ${args.length === 1 ? 'was' : 'were'} given.`);
         return num(Number.NaN, span);
       }
       return builder(args, span, make);

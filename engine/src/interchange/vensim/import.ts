@@ -1,12 +1,17 @@
 import { DiagnosticSink, type SourcePos, type SourceSpan } from '../../diagnostics.js';
-import type { ElementGraph, Interpolation, DimensionDecl, ElementEquation, Expr, GraphSpec, ModelAst, NameRef, SimSpecDecl, SubscriptItem, VarDecl } from '../../language/ast.js';
+import type { DimensionDecl, Expr, GraphSpec, ModelAst, NameRef, SimSpecDecl, SubscriptItem, VarDecl } from '../../language/ast.js';
 import { elementKey, nameKey } from '../../names.js';
 import { parseUnits, UnitSyntaxError } from '../../check/units.js';
 import { foldConstant } from '../../check/checker.js';
 import type { ImportResult } from '../xmile/import.js';
 import { rewriteExpr } from '../../language/rewrite.js';
 import { expandMacros, type MacroDefinition } from '../macros.js';
+import { mappedElementOf, splitMappings } from '../../language/mapping.js';
 import type { SpreadsheetSource } from '../spreadsheet.js';
+import type { Building, Entry } from './building.js';
+import { DATA_MODES, dataMode } from './data.js';
+import type { DataFile } from './datafile.js';
+import { ExternalReader, type ExternalHost } from './external.js';
 import { tokenizeVensim, VensimExprParser, VensimSyntaxError, type Positions } from './expr.js';
 
 /**
@@ -14,12 +19,12 @@ import { tokenizeVensim, VensimExprParser, VensimSyntaxError, type Positions } f
  * a variable; INTEG makes a stock (its rate split into inflows and outflows where it is a sum of
  * flows); subscript ranges become dimensions; lookups become graphs. The sketch is not read.
  */
-export function importVensim(text: string, file: string, spreadsheets?: SpreadsheetSource): ImportResult {
+export function importVensim(text: string, file: string, spreadsheets?: SpreadsheetSource, dataFiles?: () => readonly DataFile[]): ImportResult {
   const sink = new DiagnosticSink(file);
   const macros = findMacros(text);
   // The model is read with macro definitions blanked out, each macro body on its own; blanking
   // (rather than cutting) keeps every line and column true to the file.
-  const reader = new VensimReader(blank(text, macros.map((m) => [m.start, m.end])), file, sink, spreadsheets);
+  const reader = new VensimReader(blank(text, macros.map((m) => [m.start, m.end])), file, sink, spreadsheets, dataFiles);
   for (const m of macros) {
     const body = new VensimReader(blank(text, [[0, m.bodyFrom], [m.bodyTo, text.length]]), file, sink);
     body.readEntries();
@@ -60,41 +65,14 @@ function blank(text: string, ranges: [number, number][]): string {
   return out;
 }
 
-interface Entry {
-  /** Absolute offsets of the definition, units and documentation parts. */
-  readonly def: [number, number];
-  readonly units?: [number, number];
-  readonly doc?: [number, number];
-}
-
-interface Building {
-  name: NameRef;
-  kind: VarDecl['kind'];
-  dims: NameRef[];
-  equation?: Expr;
-  valueList?: VarDecl['valueList'];
-  elementEquations: ElementEquation[];
-  units?: { text: string; span: SourceSpan };
-  doc?: string;
-  graph?: GraphSpec;
-  elementGraphs?: ElementGraph[];
-  /** An entry of it could not be read (already reported). */
-  broken?: boolean;
-  /** INTEG rate, per element equation or for all. */
-  rate?: Expr;
-  /** Equations as written, resolved once the whole file is read (a variable may have several). */
-  definitions: { subs: SubscriptItem[] | undefined; equation: Expr | undefined; rate: Expr | undefined; rows: Expr[][] | undefined; span: SourceSpan; excluded: string[][][] }[];
-  elementRates: { subscripts: SubscriptItem[]; rate: Expr; span: SourceSpan }[];
-  span: SourceSpan;
-}
-
-class VensimReader implements Positions {
-  private readonly sink: DiagnosticSink;
+class VensimReader implements Positions, ExternalHost {
+  readonly sink: DiagnosticSink;
   private readonly lineStarts: number[] = [0];
-  private readonly dims = new Map<string, DimensionDecl>();
+  readonly dims = new Map<string, DimensionDecl>();
   private readonly vars = new Map<string, Building>();
 
   private readonly macros = new Map<string, MacroDefinition>();
+  private readonly external: ExternalReader;
   /** The variable whose entry is being read. */
   private current: Building | undefined;
 
@@ -102,9 +80,11 @@ class VensimReader implements Positions {
     private readonly text: string,
     private readonly file: string,
     sink: DiagnosticSink,
-    private readonly spreadsheets?: SpreadsheetSource,
+    spreadsheets?: SpreadsheetSource,
+    dataFiles?: () => readonly DataFile[],
   ) {
     this.sink = sink;
+    this.external = new ExternalReader(this, spreadsheets, dataFiles);
     for (let i = 0; i < text.length; i++) if (text[i] === '\n') this.lineStarts.push(i + 1);
   }
 
@@ -119,7 +99,7 @@ class VensimReader implements Positions {
     return { line: lo + 1, column: offset - this.lineStarts[lo]! + 1, offset };
   }
 
-  private span(from: number, to: number): SourceSpan {
+  span(from: number, to: number): SourceSpan {
     return { start: this.pos(from), end: this.pos(to) };
   }
 
@@ -150,7 +130,7 @@ class VensimReader implements Positions {
         f();
       } catch (e) {
         if (!(e instanceof VensimSyntaxError)) throw e;
-        this.sink.error('syntax', this.span(e.offset, e.offset + 1), e.message);
+        this.sink.error('syntax', this.span(e.offset, e.offset + 1), e.message, this.current?.name.text);
         // Its variable exists but could not be read: report nothing else about it.
         if (this.current) this.current.broken = true;
       }
@@ -221,11 +201,12 @@ class VensimReader implements Positions {
     const [from, to] = e.def;
     const raw = this.text.slice(from, to);
     if (raw.trim() === '' || /^\s*\*/.test(raw)) return; // group headings such as .Control
-    // Data equations `x := GET …` (optionally :INTERPOLATE: …) read spreadsheets; other data equations need .vdf files.
-    const dataEq = /(:(?:INTERPOLATE|HOLD BACKWARD|LOOK FORWARD|RAW):)?:=(?=\s*GET[ _](?:DIRECT|XLS)[ _]DATA\s*\()/i.exec(raw);
-    if (/:=/.test(raw) && !dataEq) {
-      throw new VensimSyntaxError('This kind of equation (a data equation) cannot be imported yet.', from + raw.search(/\S/));
-    }
+    // A data variable declared without an equation (`x[A] :HOLD BACKWARD:`): its values come from a data file.
+    const trimmed = raw.trim();
+    const declared = /[=(]/.test(trimmed) ? null : /^([^[\]=:~|()"]+?|"[^"]*")\s*(?:\[([^\]]*)\])?\s*(:(?:INTERPOLATE|HOLD BACKWARD|LOOK FORWARD|RAW):)?$/i.exec(trimmed);
+    if (declared) return this.external.dataFromFiles(declared, from + raw.indexOf(trimmed), e);
+    // Data equations `x := GET …` (optionally :INTERPOLATE: …) read spreadsheets; `x := expression` is computed from other data.
+    const dataEq = /(:(?:INTERPOLATE|HOLD BACKWARD|LOOK FORWARD|RAW):)?\s*:=/i.exec(raw);
     const tabbed = /^([^=]*==?\s*)TABBED\s+ARRAY\s*\(/i.exec(raw);
     // x[dims] :EXCEPT: [a], [b, c] = …  — the listed elements are left out.
     const except = /:EXCEPT:/i.exec(raw);
@@ -240,7 +221,9 @@ class VensimReader implements Positions {
       excluded = [...raw.slice(except.index + except[0].length, eq).matchAll(/\[([^\]]*)\]/g)].map((m) => m[1]!.replace(/\\\r?\n/g, ' ').split(',').map((x) => this.elementsOf(x.replace(/\s+/g, ' ').trim())));
       toks = [...tokenizeVensim(this.text, from, from + except.index).slice(0, -1), { k: 'op' as const, text: '=', at: from + eq, end: from + eq + 1 }, { k: 'eof' as const, at: to, end: to }];
     } else {
-      toks = tokenizeVensim(this.text, from, to);
+      // The arguments of a GET function are quoted file, sheet and cell names (a '\t' delimiter, say): not tokens.
+      const getAt = raw.search(/\bGET[ _](?:DIRECT|XLS)[ _]/i);
+      toks = getAt > 0 ? [...tokenizeVensim(this.text, from, from + getAt).slice(0, -1), { k: 'eof' as const, at: to, end: to }] : tokenizeVensim(this.text, from, to);
     }
     const first = toks[0]!;
     if (first.k !== 'name') throw new VensimSyntaxError('An equation must start with a variable name.', first.at);
@@ -265,7 +248,7 @@ class VensimReader implements Positions {
     const inner = next.k === 'op' && next.text === '(' ? /^\s*GET[ _](?:DIRECT|XLS)[ _]LOOKUPS\s*\(/i.exec(this.text.slice(next.end, to)) : null;
     if (inner) {
       // name[…]( GET XLS LOOKUPS(…) ): a lookup definition whose points come from a spreadsheet.
-      this.spreadsheetFunction(b, lhsSubs, 'lookups', this.text.slice(next.end, to), next.end, this.span(from, to), 'continuous');
+      this.external.spreadsheetFunction(b, lhsSubs, 'lookups', this.text.slice(next.end, to), next.end, this.span(from, to), ':INTERPOLATE:');
       return;
     }
     if (next.k === 'op' && next.text === '(') {
@@ -291,9 +274,9 @@ class VensimReader implements Positions {
     const rhs = this.text.slice(rhsFrom, to);
     const get = /^\s*GET[ _](?:DIRECT|XLS)[ _](CONSTANTS|DATA|LOOKUPS)\s*\(/i.exec(rhs);
     if (get) {
-      const mode = (dataEq?.[1] ?? ':INTERPOLATE:').toUpperCase().replace(/\s+/g, ' ');
-      if (mode !== ':INTERPOLATE:' && mode !== ':HOLD BACKWARD:' && mode !== ':LOOK FORWARD:') throw new VensimSyntaxError(`Data read with ${mode} cannot be imported yet.`, from);
-      this.spreadsheetFunction(b, lhsSubs, get[1]!.toLowerCase() as 'constants' | 'data' | 'lookups', rhs, rhsFrom, this.span(from, to), mode === ':INTERPOLATE:' ? 'continuous' : 'discrete', mode === ':LOOK FORWARD:');
+      const mode = dataMode(dataEq?.[1]);
+      if (!mode) throw new VensimSyntaxError(`Unknown data keyword ${dataEq?.[1]}: expected one of ${DATA_MODES.join(', ')}.`, from);
+      this.external.spreadsheetFunction(b, lhsSubs, get[1]!.toLowerCase() as 'constants' | 'data' | 'lookups', rhs, rhsFrom, this.span(from, to), mode);
       return;
     }
     if (tabbed) {
@@ -346,7 +329,7 @@ class VensimReader implements Positions {
     return { name: { key: nameKey(text), text, span: this.span(at, at + m[2]!.length) }, body: e.def[0] + m[0].length };
   }
 
-  private building(name: NameRef, e: Entry): Building {
+  building(name: NameRef, e: Entry): Building {
     let b = this.vars.get(name.key);
     if (b) this.current = b;
     if (!b) {
@@ -375,114 +358,12 @@ class VensimReader implements Positions {
 
   /** Records an equation: for all elements, for listed elements, or as a value table. */
   /** The element names a subscript stands for: a range's elements, or itself. */
-  private elementsOf(text: string): string[] {
+  elementsOf(text: string): string[] {
     return this.dims.get(nameKey(text))?.elements.map((e) => e.text) ?? [text];
   }
 
-  private define(b: Building, subs: SubscriptItem[] | undefined, equation: Expr | undefined, rate: Expr | undefined, rows: Expr[][] | undefined, span: SourceSpan, excluded: string[][][] = []): void {
+  define(b: Building, subs: SubscriptItem[] | undefined, equation: Expr | undefined, rate: Expr | undefined, rows: Expr[][] | undefined, span: SourceSpan, excluded: string[][][] = []): void {
     b.definitions.push({ subs, equation, rate, rows, span, excluded });
-  }
-
-  /**
-   * GET XLS/DIRECT CONSTANTS, DATA and LOOKUPS: values from a spreadsheet next to the model.
-   * Constants become values (a row, a column with "*", or a table for two dimensions); data and
-   * lookups become graphs over TIME (one table per element for a one-dimensional array).
-   */
-  private spreadsheetFunction(b: Building, subs: SubscriptItem[] | undefined, what: 'constants' | 'data' | 'lookups', rhs: string, at: number, span: SourceSpan, interpolation: Interpolation, lookForward = false): void {
-    const args = [...rhs.matchAll(/'([^']*)'/g)].map((m) => m[1]!.trim());
-    const [file, tab] = args;
-    if (!file || !tab || args.length < (what === 'constants' ? 3 : 4)) throw new VensimSyntaxError(`GET ${what.toUpperCase()} needs a file, a sheet and cells, each in single quotes.`, at);
-    const sheet = this.spreadsheets?.(file, tab) ?? 'spreadsheets can only be read for a model opened from a file';
-    if (typeof sheet === 'string') throw new VensimSyntaxError(`Sheet "${tab}" of "${file}" could not be read: ${sheet}.`, at);
-    const sizes = (subs ?? []).map((s) => this.elementsOf(s.text).length);
-    const cellAt = (name: string) => {
-      const range = sheet.range(name);
-      if (!range) throw new VensimSyntaxError(`"${name}" is neither a cell nor a name defined in "${file}".`, at);
-      return range.from;
-    };
-    const read = (col: number, row: number): number => {
-      const v = sheet.value(col, row);
-      if (v === undefined) throw new VensimSyntaxError(`The cell in column ${col + 1}, row ${row + 1} of sheet "${tab}" is empty or not a number.`, at);
-      return v;
-    };
-    const num = (value: number): Expr => ({ kind: 'number', value, span });
-    if (what === 'constants') {
-      const down = args[2]!.endsWith('*');
-      const start = cellAt(args[2]!.replace(/\*$/, ''));
-      const step = (i: number, j: number) => (down ? read(start.col + j, start.row + i) : read(start.col + i, start.row + j));
-      if (sizes.length === 0) return this.define(b, subs, num(read(start.col, start.row)), undefined, undefined, span);
-      if (sizes.length === 1) return this.define(b, subs, undefined, undefined, [Array.from({ length: sizes[0]! }, (_, i) => num(step(i, 0)))], span);
-      if (sizes.length === 2) return this.define(b, subs, undefined, undefined, Array.from({ length: sizes[0]! }, (_, r) => Array.from({ length: sizes[1]! }, (_, c) => num(down ? step(r, c) : read(start.col + c, start.row + r)))), span);
-      throw new VensimSyntaxError('GET CONSTANTS for more than two dimensions cannot be imported yet.', at);
-    }
-    if (sizes.filter((n) => n > 1).length > 1) throw new VensimSyntaxError(`GET ${what.toUpperCase()} for more than one varying dimension cannot be imported yet.`, at);
-    // Where the times (or x values) are: a row number, a column letter, or a cell/name.
-    const dataStart = cellAt(args[3]!);
-    const timeArg = args[2]!;
-    let across: boolean;
-    let timeStart: { col: number; row: number };
-    let timeEnd: { col: number; row: number } | undefined;
-    if (/^\d+$/.test(timeArg)) {
-      across = true;
-      timeStart = { col: dataStart.col, row: Number(timeArg) - 1 };
-    } else if (/^[A-Za-z]{1,3}$/.test(timeArg)) {
-      across = false;
-      const col = [...timeArg.toUpperCase()].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
-      timeStart = { col, row: dataStart.row };
-    } else {
-      const range = sheet.range(timeArg);
-      if (!range) throw new VensimSyntaxError(`"${timeArg}" is neither a cell nor a name defined in "${file}".`, at);
-      across = range.to.col > range.from.col || (range.to.row === range.from.row && range.from.row !== dataStart.row);
-      timeStart = range.from;
-      if (range.to.col !== range.from.col || range.to.row !== range.from.row) timeEnd = range.to;
-    }
-    const xs: number[] = [];
-    const positions: number[] = [];
-    // Times run until a long gap (a cell without a time is skipped, with its value, as in Vensim).
-    for (let k = 0, gap = 0; k < 100000 && gap < 32; k++) {
-      const col = across ? timeStart.col + k : timeStart.col;
-      const row = across ? timeStart.row : timeStart.row + k;
-      if (timeEnd && (col > timeEnd.col || row > timeEnd.row)) break;
-      const t = sheet.value(col, row);
-      if (t === undefined) {
-        gap++;
-        continue;
-      }
-      gap = 0;
-      xs.push(t);
-      positions.push(k);
-    }
-    if (xs.length === 0) throw new VensimSyntaxError(`No times (x values) found at "${timeArg}" in sheet "${tab}".`, at);
-    const series = (offset: number): GraphSpec => {
-      const px: number[] = [];
-      const py: number[] = [];
-      positions.forEach((k, i) => {
-        const v = across ? sheet.value(dataStart.col + k, dataStart.row + offset) : sheet.value(dataStart.col + offset, dataStart.row + k);
-        if (v !== undefined) {
-          px.push(xs[i]!);
-          py.push(v);
-        }
-      });
-      if (px.length === 0) throw new VensimSyntaxError(`No values found at "${args[3]}" in sheet "${tab}".`, at);
-      // :LOOK FORWARD: takes the next point's value: a step table whose steps start just after each x.
-      if (lookForward) return { xs: px.map((x, i) => (i === 0 ? x : nextUp(px[i - 1]!))), ys: py, interpolation, span };
-      return { xs: px, ys: py, interpolation, span };
-    };
-    b.kind = 'graph';
-    if (what === 'data') b.equation = { kind: 'ref', name: { key: 'time', text: 'TIME', span }, span };
-    if (sizes.length === 0) {
-      b.graph = series(0);
-      return;
-    }
-    // One series per element of the position that varies (the others name single elements).
-    const choices = subs!.map((sub) => this.elementsOf(sub.text));
-    if (b.dims.length === 0) b.dims = subs!.map((sub, d) => this.parentDimension(choices[d]![0]!, sub));
-    const varying = Math.max(0, choices.findIndex((c) => c.length > 1));
-    choices[varying]!.forEach((_, i) => {
-      const g = series(i);
-      const names = choices.map((c, d) => (d === varying ? c[i]! : c[0]!));
-      (b.elementGraphs ??= []).push({ subscripts: names.map((text) => ({ text, span })), xs: g.xs, ys: g.ys, interpolation, span });
-    });
   }
 
   /** A single definition over whole ranges is apply-to-all; anything else is element by element. */
@@ -531,13 +412,13 @@ class VensimReader implements Positions {
       const items = combo.map((text, d) => ({ text, span: subs[d]!.span }));
       // A range named on the left stands for the element being defined wherever it appears on the right.
       const bound = new Map(subs.flatMap((sub, d) => (this.dims.has(nameKey(sub.text)) ? [[nameKey(sub.text), combo[d]!] as const] : [])));
-      // A range mapped to a bound one (PREVIOUS COHORT -> ALL BUT YOUNGEST) takes the element in the same position.
+      // A range mapped to a bound one (PREVIOUS COHORT -> ALL BUT YOUNGEST) takes the corresponding element.
       for (const [key, element] of [...bound]) {
         const range = this.dims.get(key)!;
         const at = range.elements.findIndex((el) => el.key === elementKey(element));
         for (const other of this.dims.values()) {
-          const linked = other.mapsTo?.some((m) => m.key === key) || range.mapsTo?.some((m) => m.key === other.name.key);
-          if (linked && !bound.has(other.name.key) && other.elements[at]) bound.set(other.name.key, other.elements[at]!.text);
+          const mapped = bound.has(other.name.key) ? undefined : mappedElementOf(range, at, other);
+          if (mapped) bound.set(other.name.key, mapped.text);
         }
       }
       const eq = values ? values[n] : equation;
@@ -572,7 +453,7 @@ class VensimReader implements Positions {
     return best ?? d;
   }
 
-  private parentDimension(element: string, s: SubscriptItem): NameRef {
+  parentDimension(element: string, s: SubscriptItem): NameRef {
     const key = elementKey(element);
     const owners = [...this.dims.values()].filter((d) => d.elements.some((e) => e.key === key));
     const parent = owners.map((d) => this.parentOf(d)).sort((a, b) => b.elements.length - a.elements.length)[0];
@@ -581,14 +462,14 @@ class VensimReader implements Positions {
   }
 
   private dimension(name: NameRef, from: number, to: number): void {
-    const [elementsText, mapping] = this.text.slice(from, to).replace(/\\\r?\n/g, ' ').split('->');
+    const source = this.text.slice(from, to).replace(/\\\r?\n/g, ' ');
+    if (/^\s*GET[ _](?:DIRECT|XLS)[ _]SUBSCRIPTS?\s*\(/i.test(source)) return this.external.subscriptsFromSheet(name, source, from);
+    const [elementsText, mapping] = source.split('->');
     const body = elementsText!;
-    // "-> Other, Another" maps element by element in order; "(Other: a, b)" lists are not read yet.
-    const mapsTo: NameRef[] = (mapping ?? '')
-      .split(',')
-      .map((m) => m.trim())
-      .filter((m) => m !== '' && !m.includes('(') && !m.includes(')'))
-      .map((m) => ({ key: nameKey(m), text: m.replace(/\s+/g, ' '), span: name.span }));
+    // "-> Other, Another" maps element by element in order; "-> (Other: b3, b1, b2)" as listed.
+    const written = splitMappings(mapping ?? '');
+    const mapsTo: NameRef[] = written.map((m) => ({ key: nameKey(m.to), text: m.to, span: name.span }));
+    const mapLists = written.flatMap((m) => (m.elements ? [{ to: nameKey(m.to), elements: m.elements.flatMap((e) => this.elementsOf(e)).map((e) => ({ key: elementKey(e), text: e, span: name.span })) }] : []));
     const elements: NameRef[] = [];
     for (const part of body.split(',')) {
       const t = part.trim();
@@ -603,7 +484,7 @@ class VensimReader implements Positions {
       }
     }
     if (elements.length === 0) throw new VensimSyntaxError(`The subscript range "${name.text}" has no elements.`, name.span.start.offset);
-    this.dims.set(name.key, { name, elements, ...(mapsTo.length ? { mapsTo } : {}), span: name.span });
+    this.dims.set(name.key, { name, elements, ...(mapsTo.length ? { mapsTo } : {}), ...(mapLists.length ? { mapLists } : {}), span: name.span });
   }
 
   /** Points of `( [(x0,y0)-(x1,y1)], (x,y), … )` or `( (x…), (y…) )`, from the "(" at `open`. */
@@ -623,13 +504,7 @@ class VensimReader implements Positions {
       this.sink.error('graph', this.span(open, close), `The lookup table of "${owner}" cannot be read.`, owner);
       return undefined;
     }
-    if (xs.some((x, i) => i > 0 && x < xs[i - 1]!)) {
-      // Vensim accepts points in any order; put them in order of x.
-      const order = xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]!);
-      [xs, ys] = [order.map((i) => xs[i]!), order.map((i) => ys[i]!)];
-      this.sink.warning('graph', this.span(open, close), `The points of lookup "${owner}" are not in order of x; they were sorted.`, owner);
-    }
-    return { xs, ys, interpolation: 'continuous', span: this.span(open, close) };
+    return { ...this.external.inOrder(xs, ys, owner, this.span(open, close)), interpolation: 'continuous', span: this.span(open, close) };
   }
 
   private matching(open: number, to: number): number {
@@ -683,6 +558,7 @@ class VensimReader implements Positions {
         inflows.set(s.name.key, [name]);
       }
     }
+    for (const b of this.vars.values()) this.separateData(b, synthetic);
     for (const b of [...this.vars.values(), ...synthetic]) this.completeElements(b);
     for (const b of [...this.vars.values(), ...synthetic]) {
       const kind = flowKinds.has(b.name.key) && b.kind === 'aux' ? 'flow' : b.kind;
@@ -707,8 +583,28 @@ class VensimReader implements Positions {
     return { file: this.file, sim: this.simSpecs(), dimensions: [...this.dims.values()], variables };
   }
 
+  /**
+   * Data for some elements and equations for others (`x[A] := GET DIRECT DATA(…)`, `x[B] = 5`):
+   * the data become a table per element of their own graph, "x data", which those elements look
+   * up at TIME.
+   */
+  private separateData(b: Building, synthetic: Building[]): void {
+    if (b.kind !== 'graph' || !b.elementGraphs?.length || b.elementEquations.length === 0) return;
+    const text = `${b.name.text} data`;
+    const name: NameRef = { key: nameKey(text), text, span: b.name.span };
+    synthetic.push({ name, kind: 'graph', dims: b.dims, elementGraphs: b.elementGraphs, elementEquations: [], elementRates: [], definitions: [], span: b.span, quiet: true });
+    for (const g of b.elementGraphs) {
+      const table: Expr = { kind: 'ref', name, subscripts: g.subscripts, span: g.span };
+      b.elementEquations.push({ subscripts: g.subscripts, equation: { kind: 'call', name: { key: 'lookup', text: 'LOOKUP', span: g.span }, args: [table, { kind: 'ref', name: { key: 'time', text: 'TIME', span: g.span }, span: g.span }], span: g.span }, span: g.span });
+    }
+    b.kind = 'aux';
+    delete b.equation;
+    delete b.elementGraphs;
+  }
+
   /** Vensim leaves elements without an equation at 0; say so, and make it explicit. */
   private completeElements(b: Building): void {
+    if (b.broken) return; // already reported
     const tables = b.kind === 'graph' && !b.graph && b.elementGraphs?.length;
     if (!tables && (b.equation || b.valueList || b.elementEquations.length === 0 || b.kind === 'graph')) return;
     const dims = b.dims.map((d) => this.dims.get(d.key));
@@ -719,7 +615,7 @@ class VensimReader implements Positions {
     const missing = combos.filter((c) => !have.has(c.map(elementKey).join(',')));
     if (missing.length === 0) return;
     const span = b.span;
-    this.sink.warning('missing-equation', span, `"${b.name.text}" has no equation for ${missing.map((m) => `[${m.join(', ')}]`).slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}; as in Vensim, those elements are 0.`, b.name.text);
+    if (!b.quiet) this.sink.warning('missing-equation', span, `"${b.name.text}" has no equation for ${missing.map((m) => `[${m.join(', ')}]`).slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}; as in Vensim, those elements are 0.`, b.name.text);
     for (const m of missing) {
       const subscripts = m.map((text) => ({ text, span }));
       if (tables) b.elementGraphs!.push({ subscripts, xs: [0], ys: [0], interpolation: 'continuous', span });
@@ -824,14 +720,4 @@ function usesBareName(e: Expr, keys: ReadonlySet<string>): boolean {
     return undefined;
   });
   return found;
-}
-
-/** The smallest double greater than x. */
-function nextUp(x: number): number {
-  if (Number.isNaN(x) || x === Number.POSITIVE_INFINITY) return x;
-  if (x === 0) return Number.MIN_VALUE;
-  const bits = new Float64Array([x]);
-  const ints = new BigInt64Array(bits.buffer);
-  ints[0] = ints[0]! + (x > 0 ? 1n : -1n);
-  return bits[0]!;
 }

@@ -1,5 +1,6 @@
 import type { DiagramItem, DimensionDecl, Expr, ModelAst, NameRef, VarDecl } from '../../language/ast.js';
 import { printExpr } from '../../language/print.js';
+import { mappedElementOf } from '../../language/mapping.js';
 import { rewriteExpr } from '../../language/rewrite.js';
 import { foldConstant } from '../../check/checker.js';
 import { elementKey } from '../../names.js';
@@ -152,9 +153,9 @@ function mappedElement(dimName: string, context: ReadonlyMap<string, string>, as
   for (const [key, element] of context) {
     const other = ast.dimensions.find((d) => d.name.key === key);
     if (!other) continue;
-    const linked = dim.mapsTo?.some((m) => m.key === key) || other.mapsTo?.some((m) => m.key === dim.name.key);
     const at = other.elements.findIndex((e) => elementKey(e.text) === elementKey(element));
-    if (linked && at >= 0) return dim.elements[at]?.text;
+    const mapped = at >= 0 ? mappedElementOf(other, at, dim) : undefined;
+    if (mapped) return mapped.text;
   }
   return undefined;
 }
