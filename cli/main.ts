@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { compileAst, formatDiagnostic, ModelInputError, simulate, runToCsv } from '../engine/src/index.js';
-import { loadModelFile, ModelFileError, readModelFile, writableExtensions, writeModelText } from '../services/model-files.js';
+import { bindDataTables, compileAst, formatDiagnostic, ModelInputError, simulate, runToCsv } from '../engine/src/index.js';
+import { dataTablesNextTo, loadModelFile, ModelFileError, readModelFile, writableExtensions, writeModelText } from '../services/model-files.js';
 import { parseArgs, USAGE, UsageError, type Command } from './args.js';
 
 /** Exit codes: 0 ok, 1 problems in the model or the run, 2 wrong command line or unreadable input. */
@@ -62,12 +62,15 @@ async function convert(input: string, output: string, err: (s: string) => void):
     return 2;
   }
   const read = await readModelFile(input);
-  const checked = compileAst(read.ast, read.diagnostics);
+  const dataTables = dataTablesNextTo(input);
+  const checked = compileAst(read.ast, read.diagnostics, { dataTables });
   for (const d of checked.diagnostics) err(`${formatDiagnostic(d)}\n`);
   if (read.diagnostics.some((d) => d.severity === 'error')) {
     err(`cwb: "${input}" could not be read completely, so nothing was written.\n`);
     return 1;
   }
-  await writeFile(output, writeModelText(read.ast, extname(output))!);
+  // Our own text keeps a graph's data table binding; XMILE has none, so it gets the table's points.
+  const ast = extname(output).toLowerCase() === '.cwm' ? read.ast : bindDataTables(read.ast, dataTables).ast;
+  await writeFile(output, writeModelText(ast, extname(output))!);
   return checked.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }

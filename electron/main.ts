@@ -27,7 +27,7 @@ app.whenReady().then(async () => {
   const electron = {
     app, BrowserWindow, ipcMain, dialog, Menu, protocol, session,
     writeFile: (path: string, content: string) => writeFile(path, content, 'utf8'),
-    readFile: (path: string) => readFile(path, 'utf8'),
+    readFile: (path: string, encoding: 'utf8' | 'base64') => readFile(path, encoding),
   } as unknown as ElectronLike;
   await startDesktopShell({
     electron,

@@ -17,8 +17,8 @@ const bridge: WorkbenchBridge = {
     if (!outcome.ok) throw new Error(outcome.error?.message ?? 'The call failed.');
     return outcome.value;
   },
-  openFile(accept) {
-    return ipcRenderer.invoke(CHANNELS.openFile, [...accept]) as Promise<PickedFile | undefined>;
+  openFile(accept, encoding = 'text') {
+    return ipcRenderer.invoke(CHANNELS.openFile, [...accept], encoding === 'base64' ? 'base64' : 'text') as Promise<PickedFile | undefined>;
   },
   saveFile(suggestedName, content) {
     return ipcRenderer.invoke(CHANNELS.saveFile, String(suggestedName), String(content)) as Promise<boolean>;

@@ -89,7 +89,7 @@ export interface ElectronLike {
   readonly protocol: { handle(scheme: string, handler: (request: Request) => Promise<Response>): void };
   readonly session: { readonly defaultSession: { setPermissionRequestHandler(handler: (wc: unknown, permission: string, callback: (granted: boolean) => void) => void): void } };
   readonly writeFile: (path: string, content: string) => Promise<void>;
-  readonly readFile: (path: string) => Promise<string>;
+  readonly readFile: (path: string, encoding: 'utf8' | 'base64') => Promise<string>;
 }
 
 export interface ShellOptions {
@@ -134,13 +134,13 @@ export async function startDesktopShell(options: ShellOptions): Promise<DesktopS
     if (outcome.ok && method === 'closeProject' && Array.isArray(args) && args[0] === current) current = undefined;
     return outcome;
   });
-  electron.ipcMain.handle(CHANNELS.openFile, async (event, accept) => {
+  electron.ipcMain.handle(CHANNELS.openFile, async (event, accept, encoding) => {
     if (!fromOurPage(event)) return undefined;
     const extensions = Array.isArray(accept) ? accept.filter((a): a is string => typeof a === 'string').map((a) => a.replace(/^\./, '')) : [];
-    const picked = await electron.dialog.showOpenDialog({ title: 'Import a model', filters: [{ name: 'Models', extensions }], properties: ['openFile'] });
+    const picked = await electron.dialog.showOpenDialog({ title: 'Import', filters: [{ name: extensions.map((e) => `.${e}`).join(', '), extensions }], properties: ['openFile'] });
     const path = picked.filePaths[0];
     if (picked.canceled || !path) return undefined;
-    return { fileName: path.split(/[\\/]/).pop()!, content: await electron.readFile(path) } satisfies PickedFile;
+    return { fileName: path.split(/[\\/]/).pop()!, content: await electron.readFile(path, encoding === 'base64' ? 'base64' : 'utf8') } satisfies PickedFile;
   });
   electron.ipcMain.handle(CHANNELS.saveFile, async (event, suggestedName, content) => {
     if (!fromOurPage(event) || typeof suggestedName !== 'string' || typeof content !== 'string') return false;

@@ -54,8 +54,44 @@ export interface DataTableInfo {
   readonly columns: readonly string[];
   readonly rowCount: number;
   readonly units: string;
+  /** Where the figures come from ("ONS 2022-based subnational population projections"). */
   readonly source: string;
+  /** When the source was published or extracted, as the user wrote it. */
+  readonly sourceDate: string;
+  /** Warnings of the import (cells left empty, years missing), by cell. */
+  readonly notes: readonly DataProblemInfo[];
   readonly importedAt: string;
+}
+
+export interface DataProblemInfo {
+  readonly severity: 'error' | 'warning';
+  readonly cell?: string;
+  readonly message: string;
+}
+
+export interface DataTableContents extends DataTableInfo {
+  readonly rows: readonly (readonly (number | string | null)[])[];
+}
+
+export interface DataImportRequest {
+  readonly projectId: string;
+  readonly fileName: string;
+  /** The file's bytes, base64-encoded (Excel workbooks are binary). */
+  readonly contentBase64: string;
+  /** The table's name in models (default: the file name without its extension). */
+  readonly name?: string;
+  readonly sheet?: string;
+  readonly units?: string;
+  readonly source?: string;
+  readonly sourceDate?: string;
+}
+
+export interface DataImportOutput {
+  /** Absent when the file has errors (see problems): nothing was imported. */
+  readonly table?: DataTableInfo;
+  readonly problems: readonly DataProblemInfo[];
+  /** The sheets of a workbook, to choose another. */
+  readonly sheets?: readonly string[];
 }
 
 export interface RunSettings {
@@ -103,6 +139,8 @@ export interface RunRequest {
   readonly overrides?: Readonly<Record<string, number | readonly number[]>>;
   /** Record only these variables (default: all). */
   readonly variables?: readonly string[];
+  /** Data tables (graphs with `data:`) come from this project; implied by `store`. */
+  readonly projectId?: string;
   /** Store the results in this project, linked to this model's current version. */
   readonly store?: { readonly projectId: string; readonly modelId: number; readonly label?: string };
 }
@@ -175,6 +213,10 @@ export interface WorkbenchApi {
   deleteRun(projectId: string, runId: number): Promise<void>;
   exportRunCsv(projectId: string, runId: number): Promise<ExportOutput>;
 
+  importDataTable(request: DataImportRequest): Promise<DataImportOutput>;
+  getDataTable(projectId: string, tableId: number): Promise<DataTableContents>;
+  deleteDataTable(projectId: string, tableId: number): Promise<void>;
+
   importModel(request: ImportRequest): Promise<ImportOutput>;
   exportModel(projectId: string, modelId: number, format: ExportFormat): Promise<ExportOutput>;
 }
@@ -187,6 +229,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'getModel', 'saveModel', 'listModelVersions', 'deleteModel',
   'saveScenario', 'deleteScenario',
   'checkModel', 'runModel', 'getRun', 'deleteRun', 'exportRunCsv',
+  'importDataTable', 'getDataTable', 'deleteDataTable',
   'importModel', 'exportModel',
 ];
 
@@ -210,6 +253,7 @@ export type MenuCommand =
 
 export interface PickedFile {
   readonly fileName: string;
+  /** The text, or base64 of the bytes when asked for. */
   readonly content: string;
 }
 
@@ -221,8 +265,8 @@ export interface PickedFile {
 export interface WorkbenchBridge {
   readonly host: 'electron' | 'browser';
   call(method: ApiMethod, args: readonly unknown[]): Promise<unknown>;
-  /** Asks the user for a file to read (import); undefined when cancelled. */
-  openFile(accept: readonly string[]): Promise<PickedFile | undefined>;
+  /** Asks the user for a file to read (import); undefined when cancelled. `base64` for binary files (workbooks). */
+  openFile(accept: readonly string[], encoding?: 'text' | 'base64'): Promise<PickedFile | undefined>;
   /** Asks the user where to save these contents (export); false when cancelled. */
   saveFile(suggestedName: string, content: string): Promise<boolean>;
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;

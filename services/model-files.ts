@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import { compileAst, exportXmile, importVensim, importXmile, parseModel, printModel, type CompileOptions, type CompileResult, type Diagnostic, type ModelAst } from '../engine/src/index.js';
-import type { DataFile, SpreadsheetSource } from '../engine/src/index.js';
+import type { DataFile, DataTableData, DataTableSource, SpreadsheetSource } from '../engine/src/index.js';
+import { readDataFile } from './data-tables.js';
 import { readDelimitedSheet } from './delimited-sheet.js';
 import { readXls } from './xls.js';
 import { readXlsx, type Workbook } from './xlsx.js';
@@ -33,10 +34,41 @@ export function supportedExtensions(): string[] {
   return [...READERS.keys()];
 }
 
-/** Reads and compiles a model file. Throws ModelFileError when the file cannot be read at all. */
+/** Reads and compiles a model file (its data tables from files next to it, by default). Throws ModelFileError when the file cannot be read at all. */
 export async function loadModelFile(path: string, options: CompileOptions = {}): Promise<CompileResult> {
   const read = await readModelFile(path);
-  return compileAst(read.ast, read.diagnostics, options);
+  return compileAst(read.ast, read.diagnostics, { dataTables: dataTablesNextTo(path), ...options });
+}
+
+/**
+ * Data tables for a model outside a project: a table named like a file next to the model
+ * (`data: "population.csv"`, `data: "projections.xlsx!Leeds"` for one sheet), or given by name
+ * (`cwb run --data "Population=pop.csv"`, paths relative to the working folder).
+ */
+export function dataTablesNextTo(modelPath: string, named: Readonly<Record<string, string>> = {}): DataTableSource {
+  const cache = new Map<string, DataTableData | string | undefined>();
+  return (name) => {
+    if (cache.has(name)) return cache.get(name);
+    const given = Object.entries(named).find(([n]) => n.trim().toLowerCase() === name.trim().toLowerCase())?.[1];
+    const m = /^(.+\.(?:csv|tsv|txt|xlsx))(?:!(.+))?$/i.exec(name.trim());
+    const path = given ?? (m ? join(dirname(modelPath), m[1]!) : undefined);
+    let table: DataTableData | string | undefined;
+    if (path) {
+      let content: Buffer | undefined;
+      try {
+        content = readFileSync(path);
+      } catch {
+        table = `the file "${path}" cannot be opened.`;
+      }
+      if (content) {
+        const read = readDataFile(path, content, m?.[2]);
+        const errors = read.problems.filter((p) => p.severity === 'error');
+        table = read.table ?? errors.slice(0, 3).map((p) => `${p.cell ? `${p.cell}: ` : ''}${p.message}`).join(' ');
+      }
+    }
+    cache.set(name, table);
+    return table;
+  };
 }
 
 /** Reads a model file of any supported format into the AST, without checking it. */

@@ -68,6 +68,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX run_by_model ON run(model_id);
     `),
   },
+  {
+    version: 2,
+    description: 'data tables record the date of their source and the notes of their import',
+    apply: (db) => db.exec(`
+      ALTER TABLE data_table ADD COLUMN source_date TEXT NOT NULL DEFAULT '';
+      ALTER TABLE data_table ADD COLUMN notes TEXT NOT NULL DEFAULT '[]';
+    `),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -11,7 +11,7 @@ import { endianness } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import {
   ApiError,
-  type DataTableInfo, type ModelInfo, type ModelText, type ModelVersionInfo, type RunInfo, type RunSettings, type ScenarioInfo,
+  type DataProblemInfo, type DataTableContents, type DataTableInfo, type ModelInfo, type ModelText, type ModelVersionInfo, type RunInfo, type RunSettings, type ScenarioInfo,
   type SeriesData, type StoredRun,
 } from './api.js';
 import { APPLICATION_ID, MIGRATIONS, type Migration } from './project-schema.js';
@@ -33,11 +33,11 @@ export interface DataTableToSave {
   readonly rows: readonly (readonly (number | string | null)[])[];
   readonly units?: string;
   readonly source?: string;
+  readonly sourceDate?: string;
+  readonly notes?: readonly DataProblemInfo[];
 }
 
-export interface DataTable extends DataTableInfo {
-  readonly rows: readonly (readonly (number | string | null)[])[];
-}
+export type DataTable = DataTableContents;
 
 /** The note an autosave carries: consecutive autosaves replace each other instead of piling up. */
 export const AUTOSAVE_NOTE = 'autosave';
@@ -206,8 +206,8 @@ export class ProjectStore {
   // --- data tables --------------------------------------------------------------------------------
 
   listDataTables(): DataTableInfo[] {
-    const rows = this.db.prepare('SELECT id, name, columns, row_count AS rowCount, units, source, imported_at AS importedAt FROM data_table ORDER BY name COLLATE NOCASE').all() as (Omit<DataTableInfo, 'columns'> & { columns: string })[];
-    return rows.map((r) => ({ ...r, columns: JSON.parse(r.columns) as string[] }));
+    const rows = this.db.prepare('SELECT id, name, columns, row_count AS rowCount, units, source, source_date AS sourceDate, notes, imported_at AS importedAt FROM data_table ORDER BY name COLLATE NOCASE').all() as (Omit<DataTableInfo, 'columns' | 'notes'> & { columns: string; notes: string })[];
+    return rows.map((r) => ({ ...r, columns: JSON.parse(r.columns) as string[], notes: JSON.parse(r.notes) as DataProblemInfo[] }));
   }
 
   /** Saves a table under its name, replacing an earlier import of the same name. */
@@ -216,10 +216,16 @@ export class ProjectStore {
     const now = timestamp();
     return this.transaction(() => {
       this.db.prepare('DELETE FROM data_table WHERE name = ?').run(name);
-      const id = Number(this.db.prepare('INSERT INTO data_table (name, columns, row_count, body, units, source, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(name, JSON.stringify(table.columns), table.rows.length, JSON.stringify(table.rows), table.units ?? '', table.source ?? '', now).lastInsertRowid);
+      const id = Number(this.db.prepare('INSERT INTO data_table (name, columns, row_count, body, units, source, source_date, notes, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(name, JSON.stringify(table.columns), table.rows.length, JSON.stringify(table.rows), table.units ?? '', table.source ?? '', table.sourceDate ?? '', JSON.stringify(table.notes ?? []), now).lastInsertRowid);
       return this.listDataTables().find((t) => t.id === id)!;
     });
+  }
+
+  /** A table by its name (as models refer to it), case and spacing aside. */
+  findDataTable(name: string): DataTable | undefined {
+    const row = this.db.prepare('SELECT id FROM data_table WHERE name = ?').get(name.trim()) as { id: number } | undefined;
+    return row ? this.getDataTable(row.id) : undefined;
   }
 
   getDataTable(tableId: unknown): DataTable {

@@ -2,7 +2,7 @@
  * One simulation job, as run inside a worker thread: text → compiled model (cached by text, so
  * auto-run on unchanged text and repeated scenario runs skip the compiler) → run → plain arrays.
  */
-import { compileSource, ModelInputError, simulate, type CompileResult, type Diagnostic } from '../engine/src/index.js';
+import { compileSource, ModelInputError, simulate, type CompileResult, type DataTableData, type Diagnostic } from '../engine/src/index.js';
 import type { RunSettings } from './api.js';
 
 export interface RunJob {
@@ -11,6 +11,9 @@ export interface RunJob {
   readonly settings: RunSettings;
   readonly overrides?: Readonly<Record<string, number | readonly number[]>>;
   readonly variables?: readonly string[];
+  /** The data tables the model's graphs read, by name, and a key that changes when any of them does. */
+  readonly tables?: Readonly<Record<string, DataTableData>>;
+  readonly tablesKey?: string;
 }
 
 export interface JobSeries {
@@ -37,8 +40,8 @@ export interface RunJobResult {
 const CACHE_SIZE = 4;
 const compiled = new Map<string, CompileResult>();
 
-export function compileCached(text: string, file: string): CompileResult {
-  const key = `${file}\u0000${text}`;
+export function compileCached(text: string, file: string, tables?: Readonly<Record<string, DataTableData>>, tablesKey = ''): CompileResult {
+  const key = `${file}\u0000${tablesKey}\u0000${text}`;
   const hit = compiled.get(key);
   if (hit) {
     // Most recently used last, so the oldest is evicted first.
@@ -46,7 +49,8 @@ export function compileCached(text: string, file: string): CompileResult {
     compiled.set(key, hit);
     return hit;
   }
-  const result = compileSource(text, file);
+  const byName = new Map(Object.entries(tables ?? {}).map(([n, t]) => [n.trim().toLowerCase(), t]));
+  const result = compileSource(text, file, tables ? { dataTables: (name) => byName.get(name.trim().toLowerCase()) } : {});
   compiled.set(key, result);
   if (compiled.size > CACHE_SIZE) compiled.delete(compiled.keys().next().value as string);
   return result;
@@ -58,7 +62,7 @@ export function checkJob(text: string, file: string): readonly Diagnostic[] {
 
 export function runJob(job: RunJob): RunJobResult {
   const empty = { times: new Float64Array(0), series: [] };
-  const result = compileCached(job.text, job.file);
+  const result = compileCached(job.text, job.file, job.tables, job.tablesKey);
   if (!result.model) return { ok: false, diagnostics: result.diagnostics, message: 'The model has errors: fix them to run it.', ...empty };
   const { settings } = job;
   try {

@@ -7,10 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { exportXmile, importVensim, importXmile, parseModel, printModel, type Diagnostic, type ModelAst } from '../engine/src/index.js';
+import { bindDataTables, exportXmile, importVensim, importXmile, parseModel, printModel, type DataTableData, type DataTableSource, type Diagnostic, type ModelAst } from '../engine/src/index.js';
+import { readDataFile } from './data-tables.js';
 import {
   ApiError,
-  type ExampleInfo, type ExportFormat, type ExportOutput, type ImportOutput, type ImportRequest, type ModelInfo,
+  type DataImportOutput, type DataImportRequest, type DataTableContents, type ExampleInfo, type ExportFormat, type ExportOutput, type ImportOutput, type ImportRequest, type ModelInfo,
   type ModelText, type ModelVersionInfo, type ProjectFileInfo, type ProjectSnapshot, type RunOutput, type RunRequest,
   type ScenarioInfo, type SeriesData, type StoredRun, type WorkbenchApi,
 } from './api.js';
@@ -190,6 +191,8 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     async runModel(request: RunRequest): Promise<RunOutput> {
       if (!request || typeof request.text !== 'string') throw new ApiError('bad-request', 'A run needs the model text.');
       const target = request.store ? project(request.store.projectId) : undefined;
+      const dataFrom = target ?? (request.projectId !== undefined ? project(request.projectId) : undefined);
+      const data = dataFrom ? tablesFor(dataFrom.store, request.text) : undefined;
       const started = performance.now();
       const result = await runs.run({
         text: request.text,
@@ -197,6 +200,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
         settings: request.settings ?? {},
         ...(request.overrides ? { overrides: request.overrides } : {}),
         ...(request.variables ? { variables: request.variables } : {}),
+        ...(data ? { tables: data.tables, tablesKey: data.key } : {}),
       });
       const elapsedMs = performance.now() - started;
       let run;
@@ -239,6 +243,34 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       return { fileName: `${fileSafe(run.label)}.csv`, content: runToCsv(run) };
     },
 
+    async importDataTable(request: DataImportRequest): Promise<DataImportOutput> {
+      const p = project(request?.projectId);
+      if (typeof request.fileName !== 'string' || typeof request.contentBase64 !== 'string') throw new ApiError('bad-request', 'A data import needs a file name and its contents.');
+      const file = safeFileName(request.fileName);
+      const read = readDataFile(file, Buffer.from(request.contentBase64, 'base64'), typeof request.sheet === 'string' ? request.sheet : undefined);
+      const sheets = read.sheets ? { sheets: read.sheets } : {};
+      if (!read.table) return { problems: read.problems, ...sheets };
+      const text = (v: unknown): string => (typeof v === 'string' ? v.trim().slice(0, 400) : '');
+      const table = p.store.saveDataTable({
+        name: text(request.name) || basename(file, extname(file)),
+        columns: read.table.columns,
+        rows: read.table.rows,
+        units: text(request.units),
+        source: text(request.source) || file,
+        sourceDate: text(request.sourceDate),
+        notes: [...(read.table.layout === 'wide-by-year' ? [{ severity: 'warning' as const, message: 'Years were column headers: they are read as a "year" column and a "value" column.' }] : []), ...read.problems],
+      });
+      return { table, problems: read.problems, ...sheets };
+    },
+
+    async getDataTable(projectId, tableId): Promise<DataTableContents> {
+      return project(projectId).store.getDataTable(tableId);
+    },
+
+    async deleteDataTable(projectId, tableId) {
+      project(projectId).store.deleteDataTable(tableId);
+    },
+
     async importModel(request: ImportRequest): Promise<ImportOutput> {
       const p = project(request?.projectId);
       if (typeof request.fileName !== 'string' || typeof request.content !== 'string') throw new ApiError('bad-request', 'An import needs a file name and its contents.');
@@ -263,7 +295,11 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       const parsed = parseModel(model.text, `${name}.cwm`);
       const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
       if (errors.length > 0) throw new ApiError('bad-request', `Fix the model's errors before exporting it (line ${errors[0]!.line}: ${errors[0]!.message}).`);
-      return { fileName: `${name}.${format}`, content: exportXmile(parsed.ast) };
+      // XMILE has no data tables: graphs that read one are written with the table's points.
+      const bound = bindDataTables(parsed.ast, tablesFor(project(projectId).store, model.text).source);
+      const unbound = bound.diagnostics.find((d) => d.severity === 'error');
+      if (unbound) throw new ApiError('bad-request', `Cannot export: line ${unbound.line}: ${unbound.message}`);
+      return { fileName: `${name}.${format}`, content: exportXmile(bound.ast) };
     },
 
     async openProjectFile(path) {
@@ -284,6 +320,22 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     },
   };
   return api;
+}
+
+/** The project's data tables a model's graphs read (found by name in its text), and a key for caching. */
+function tablesFor(store: ProjectStore, text: string): { tables: Record<string, DataTableData>; key: string; source: DataTableSource } {
+  const tables: Record<string, DataTableData> = {};
+  const keys: string[] = [];
+  for (const v of parseModel(text, 'model.cwm').ast.variables) {
+    const name = v.data?.table.text;
+    if (name === undefined || name in tables) continue;
+    const t = store.findDataTable(name);
+    if (!t) continue;
+    tables[name] = { columns: t.columns, rows: t.rows };
+    keys.push(`${t.id}@${t.importedAt}`);
+  }
+  const byName = new Map(Object.entries(tables).map(([n, t]) => [n.trim().toLowerCase(), t]));
+  return { tables, key: keys.join(','), source: (name) => byName.get(name.trim().toLowerCase()) };
 }
 
 function readModelText(file: string, content: string): { readonly ast: ModelAst; readonly diagnostics: readonly Diagnostic[] } {

@@ -10,6 +10,14 @@ export interface Workbook {
   sheet(name: string): SheetData | undefined;
 }
 
+/** A workbook read whole, as data tables are imported (not only the cells a model asks for). */
+export interface GridWorkbook extends Workbook {
+  /** Sheet names in workbook order. */
+  sheetNames(): string[];
+  /** Every cell of a sheet as text (numbers as written), row by row; undefined for no such sheet. */
+  grid(name: string): string[][] | undefined;
+}
+
 export class XlsxError extends Error {
   override readonly name = 'XlsxError';
 }
@@ -56,7 +64,7 @@ export function parseCell(ref: string): { col: number; row: number } | undefined
   return { col: col - 1, row: Number(m[2]) - 1 };
 }
 
-export function readXlsx(buf: Buffer): Workbook {
+export function readXlsx(buf: Buffer): GridWorkbook {
   const files = unzip(buf);
   const xml = (path: string): XmlElement | undefined => {
     const f = files.get(path);
@@ -66,6 +74,7 @@ export function readXlsx(buf: Buffer): Workbook {
   if (!workbook) throw new XlsxError('no workbook inside (is it an .xlsx file?)');
   const rels = new Map(all(xml('xl/_rels/workbook.xml.rels'), 'Relationship').map((r) => [r.attributes.get('Id') ?? '', r.attributes.get('Target') ?? '']));
   const shared = all(xml('xl/sharedStrings.xml'), 'si').map(text);
+  const sheetOrder = all(child(workbook, 'sheets'), 'sheet').map((s) => s.attributes.get('name') ?? '');
   const sheetPaths = new Map(
     all(child(workbook, 'sheets'), 'sheet').map((s) => {
       const target = rels.get(s.attributes.get('r:id') ?? '') ?? '';
@@ -109,6 +118,25 @@ export function readXlsx(buf: Buffer): Workbook {
     return `${name}${row + 1}`;
   };
   return {
+    sheetNames: () => [...sheetOrder],
+    grid(name) {
+      const key = name.toLowerCase();
+      const values = cells(key);
+      if (!values) return undefined;
+      const out: string[][] = [];
+      const put = (r: string, v: string): void => {
+        const at = parseCell(r);
+        if (!at) return;
+        while (out.length <= at.row) out.push([]);
+        const row = out[at.row]!;
+        while (row.length <= at.col) row.push('');
+        row[at.col] = v;
+      };
+      for (const [r, v] of values) put(r, String(v));
+      for (const [r, v] of textCache.get(key) ?? []) put(r, v);
+      const width = Math.max(0, ...out.map((r) => r.length));
+      return out.map((r) => [...r, ...Array<string>(width - r.length).fill('')]);
+    },
     sheet(name) {
       const key = name.toLowerCase();
       const values = cells(key);

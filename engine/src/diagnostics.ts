@@ -46,6 +46,7 @@ export type DiagnosticCode =
   | 'not-constant'
   | 'sim-spec'
   | 'graph'
+  | 'data-table'
   | 'units'
   | 'bad-units'
   | 'internal';

@@ -23,3 +23,5 @@ export type { DataFile } from './interchange/vensim/datafile.js';
 export { parseDelimited, cellNumber, delimiterOf } from './interchange/delimited.js';
 export type { SpreadsheetSource, SheetData, CellRange } from './interchange/spreadsheet.js';
 export { csvField, runToCsv, type Table } from './interchange/csv.js';
+export { bindDataTables, type BindOptions, type BindResult } from './data/bind.js';
+export type { DataTableData, DataTableSource } from './data/table.js';

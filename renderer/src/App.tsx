@@ -7,6 +7,9 @@ import { ModelEditor, type EditorHandle } from './ModelEditor.js';
 import { ProblemsPanel } from './ProblemsPanel.js';
 import { ProjectTree } from './ProjectTree.js';
 import { ResultsTable } from './ResultsTable.js';
+import { DataImportDialog } from './DataImportDialog.js';
+import { DataTableView } from './DataTableView.js';
+import { setProjectDataTables } from './editor/monaco-language.js';
 import { TutorialPanel } from './TutorialPanel.js';
 import { Welcome } from './Welcome.js';
 import { api, bridge } from './bridge.js';
@@ -43,6 +46,8 @@ export function App() {
   const [savedText, setSavedText] = useState('');
   const [diagnostics, setDiagnostics] = useState<readonly Diagnostic[]>([]);
   const [liveRun, setLiveRun] = useState<RunOutput>();
+  /** The text the live run was made from: the tutorial judges a run only against its own text. */
+  const [liveRunText, setLiveRunText] = useState<string>();
   const [runMessage, setRunMessage] = useState<string>();
   const [method, setMethod] = useState<'model' | Method>('model');
   const [overlaid, setOverlaid] = useState<number[]>([]);
@@ -50,6 +55,7 @@ export function App() {
   const [selected, setSelected] = useState<string[]>([]);
   const [tab, setTab] = useState<Tab>('chart');
   const [tutorial, setTutorial] = useState(false);
+  const [dataDialog, setDataDialog] = useState<'import' | number>();
   const [status, setStatus] = useState('');
   const [error, setError] = useState<string>();
   const editor = useRef<EditorHandle>(null);
@@ -76,6 +82,7 @@ export function App() {
     if (first) await openModel(snap, first.id);
     else {
       setModel({ name: 'Untitled model' });
+      setLiveRun(undefined);
       setText(NEW_MODEL_TEXT);
       setDocVersion((n) => n + 1);
       setSavedText('');
@@ -117,10 +124,11 @@ export function App() {
       wanted.current = undefined;
       inflight.current = true;
       try {
-        const out = await api.runModel({ text: req.text, file: 'model.cwm', settings: req.method === 'model' ? {} : { method: req.method } });
+        const out = await api.runModel({ text: req.text, file: 'model.cwm', settings: req.method === 'model' ? {} : { method: req.method }, ...(projectRef.current ? { projectId: projectRef.current } : {}) });
         setDiagnostics(out.diagnostics);
         if (out.ok) {
           setLiveRun(out);
+          setLiveRunText(req.text);
           setRunMessage(out.nonFinite ? out.nonFinite.message : undefined);
           setStatus(`Ran ${out.times.length} saved steps with ${out.method?.toUpperCase()} (dt ${out.dt}) in ${Math.round(out.elapsedMs)} ms`);
         } else {
@@ -142,6 +150,20 @@ export function App() {
     }, AUTO_RUN_DELAY_MS);
     return () => clearTimeout(timer);
   }, [model, text, method, runLatest]);
+
+  // The open project's data tables: for runs (graphs with data:) and for completing data: lines.
+  const projectRef = useRef<string | undefined>(undefined);
+  projectRef.current = project?.projectId;
+  const tablesKey = project ? project.dataTables.map((t) => `${t.id}@${t.importedAt}`).join(',') : '';
+  useEffect(() => {
+    setProjectDataTables(project?.dataTables.map((t) => ({ name: t.name, columns: t.columns })) ?? []);
+    // A new or changed table can change the results: run again.
+    if (project && model) {
+      wanted.current = { text, method };
+      void runLatest();
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tablesKey]);
 
   // Show something on the chart as soon as a model has run: its stocks, else its first variables.
   useEffect(() => {
@@ -303,11 +325,19 @@ export function App() {
         </select>
       </header>
       {error ? <div className="error-banner" role="alert" onClick={() => setError(undefined)}>{error}</div> : null}
+      {dataDialog === 'import' ? (
+        <DataImportDialog projectId={project.projectId} onImported={(name) => { setStatus(`Imported the data table "${name}"`); refreshProject().catch((e: Error) => report(e.message)); }} onClose={() => setDataDialog(undefined)} />
+      ) : null}
+      {typeof dataDialog === 'number' ? (
+        <DataTableView projectId={project.projectId} tableId={dataDialog}
+          onDelete={() => { api.deleteDataTable(project.projectId, dataDialog).then(refreshProject).then(() => setDataDialog(undefined), (e: Error) => report(e.message)); }}
+          onClose={() => setDataDialog(undefined)} />
+      ) : null}
       <div className="main">
 {tutorial ? (
           <TutorialPanel
             text={text}
-            {...(liveRun ? { run: liveRun } : {})}
+            {...(liveRun && liveRunText === text ? { run: liveRun } : {})}
             onShow={(answer) => { setText(answer); setDocVersion((n) => n + 1); }}
             onClose={() => setTutorial(false)}
           />
@@ -320,6 +350,8 @@ export function App() {
             onNewModel={newModel}
             onToggleRun={(id) => { toggleRun(id).catch((e: Error) => report(e.message)); }}
             onDeleteRun={(id) => { deleteRun(id).catch((e: Error) => report(e.message)); }}
+            onImportData={() => setDataDialog('import')}
+            onOpenData={(id) => setDataDialog(id)}
           />
         )}
         <section className="editor-column">

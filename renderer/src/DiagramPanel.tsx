@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { checkModel, parseModel } from '../../engine/src/index.js';
+import { bindDataTables, checkModel, parseModel } from '../../engine/src/index.js';
 import { Diagram } from './diagram/Diagram.js';
 import { layoutDiagram, type DiagramLayout } from './diagram/layout.js';
 
@@ -16,7 +16,7 @@ export function DiagramPanel({ text, onSelect }: Props) {
   const [selected, setSelected] = useState<string>();
   useEffect(() => {
     const timer = setTimeout(() => {
-      const checked = checkModel(parseModel(text, 'model.cwm').ast);
+      const checked = checkModel(bindDataTables(parseModel(text, 'model.cwm').ast, undefined, { placeholders: true }).ast);
       const model = checked.model ?? checked.partial;
       if (model) setLayout(layoutDiagram(model));
     }, LAYOUT_DELAY_MS);

@@ -8,10 +8,12 @@ interface Props {
   readonly onNewModel: () => void;
   readonly onToggleRun: (id: number) => void;
   readonly onDeleteRun: (id: number) => void;
+  readonly onImportData: () => void;
+  readonly onOpenData: (id: number) => void;
 }
 
 /** The project's contents: models, scenarios, data tables and stored runs (tick to overlay). */
-export function ProjectTree({ project, modelId, overlaid, onOpenModel, onNewModel, onToggleRun, onDeleteRun }: Props) {
+export function ProjectTree({ project, modelId, overlaid, onOpenModel, onNewModel, onToggleRun, onDeleteRun, onImportData, onOpenData }: Props) {
   return (
     <nav className="project-tree" data-testid="project-tree">
       <h2 title={project.name}>{project.name}</h2>
@@ -31,8 +33,10 @@ export function ProjectTree({ project, modelId, overlaid, onOpenModel, onNewMode
         <ul>{project.scenarios.length === 0 ? <li className="empty">None yet</li> : project.scenarios.map((s) => <li key={s.id}>{s.name}</li>)}</ul>
       </details>
       <details open>
-        <summary>Data</summary>
-        <ul>{project.dataTables.length === 0 ? <li className="empty">None yet</li> : project.dataTables.map((t) => <li key={t.id}>{t.name} <small>{t.rowCount} rows</small></li>)}</ul>
+        <summary>Data <button className="small" data-testid="import-data" onClick={onImportData} title="Import a data table (CSV or Excel)">+</button></summary>
+        <ul>{project.dataTables.length === 0 ? <li className="empty">None yet</li> : project.dataTables.map((t) => (
+          <li key={t.id}><button data-testid="tree-data" data-name={t.name} onClick={() => onOpenData(t.id)} title={t.source}>{t.name}</button> <small>{t.rowCount} rows</small></li>
+        ))}</ul>
       </details>
       <details open>
         <summary>Runs</summary>

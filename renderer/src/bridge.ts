@@ -33,7 +33,7 @@ function browserBridge(): WorkbenchBridge {
       if (!body.ok) throw new Error(body.error?.message ?? 'The call failed.');
       return body.value;
     },
-    openFile(accept) {
+    openFile(accept, encoding = 'text') {
       return new Promise<PickedFile | undefined>((resolve) => {
         const input = document.createElement('input');
         input.type = 'file';
@@ -44,7 +44,8 @@ function browserBridge(): WorkbenchBridge {
           const file = input.files?.[0];
           input.remove();
           if (!file) return resolve(undefined);
-          file.text().then((content) => resolve({ fileName: file.name, content }), () => resolve(undefined));
+          const read = encoding === 'base64' ? file.arrayBuffer().then(toBase64) : file.text();
+          read.then((content) => resolve({ fileName: file.name, content }), () => resolve(undefined));
         });
         input.addEventListener('cancel', () => { input.remove(); resolve(undefined); });
         document.body.appendChild(input);
@@ -66,6 +67,13 @@ function browserBridge(): WorkbenchBridge {
       return () => undefined;
     },
   };
+}
+
+function toBase64(buffer: ArrayBuffer): string {
+  const bytes = new Uint8Array(buffer);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 export const bridge: WorkbenchBridge = window.cwb ?? browserBridge();

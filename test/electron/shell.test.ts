@@ -58,7 +58,7 @@ function fakeElectron(): Fake {
     protocol: { handle: (_s, h) => { f.protocolHandler = h; } },
     session: { defaultSession: { setPermissionRequestHandler: (h) => { f.permission = h; } } },
     writeFile: async (path, content) => { f.written.set(path, content); },
-    readFile: async (path) => readFileSync(path, 'utf8'),
+    readFile: async (path, encoding) => readFileSync(path, encoding),
   };
   return f;
 }
@@ -142,6 +142,8 @@ describe('calls from the renderer', () => {
     fake.openAnswers.push([file]);
     expect(await fake.handlers.get(CHANNELS.openFile)!(OUR_PAGE, ['.cwm'])).toEqual({ fileName: 'picked.cwm', content: 'model "Picked"\n' });
     expect(await fake.handlers.get(CHANNELS.openFile)!(OUR_PAGE, ['.cwm'])).toBeUndefined();
+    fake.openAnswers.push([file]);
+    expect(await fake.handlers.get(CHANNELS.openFile)!(OUR_PAGE, ['.xlsx'], 'base64')).toEqual({ fileName: 'picked.cwm', content: Buffer.from('model "Picked"\n').toString('base64') });
     fake.saveAnswers.push(join(tmp, 'out.stmx'));
     expect(await fake.handlers.get(CHANNELS.saveFile)!(OUR_PAGE, '../../evil/name.stmx', '<xmile/>')).toBe(true);
     expect(fake.written.get(join(tmp, 'out.stmx'))).toBe('<xmile/>');

@@ -170,6 +170,33 @@ describe('models, runs and files', () => {
     expect(printModel(importXmile(out.content, out.fileName).ast)).toBe(printModel(parseModel(DECAY, 'x.cwm').ast));
   });
 
+  it('imports a population table, runs a model that reads it, and exports it to XMILE with its points', async () => {
+    const csv = 'AREA,AGE_GROUP,2025,2030,2035\nLeeds,65-74,70000,73000,76000\nLeeds,75-84,40000,44000,48000\nLeeds,85+,14000,16500,19000\n';
+    const bad = await api.importDataTable({ projectId: snap.projectId, fileName: 'pop.csv', contentBase64: Buffer.from(csv.replace('16500', 'n/a')).toString('base64') });
+    expect(bad.table).toBeUndefined();
+    expect(bad.problems.filter((p) => p.severity === 'error')).toEqual([{ severity: 'error', cell: 'D4', message: '"n/a" is not a number, in the numeric column "2030".' }]);
+    const good = await api.importDataTable({ projectId: snap.projectId, fileName: 'pop.csv', contentBase64: Buffer.from(csv).toString('base64'), name: 'Population projections', units: 'people', source: 'ONS 2022-based SNPP', sourceDate: '2025-06' });
+    expect(good.table).toMatchObject({ name: 'Population projections', columns: ['AREA', 'AGE_GROUP', 'year', 'value'], rowCount: 9, units: 'people', source: 'ONS 2022-based SNPP', sourceDate: '2025-06' });
+    expect((await api.getProject(snap.projectId)).dataTables.map((t) => t.name)).toContain('Population projections');
+    expect((await api.getDataTable(snap.projectId, good.table!.id)).rows[0]).toEqual(['Leeds', '65-74', 2025, 70000]);
+
+    const text = `model "Demand"\nsimulation\n  start: 2025\n  stop: 2035\n  dt: 1\n  time unit: year\ndimension AgeBand: 65-74, 75-84, 85+\ngraph "Population"[AgeBand] [people] = TIME\n  data: "Population projections"\n  data where: "AREA" = "Leeds"\nconst "Needing care"[AgeBand] = 2%, 5%, 15%\naux "People needing care" [people] = SUM("Population"[*] * "Needing care"[*])\n`;
+    const run = await api.runModel({ text, projectId: snap.projectId });
+    expect(run.ok).toBe(true);
+    // 2027: each band 2/5 of the way to 2030 — 71200, 41600, 15000 — times 2%, 5%, 15%.
+    expect(run.series.find((x) => x.name === 'People needing care')!.values[2]).toBeCloseTo(71200 * 0.02 + 41600 * 0.05 + 15000 * 0.15, 9);
+    // Outside a project there is no table to read: a clear error, not numbers.
+    const alone = await api.runModel({ text });
+    expect(alone.ok).toBe(false);
+    expect(alone.diagnostics[0]!.message).toMatch(/no data tables are available here/);
+
+    const model = await api.saveModel(snap.projectId, { name: 'Demand', text });
+    const xmile = await api.exportModel(snap.projectId, model.id, 'xmile');
+    const reimported = importXmile(xmile.content, 'demand.xmile');
+    const population = reimported.ast.variables.find((v) => v.name.text === 'Population')!;
+    expect(population.elementGraphs!.map((g) => g.ys)).toEqual([[70000, 73000, 76000], [40000, 44000, 48000], [14000, 16500, 19000]]);
+  });
+
   it('keeps everything after closing and reopening the project', async () => {
     const before = await api.getProject(snap.projectId);
     await api.closeProject(snap.projectId);

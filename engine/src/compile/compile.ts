@@ -8,6 +8,8 @@ import { interpretKernel } from '../sim/interpreter.js';
 import type { Simulatable } from '../sim/simulate.js';
 import { compileKernel } from './codegen.js';
 import { NO_SPAN } from '../diagnostics.js';
+import { bindDataTables } from '../data/bind.js';
+import type { DataTableSource } from '../data/table.js';
 
 export type Backend = 'generated' | 'interpreter';
 
@@ -26,6 +28,8 @@ export interface CompileResult {
 export interface CompileOptions {
   /** `generated` (default) emits a JavaScript kernel; `interpreter` walks the IR (reference). */
   readonly backend?: Backend;
+  /** Where graphs with `data:` find their tables (a project's, or files next to the model). */
+  readonly dataTables?: DataTableSource;
 }
 
 /** Checked model → IR → kernel. */
@@ -51,8 +55,9 @@ export function compileSource(source: string, file = 'model.cwm', options: Compi
 
 /** A parsed or imported model → compiled model; `earlier` are the diagnostics of reading it. */
 export function compileAst(ast: ModelAst, earlier: readonly Diagnostic[], options: CompileOptions = {}): CompileResult {
-  const checked = checkModel(ast);
-  const early = [...earlier, ...checked.diagnostics];
+  const bound = bindDataTables(ast, options.dataTables);
+  const checked = checkModel(bound.ast);
+  const early = [...earlier, ...bound.diagnostics, ...checked.diagnostics];
   if (checked.partial) early.push(...loopsIn(checked.partial));
   if (!checked.model || early.some((d) => d.severity === 'error')) return { diagnostics: sortDiagnostics(early) };
   const compiled = compileModel(checked.model, options);

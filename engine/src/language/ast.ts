@@ -72,8 +72,31 @@ export interface VarDecl {
   readonly graph?: GraphSpec;
   /** Arrayed graphs: tables of single elements (the others use `graph`). */
   readonly elementGraphs?: readonly ElementGraph[];
+  /** Graphs: points read from a project data table (`data: "Population projections"`). */
+  readonly data?: DataBinding;
   /** Part of the declaration could not be read (already reported): report nothing that follows from it. */
   readonly broken?: boolean;
+  readonly span: SourceSpan;
+}
+
+export interface TextValue {
+  readonly text: string;
+  readonly span: SourceSpan;
+}
+
+/**
+ * A graph whose points come from a data table: x from its time column (`data x:`, default a column
+ * called year or time), y from the column named like each element (or `data y:`), over the rows
+ * that match `data where:` (and, for each dimension whose elements are values of a column, that
+ * column). Resolved into points before checking (`engine/src/data/bind.ts`).
+ */
+export interface DataBinding {
+  readonly table: TextValue;
+  readonly x?: TextValue;
+  readonly y?: TextValue;
+  readonly where: readonly { readonly column: TextValue; readonly value: TextValue }[];
+  /** Between and beyond the table's years (continuous by default: linear, flat beyond). */
+  readonly interpolation?: Interpolation;
   readonly span: SourceSpan;
 }
 

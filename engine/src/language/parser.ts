@@ -14,6 +14,7 @@ import type {
   SimSpecDecl,
   SubscriptItem,
   VarDecl,
+  TextValue,
   VarKind,
 } from './ast.js';
 import { tokenize } from './lexer.js';
@@ -293,7 +294,8 @@ class Parser {
     const allowed = ['doc'];
     if (kind === 'stock') allowed.push('inflow', 'outflow', 'non-negative');
     if (kind === 'flow') allowed.push('non-negative');
-    if (kind === 'graph') allowed.push('points', 'x', 'y', 'interpolation');
+    if (kind === 'graph') allowed.push('points', 'x', 'y', 'interpolation', 'data', 'data x', 'data y', 'data where');
+    let data: { table?: TextValue; x?: TextValue; y?: TextValue; where: { column: TextValue; value: TextValue }[]; span?: SourceSpan } = { where: [] };
 
     this.properties(kind, (key, keyTok) => {
       const noteGraph = (): void => {
@@ -337,6 +339,22 @@ class Parser {
         else ys = values;
         return true;
       }
+      if (kind === 'graph' && key.startsWith('data')) {
+        data.span ??= keyTok.span;
+        if (key === 'data') data.table = this.textValue('the name of a data table, in quotes');
+        else if (key === 'data x') data.x = this.textValue('the name of the column that holds the times (years)');
+        else if (key === 'data y') data.y = this.textValue('the name of the column that holds the values');
+        else if (key === 'data where') {
+          for (;;) {
+            const column = this.textValue('a column name, in quotes');
+            this.expectOp('=', `after the column name (as in  data where: "area" = "Leeds")`);
+            data.where.push({ column, value: this.textValue('the value to pick, in quotes') });
+            if (!this.isOp(',')) break;
+            this.i++;
+          }
+        }
+        return true;
+      }
       if (kind === 'graph' && key === 'interpolation') {
         const v = this.peek();
         const word = v.kind === 'ident' ? v.text.toLowerCase() : '';
@@ -369,7 +387,11 @@ class Parser {
       const span = graphSpan ?? name.span;
       if (graphBroken) {
         broken = true;
-      } else if ((!xs || !ys) && elementGraphs.length === 0) {
+      } else if (data.span && !data.table) {
+        this.sink.error('syntax', data.span, `Graph "${name.text}" reads a data table: name it with  data: "table name".`, name.text);
+      } else if (data.table && (xs || ys || elementGraphs.length > 0)) {
+        this.sink.error('graph', data.span!, `Graph "${name.text}" has points and a data table: keep one of them.`, name.text);
+      } else if ((!xs || !ys) && elementGraphs.length === 0 && !data.table) {
         this.sink.error('graph', span, `Graph "${name.text}" needs its points: either "points: (x1, y1), (x2, y2), …" or an "x:" line and a "y:" line.`, name.text);
       } else if (xs && ys) {
         graph = { xs, ys, interpolation, span };
@@ -389,9 +411,20 @@ class Parser {
       ...(doc === undefined ? {} : { doc }),
       ...(graph ? { graph } : {}),
       ...(elementGraphs.length ? { elementGraphs: elementGraphs.map((g) => ({ ...g, interpolation })) } : {}),
+      ...(data.table ? { data: { table: data.table, ...(data.x ? { x: data.x } : {}), ...(data.y ? { y: data.y } : {}), where: data.where, ...(interpolation !== 'continuous' ? { interpolation } : {}), span: data.span! } } : {}),
       ...(broken ? { broken } : {}),
       span: this.spanFrom(start),
     });
+  }
+
+  /** A quoted text, or a bare number or word (column values such as 2025 or Leeds). */
+  private textValue(what: string): TextValue {
+    const t = this.peek();
+    if ((t.kind === 'string' && !t.triple) || t.kind === 'number' || t.kind === 'ident') {
+      this.i++;
+      return { text: t.text, span: t.span };
+    }
+    return this.fail(t, `Expected ${what}; found ${describe(t)}.`);
   }
 
   /** `(x, y), (x, y), …` */

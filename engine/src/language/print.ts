@@ -86,9 +86,16 @@ function variable(v: VarDecl): string[] {
   if (v.nonNegative) out.push('  non-negative');
   for (const e of v.elementEquations) out.push(`  ${subscripts(e.subscripts)} = ${printExpr(e.equation)}`);
   const points = (xs: readonly number[], ys: readonly number[]): string => xs.map((x, i) => `(${number(x)}, ${number(ys[i]!)})`).join(', ');
-  if (v.graph) out.push(`  points: ${points(v.graph.xs, v.graph.ys)}`);
-  for (const g of v.elementGraphs ?? []) out.push(`  ${subscripts(g.subscripts)} points: ${points(g.xs, g.ys)}`);
-  const interpolation = v.graph?.interpolation ?? v.elementGraphs?.[0]?.interpolation ?? 'continuous';
+  // A graph bound to a data table is written with its binding, never with the points read from it.
+  if (v.graph && !v.data) out.push(`  points: ${points(v.graph.xs, v.graph.ys)}`);
+  for (const g of v.data ? [] : v.elementGraphs ?? []) out.push(`  ${subscripts(g.subscripts)} points: ${points(g.xs, g.ys)}`);
+  if (v.data) {
+    out.push(`  data: ${quote(v.data.table.text)}`);
+    if (v.data.x) out.push(`  data x: ${quote(v.data.x.text)}`);
+    if (v.data.y) out.push(`  data y: ${quote(v.data.y.text)}`);
+    if (v.data.where.length) out.push(`  data where: ${v.data.where.map((w) => `${quote(w.column.text)} = ${quote(w.value.text)}`).join(', ')}`);
+  }
+  const interpolation = v.graph?.interpolation ?? v.elementGraphs?.[0]?.interpolation ?? v.data?.interpolation ?? 'continuous';
   if (interpolation !== 'continuous') out.push(`  interpolation: ${interpolation}`);
   if (v.doc) out.push(`  doc: ${docText(v.doc, '  ')}`);
   return out;

@@ -7,7 +7,7 @@
  * columns (UTF-16 code units, as in Monaco and the engine's diagnostics); end columns are exclusive.
  * An `Analysis` is plain JSON, so it can be posted from the worker as it is.
  */
-import { parseModel, checkModel, lowerModel, sortDiagnostics, BUILTINS, builtinNamesForCompletion, type Diagnostic, type ModelAst } from '../../../engine/src/index.js';
+import { bindDataTables, parseModel, checkModel, lowerModel, sortDiagnostics, BUILTINS, builtinNamesForCompletion, type Diagnostic, type ModelAst } from '../../../engine/src/index.js';
 import { DiagnosticSink } from '../../../engine/src/diagnostics.js';
 import { tokenize } from '../../../engine/src/language/lexer.js';
 import { printName } from '../../../engine/src/language/print.js';
@@ -80,6 +80,8 @@ export interface Analysis {
   /** Unit names used in the model's units brackets and its time unit, sorted. */
   readonly units: readonly string[];
   readonly timeUnit?: string;
+  /** Added by the editor from the open project (not by `analyse`), for completing `data:` lines. */
+  readonly dataTables?: readonly DataTableNames[];
 }
 
 export type CompletionKind = 'variable' | 'function' | 'constant' | 'keyword' | 'property' | 'dimension' | 'element' | 'unit' | 'value';
@@ -125,7 +127,9 @@ export function analyse(text: string, file = 'model.cwm'): Analysis {
   const parsed = parseModel(text, file);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   try {
-    const checked = checkModel(parsed.ast);
+    // The project's tables are not at hand here: a data graph gets a placeholder, its run the real table.
+    const bound = bindDataTables(parsed.ast, undefined, { placeholders: true });
+    const checked = checkModel(bound.ast);
     diagnostics.push(...checked.diagnostics);
     const sink = new DiagnosticSink(file);
     const clean = checked.model && !diagnostics.some((d) => d.severity === 'error');
@@ -581,6 +585,12 @@ function ownerStatement(lines: LineIndex, line: number): StatementHead | undefin
 
 const PROPERTY_KEY = /^\s*((?:[A-Za-z]+)(?: [A-Za-z]+)?)\s*:/;
 
+/** The project's data tables, for completing `data:` lines (the analysis itself never sees them). */
+export interface DataTableNames {
+  readonly name: string;
+  readonly columns: readonly string[];
+}
+
 // ---- completions --------------------------------------------------------------------------
 
 const PROPERTIES: Record<StatementWord, readonly (readonly [label: string, insert: string, doc: string])[]> = {
@@ -601,6 +611,10 @@ const PROPERTIES: Record<StatementWord, readonly (readonly [label: string, inser
     ['x:', 'x: ', 'The x values of the points (with a "y:" line).'],
     ['y:', 'y: ', 'The y values of the points (with an "x:" line).'],
     ['interpolation:', 'interpolation: ', 'continuous (default), extrapolate or discrete.'],
+    ['data:', 'data: "${1:table}"', 'Read the points from a project data table (population projections by year, say).'],
+    ['data x:', 'data x: "${1:year}"', 'The table\'s column of times (default: a column called year or time).'],
+    ['data y:', 'data y: "${1:value}"', 'The table\'s column of values (arrayed graphs: columns named like the elements, or a key column).'],
+    ['data where:', 'data where: "${1:area}" = "${2:value}"', 'Only the table\'s rows with these values.'],
     ['doc:', 'doc: ', 'What the graph means, in quotes.'],
   ],
   dimension: [['doc:', 'doc: ', 'What the dimension means, in quotes.']],
@@ -662,6 +676,17 @@ interface CompletionContext {
   readonly cursor: number;
 }
 
+/** The data table named on the `data:` line of the declaration that `line` belongs to. */
+function tableOfDeclaration(analysis: Analysis, lines: LineIndex, line: number): DataTableNames | undefined {
+  for (let l = line; l >= 1; l--) {
+    const text = lines.lineText(l);
+    const m = /^\s*data\s*:\s*"([^"]*)"/.exec(text);
+    if (m) return analysis.dataTables?.find((t) => t.name.toLowerCase() === m[1]!.trim().toLowerCase());
+    if (statementHead(text)) return undefined;
+  }
+  return undefined;
+}
+
 /** What may be typed at `line`/`column` of `text`. */
 export function completions(analysis: Analysis, text: string, line: number, column: number): CompletionItem[] {
   const lines = new LineIndex(text);
@@ -686,6 +711,13 @@ export function completions(analysis: Analysis, text: string, line: number, colu
     const quoted = (s: SymbolInfo): CompletionItem => ({ ...variableItem(s, range), insertText: quotedName(s.name), filterText: quotedName(s.name) });
     const top = scan.brackets[scan.brackets.length - 1];
     if (top && top.kind !== 'paren') return []; // quoted element names are rare; nothing sensible to offer
+    if (propertyKey === 'data') {
+      return (analysis.dataTables ?? []).map((t) => ({ label: t.name, kind: 'value' as const, insertText: `"${t.name.replace(/"/g, '')}"`, range, filterText: `"${t.name}`, detail: 'data table', documentation: `Columns: ${t.columns.join(', ')}` }));
+    }
+    if (propertyKey === 'data x' || propertyKey === 'data y' || propertyKey === 'data where') {
+      const table = tableOfDeclaration(analysis, lines, line);
+      return (table?.columns ?? []).map((c) => ({ label: c, kind: 'value' as const, insertText: `"${c.replace(/"/g, '')}"`, range, filterText: `"${c}`, detail: `column of ${table!.name}` }));
+    }
     if (propertyKey === 'inflow' || propertyKey === 'inflows' || propertyKey === 'outflow' || propertyKey === 'outflows') {
       return analysis.symbols.filter((s) => s.kind === 'flow').map(quoted);
     }
@@ -1232,7 +1264,7 @@ export const cwmMonarchLanguage = {
       [/^(\s*)(model)(?=\s)(?!\s*:)/, ['white', { token: 'keyword', next: '@text' }]],
       [/^(\s*)(simulation)(?=\s)(?!\s*:)/, ['white', 'keyword']],
       [/^(\s*)(doc)(\s*)(:)/, ['white', 'key', 'white', { token: 'delimiter', next: '@text' }]],
-      [/^(\s*)(inflows?|outflows?|points|x|y|interpolation|start|stop at|stop|dt|save every|method|time unit|seed)(\s*)(:)/, ['white', 'key', 'white', 'delimiter']],
+      [/^(\s*)(inflows?|outflows?|points|data x|data y|data where|data|x|y|interpolation|start|stop at|stop|dt|save every|method|time unit|seed)(\s*)(:)/, ['white', 'key', 'white', 'delimiter']],
       [/^(\s*)(non-negative|nonnegative)\b/, ['white', 'key']],
       [/^(\s*)(\[)/, ['white', { token: 'delimiter.bracket', next: '@subscript' }]],
       { include: '@expression' },

@@ -17,6 +17,7 @@ import {
   hover,
   quickFixes,
   type Analysis,
+  type DataTableNames,
   type CompletionKind,
   type Range,
 } from './language-service.js';
@@ -31,8 +32,16 @@ export const CWM_MARKER_OWNER = 'cwm';
 const clients = new Map<string, AnalysisClient>();
 const registered = new WeakSet<object>();
 
+let projectTables: readonly DataTableNames[] = [];
+
+/** The open project's data tables, offered when completing `data:` lines. */
+export function setProjectDataTables(tables: readonly DataTableNames[]): void {
+  projectTables = tables;
+}
+
 function latestFor(model: Monaco.editor.ITextModel): Analysis | undefined {
-  return clients.get(model.uri.toString())?.latest;
+  const latest = clients.get(model.uri.toString())?.latest;
+  return latest ? { ...latest, dataTables: projectTables } : undefined;
 }
 
 export function toMonacoRange(r: Range): Monaco.IRange {
@@ -77,7 +86,7 @@ export function registerCwmLanguage(monaco: MonacoApi): void {
   languages.registerCompletionItemProvider(CWM_LANGUAGE_ID, {
     triggerCharacters: ['"', '[', ',', '('],
     provideCompletionItems(model, position) {
-      const analysis = latestFor(model) ?? emptyAnalysis();
+      const analysis = latestFor(model) ?? { ...emptyAnalysis(), dataTables: projectTables };
       const items = completions(analysis, model.getValue(), position.lineNumber, position.column);
       return {
         suggestions: items.map((item) => ({
