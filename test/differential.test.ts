@@ -103,33 +103,39 @@ function sameNumbers(a: RunResult, b: RunResult): string | undefined {
   return undefined;
 }
 
-describe('generated kernel vs reference interpreter', () => {
+describe('compiled kernels (WebAssembly and JavaScript) vs reference interpreter', () => {
   test('agree bit for bit on 300 random models with every method', () => {
     let compared = 0;
     let clean = 0;
     for (let seed = 1; seed <= 300; seed++) {
       const source = randomModel(seed);
-      const generated = compileSource(source, `random-${seed}.cwm`);
       const interpreted = compileSource(source, `random-${seed}.cwm`, { backend: 'interpreter' });
-      const errors = generated.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
-      expect(errors, source).toEqual([]);
-      for (const method of ['euler', 'rk2', 'rk4'] as const) {
-        const a = simulate(generated.model!, { method });
-        const b = simulate(interpreted.model!, { method });
-        const difference = sameNumbers(a, b);
-        expect(difference, `model ${seed}, ${method}:\n${source}`).toBeUndefined();
-        compared++;
-        if (!a.error) clean++;
+      for (const backend of ['wasm', 'generated'] as const) {
+        const compiled = compileSource(source, `random-${seed}.cwm`, { backend });
+        const errors = compiled.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+        expect(errors, source).toEqual([]);
+        expect(compiled.model!.backend).toBe(backend);
+        for (const method of ['euler', 'rk2', 'rk4'] as const) {
+          const a = simulate(compiled.model!, { method });
+          const b = simulate(interpreted.model!, { method });
+          const difference = sameNumbers(a, b);
+          expect(difference, `model ${seed}, ${backend}, ${method}:\n${source}`).toBeUndefined();
+          compared++;
+          if (!a.error) clean++;
+        }
       }
     }
-    expect(compared).toBe(900);
+    expect(compared).toBe(1800);
     // The generator keeps values bounded, so most runs go to the end (the comparison is meaningful).
-    expect(clean).toBeGreaterThan(700);
+    expect(clean).toBeGreaterThan(1400);
   });
 
   test('the generated kernel really is generated code over slot indices', () => {
-    const generated = compileSource(randomModel(7), 'm.cwm');
+    const generated = compileSource(randomModel(7), 'm.cwm', { backend: 'generated' });
     expect(generated.model!.source).toMatch(/v\[\d+\] = /);
+    const wasm = compileSource(randomModel(7), 'm.cwm');
+    expect(wasm.model!.backend).toBe('wasm');
+    expect([...wasm.model!.wasm!.subarray(0, 4)]).toEqual([0x00, 0x61, 0x73, 0x6d]);
     const interpreted = compileSource(randomModel(7), 'm.cwm', { backend: 'interpreter' });
     expect(interpreted.model!.source).toBe('');
   });

@@ -7,14 +7,23 @@ import type { ModelAst } from '../language/ast.js';
 import { interpretKernel } from '../sim/interpreter.js';
 import type { Simulatable } from '../sim/simulate.js';
 import { compileKernel } from './codegen.js';
+import { compileWasmKernel } from './wasm-kernel.js';
 import { NO_SPAN } from '../diagnostics.js';
 
-export type Backend = 'generated' | 'interpreter';
+/**
+ * `wasm`: a WebAssembly kernel (the default; falls back to `generated` where the host has no
+ * WebAssembly); `generated`: a JavaScript kernel; `interpreter`: walks the IR (the reference).
+ */
+export type Backend = 'wasm' | 'generated' | 'interpreter';
 
 export interface CompiledModel extends Simulatable {
   readonly checked: CheckedModel;
-  /** The generated JavaScript (empty for the interpreter backend), for inspection and tests. */
+  /** The generated JavaScript (empty for the interpreter and WebAssembly backends), for inspection and tests. */
   readonly source: string;
+  /** The WebAssembly module of the `wasm` backend, for inspection and tests. */
+  readonly wasm?: Uint8Array;
+  /** Which backend the kernel came from (`wasm` may have fallen back to `generated`). */
+  readonly backend: Backend;
 }
 
 export interface CompileResult {
@@ -24,7 +33,6 @@ export interface CompileResult {
 }
 
 export interface CompileOptions {
-  /** `generated` (default) emits a JavaScript kernel; `interpreter` walks the IR (reference). */
   readonly backend?: Backend;
 }
 
@@ -34,9 +42,11 @@ export function compileModel(checked: CheckedModel, options: CompileOptions = {}
   const ir = lowerModel(checked, sink);
   if (!ir) return { diagnostics: sink.items };
   try {
-    if (options.backend === 'interpreter') return { model: { ir, kernel: interpretKernel(ir), checked, source: '' }, diagnostics: sink.items };
+    if (options.backend === 'interpreter') return { model: { ir, kernel: interpretKernel(ir), checked, source: '', backend: 'interpreter' }, diagnostics: sink.items };
+    const wasm = options.backend === 'generated' ? undefined : compileWasmKernel(ir);
+    if (wasm) return { model: { ir, kernel: wasm.kernel, checked, source: '', wasm: wasm.bytes, backend: 'wasm' }, diagnostics: sink.items };
     const { kernel, source } = compileKernel(ir);
-    return { model: { ir, kernel, checked, source }, diagnostics: sink.items };
+    return { model: { ir, kernel, checked, source, backend: 'generated' }, diagnostics: sink.items };
   } catch (err) {
     sink.error('internal', NO_SPAN, `Internal compiler error (please report it): ${err instanceof Error ? err.message : String(err)}`);
     return { diagnostics: sink.items };

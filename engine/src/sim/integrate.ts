@@ -1,7 +1,7 @@
 import type { Method } from '../language/ast.js';
 import type { ModelIR } from '../ir/ir.js';
 import { streamFor } from '../runtime/functions.js';
-import type { Kernel, RunBuffers } from './kernel.js';
+import type { Kernel, RunBuffers, Workspace } from './kernel.js';
 
 export interface IntegrationSettings {
   readonly start: number;
@@ -42,17 +42,12 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
   const columns = record.map(() => new Float64Array(nSaved));
   const nSlots = ir.slots.length;
   const nState = ir.nState;
-  const v = new Float64Array(nSlots);
+  const { v, k1, k2, k3, k4, s0 } = kernel.workspace?.() ?? freshWorkspace(nSlots, nState);
   const buffers: RunBuffers = {
     history: ir.delays.map(() => new Float64Array(steps + 1)),
     streams: Int32Array.from({ length: ir.randomSites }, (_, site) => streamFor(settings.seed, site)),
     pending: new Float64Array(ir.previous.length),
   };
-  const k1 = new Float64Array(nState);
-  const k2 = new Float64Array(nState);
-  const k3 = new Float64Array(nState);
-  const k4 = new Float64Array(nState);
-  const s0 = new Float64Array(nState);
 
   // Constants written as INF are intended (e.g. unlimited capacity); any other infinity is a fault.
   const intendedInfinite = new Set(ir.initProgram.filter((a) => a.expr.k === 'num' && Math.abs(a.expr.v) === Number.POSITIVE_INFINITY).map((a) => a.slot));
@@ -85,13 +80,13 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
         for (let s = 0; s < nState; s++) v[s] = v[s]! + dt * k1[s]!;
         break;
       case 'rk2':
-        s0.set(v.subarray(0, nState));
+        for (let s = 0; s < nState; s++) s0[s] = v[s]!;
         for (let s = 0; s < nState; s++) v[s] = s0[s]! + dt * k1[s]!;
         kernel.deriv(v, t + dt, dt, k, k2, buffers);
         for (let s = 0; s < nState; s++) v[s] = s0[s]! + (dt / 2) * (k1[s]! + k2[s]!);
         break;
       case 'rk4':
-        s0.set(v.subarray(0, nState));
+        for (let s = 0; s < nState; s++) s0[s] = v[s]!;
         for (let s = 0; s < nState; s++) v[s] = s0[s]! + (dt / 2) * k1[s]!;
         kernel.deriv(v, t + dt / 2, dt, k, k2, buffers);
         for (let s = 0; s < nState; s++) v[s] = s0[s]! + (dt / 2) * k2[s]!;
@@ -117,4 +112,9 @@ function firstNonFinite(v: Float64Array, from: number, to: number, infinityAllow
     if ((x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY) && !infinityAllowed(s)) return s;
   }
   return -1;
+}
+
+function freshWorkspace(nSlots: number, nState: number): Workspace {
+  const state = (): Float64Array => new Float64Array(nState);
+  return { v: new Float64Array(nSlots), k1: state(), k2: state(), k3: state(), k4: state(), s0: state() };
 }

@@ -21,4 +21,20 @@ export interface Kernel {
   capture(v: Float64Array, step: number, buffers: RunBuffers): void;
   /** After the state has advanced: PREVIOUS slots take the values remembered by capture. */
   release(v: Float64Array, buffers: RunBuffers): void;
+  /**
+   * Zeroed arrays for one run, where the kernel works fastest on them (a WebAssembly kernel hands
+   * out views of its own memory, so no value is copied per step). Without it the integrator
+   * allocates plain Float64Arrays. Valid until the next call.
+   */
+  workspace?(): Workspace;
+}
+
+/** The integrator's arrays: every slot, and the derivative stages and saved state of RK methods. */
+export interface Workspace {
+  readonly v: Float64Array;
+  readonly k1: Float64Array;
+  readonly k2: Float64Array;
+  readonly k3: Float64Array;
+  readonly k4: Float64Array;
+  readonly s0: Float64Array;
 }

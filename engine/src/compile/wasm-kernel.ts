@@ -1,0 +1,340 @@
+import type { Assignment, IExpr, ModelIR, RandomDist } from '../ir/ir.js';
+import { RUNTIME_FUNCTIONS } from '../runtime/index.js';
+import * as f from '../runtime/functions.js';
+import type { Kernel, RunBuffers, Workspace } from '../sim/kernel.js';
+import { Bytes, encodeModule, F64, I32, OP, type FuncType } from './wasm-encode.js';
+
+/**
+ * Compiles the IR to a WebAssembly kernel: every slot is an f64 in linear memory at slot·8, each
+ * equation straight-line code that loads and stores slots. +, −, ×, ÷, √, |x|, floor, min and max
+ * are WebAssembly instructions with exactly JavaScript's IEEE results; everything else calls the
+ * very functions the JavaScript kernel and the interpreter call, so all three agree bit for bit.
+ * Only numbers reach the module: slot offsets, literals and indices of our own import table.
+ */
+
+/** Statements per WebAssembly function: small enough for the optimising tier to take each quickly. */
+const STATEMENTS_PER_FUNCTION = 2000;
+
+type Fn = (...args: number[]) => number;
+
+const RANDOM: Record<RandomDist, Fn> = {
+  uniform: f.randUniform as Fn,
+  normal: f.randNormal as Fn,
+  lognormal: f.randLognormal as Fn,
+  exprnd: f.randExponential as Fn,
+  poisson: f.randPoisson as Fn,
+};
+
+interface Minimal {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+/** The host's WebAssembly, when it has one (the engine runs in Node, browsers and workers). */
+function host(): Minimal | undefined {
+  return (globalThis as unknown as { WebAssembly?: Minimal }).WebAssembly;
+}
+
+class Emitter {
+  readonly types: FuncType[] = [];
+  private readonly typeIndex = new Map<string, number>();
+  readonly imports: [string, number][] = [];
+  readonly importFns: Record<string, Fn> = {};
+  private readonly importIndex = new Map<string, number>();
+  /** The run buffers of the current call, for imports that read DELAY history and random streams. */
+  current: RunBuffers | undefined;
+
+  constructor(private readonly ir: ModelIR) {}
+
+  type(params: readonly number[], results: readonly number[]): number {
+    const key = `${params.join(',')}>${results.join(',')}`;
+    let i = this.typeIndex.get(key);
+    if (i === undefined) {
+      i = this.types.length;
+      this.types.push({ params, results });
+      this.typeIndex.set(key, i);
+    }
+    return i;
+  }
+
+  /** The function index of an imported helper taking `arity` numbers (registered on first use). */
+  private imported(name: string, arity: number, make: () => Fn): number {
+    let i = this.importIndex.get(name);
+    if (i === undefined) {
+      i = this.imports.length;
+      this.imports.push([name, this.type(Array<number>(arity).fill(F64), [F64])]);
+      this.importFns[name] = make();
+      this.importIndex.set(name, i);
+    }
+    return i;
+  }
+
+  private call(b: Bytes, name: string, arity: number, make: () => Fn): void {
+    b.u8(OP.call).u32(this.imported(name, arity, make));
+  }
+
+  /** Pushes the value of `e`; locals 0, 1, 2 are t, dt and the step number k. */
+  expr(b: Bytes, e: IExpr): void {
+    const x = (a: IExpr): void => this.expr(b, a);
+    switch (e.k) {
+      case 'num':
+        b.u8(OP.f64Const).f64(e.v);
+        return;
+      case 'slot':
+        b.u8(OP.i32Const).s32(0).u8(OP.f64Load).u32(3).u32(e.i * 8);
+        return;
+      case 'time':
+        b.u8(OP.localGet).u32(0);
+        return;
+      case 'dt':
+        b.u8(OP.localGet).u32(1);
+        return;
+      case 'un':
+        x(e.a);
+        if (e.op === '-') b.u8(OP.f64Neg);
+        else b.u8(OP.f64Const).f64(0).u8(OP.f64Eq).u8(OP.f64ConvertI32U);
+        return;
+      case 'bin': {
+        const native = { '+': OP.f64Add, '-': OP.f64Sub, '*': OP.f64Mul, '/': OP.f64Div, '=': OP.f64Eq, '<>': OP.f64Ne, '<': OP.f64Lt, '<=': OP.f64Le, '>': OP.f64Gt, '>=': OP.f64Ge } as const;
+        if (e.op === '^' || e.op === 'mod') {
+          x(e.a), x(e.b);
+          const name = e.op === '^' ? 'pow' : 'mod';
+          this.call(b, name, 2, () => RUNTIME_FUNCTIONS[name]);
+          return;
+        }
+        if (e.op === 'and' || e.op === 'or') {
+          // Both sides are pure, so evaluating both gives what JavaScript's short circuit gives.
+          x(e.a), b.u8(OP.f64Const).f64(0).u8(OP.f64Ne);
+          x(e.b), b.u8(OP.f64Const).f64(0).u8(OP.f64Ne);
+          b.u8(e.op === 'and' ? OP.i32And : OP.i32Or).u8(OP.f64ConvertI32U);
+          return;
+        }
+        x(e.a), x(e.b);
+        b.u8(native[e.op]);
+        if (e.op !== '+' && e.op !== '-' && e.op !== '*' && e.op !== '/') b.u8(OP.f64ConvertI32U);
+        return;
+      }
+      case 'if':
+        // `c !== 0` is true for NaN, as f64.ne is.
+        x(e.c), b.u8(OP.f64Const).f64(0).u8(OP.f64Ne);
+        b.u8(OP.if).u8(F64);
+        x(e.a);
+        b.u8(OP.else);
+        x(e.b);
+        b.u8(OP.end);
+        return;
+      case 'fn':
+        return this.fn(b, e);
+      case 'nary': {
+        // Math.min(a, b, c) equals min(min(a, b), c) for every input, NaN and −0 included.
+        const op = { sum: OP.f64Add, prod: OP.f64Mul, min: OP.f64Min, max: OP.f64Max }[e.op];
+        e.args.forEach((a, i) => (x(a), i > 0 && b.u8(op)));
+        return;
+      }
+      case 'lookup': {
+        const table = this.ir.tables[e.table]!;
+        const lookup = { continuous: f.lookupContinuous, extrapolate: f.lookupExtrapolate, discrete: f.lookupDiscrete }[table.interpolation];
+        x(e.x);
+        this.call(b, `lookup${e.table}`, 1, () => (v: number) => lookup(table.xs, table.ys, v));
+        return;
+      }
+      case 'delay': {
+        b.u8(OP.f64Const).f64(e.site);
+        x(e.delay), x(e.init);
+        b.u8(OP.localGet).u32(0).u8(OP.localGet).u32(1);
+        const start = this.ir.sim.start;
+        this.call(b, 'delay', 5, () => (site: number, delay: number, init: number, t: number, dt: number) => f.delayOutput(this.current!.history[site]!, delay, init, t, start, dt));
+        return;
+      }
+      case 'rand': {
+        const dist = RANDOM[e.dist];
+        const n = e.args.length;
+        if (e.seed) {
+          x(e.seed), b.u8(OP.f64Const).f64(e.element);
+        } else b.u8(OP.f64Const).f64(e.site);
+        b.u8(OP.localGet).u32(2);
+        e.args.forEach(x);
+        if (e.seed) {
+          this.call(b, `seeded_${e.dist}_${n}`, n + 3, () => (seed: number, element: number, k: number, ...args: number[]) => dist(f.uniform01(f.streamForSeedArgument(seed, element), k), ...args));
+        } else {
+          this.call(b, `random_${e.dist}_${n}`, n + 2, () => (site: number, k: number, ...args: number[]) => dist(f.uniform01(this.current!.streams[site]!, k), ...args));
+        }
+        return;
+      }
+    }
+  }
+
+  private fn(b: Bytes, e: Extract<IExpr, { k: 'fn' }>): void {
+    const native = { abs: OP.f64Abs, sqrt: OP.f64Sqrt, int: OP.f64Floor } as const;
+    e.args.forEach((a) => this.expr(b, a));
+    switch (e.fn) {
+      case 'abs':
+      case 'sqrt':
+      case 'int':
+        b.u8(native[e.fn]);
+        return;
+      case 'min':
+      case 'max':
+        for (let i = 1; i < e.args.length; i++) b.u8(e.fn === 'min' ? OP.f64Min : OP.f64Max);
+        return;
+      case 'step':
+        b.u8(OP.localGet).u32(0).u8(OP.localGet).u32(1);
+        this.call(b, 'step', 4, () => f.step);
+        return;
+      case 'ramp':
+        b.u8(OP.localGet).u32(0);
+        this.call(b, 'ramp', 4, () => f.ramp);
+        return;
+      case 'pulse':
+        // The step's own time START + k·dt, computed exactly as the JavaScript kernel does.
+        b.u8(OP.f64Const).f64(this.ir.sim.start).u8(OP.localGet).u32(2).u8(OP.localGet).u32(1).u8(OP.f64Mul).u8(OP.f64Add);
+        b.u8(OP.localGet).u32(1);
+        this.call(b, 'pulse', 5, () => f.pulse);
+        return;
+      default: {
+        const fn = RUNTIME_FUNCTIONS[e.fn] as Fn;
+        this.call(b, e.fn, e.args.length, () => fn);
+      }
+    }
+  }
+
+  /** `v[slot] = expr`; with overrides at `overrideBase`: `v[slot] = o[slot] === o[slot] ? o[slot] : expr`. */
+  assign(b: Bytes, a: Assignment, overrideBase?: number): void {
+    b.u8(OP.i32Const).s32(0);
+    if (overrideBase !== undefined && a.overridable) {
+      const at = overrideBase + a.slot * 8;
+      b.u8(OP.i32Const).s32(0).u8(OP.f64Load).u32(3).u32(at).u8(OP.localTee).u32(3);
+      b.u8(OP.localGet).u32(3).u8(OP.f64Eq).u8(OP.if).u8(F64).u8(OP.localGet).u32(3).u8(OP.else);
+      this.expr(b, a.expr);
+      b.u8(OP.end);
+    } else this.expr(b, a.expr);
+    b.u8(OP.f64Store).u32(3).u32(a.slot * 8);
+  }
+
+  /** `d[s] = derivative`, d at the byte offset held in local 3. */
+  rate(b: Bytes, s: number, e: IExpr): void {
+    b.u8(OP.localGet).u32(3);
+    this.expr(b, e);
+    b.u8(OP.f64Store).u32(3).u32(s * 8);
+  }
+}
+
+/** Byte offsets of the parts of linear memory. */
+interface Layout {
+  readonly overrides: number;
+  readonly work: number;
+  readonly bytes: number;
+}
+
+function layoutOf(ir: ModelIR): Layout {
+  const n = ir.slots.length;
+  const overrides = n * 8;
+  const work = overrides + n * 8;
+  return { overrides, work, bytes: work + 5 * ir.nState * 8 };
+}
+
+export interface WasmKernel {
+  readonly kernel: Kernel;
+  readonly bytes: Uint8Array;
+}
+
+/** Builds the module's bytes and instantiates it; undefined where the host has no WebAssembly or refuses it. */
+export function compileWasmKernel(ir: ModelIR): WasmKernel | undefined {
+  const wasm = host();
+  if (!wasm) return undefined;
+  const em = new Emitter(ir);
+  const layout = layoutOf(ir);
+  if (layout.bytes >= 2 ** 31) return undefined;
+  // Code of chunks first: it registers the imports, whose count fixes the defined functions' indices.
+  const initType = em.type([F64, F64, F64], []);
+  const derivType = em.type([F64, F64, F64, I32], []);
+  const chunk = <T>(items: readonly T[], emit: (b: Bytes, item: T, index: number) => void): Bytes[] => {
+    const out: Bytes[] = [];
+    for (let s = 0; s < items.length; s += STATEMENTS_PER_FUNCTION) {
+      const b = new Bytes();
+      for (let i = s; i < Math.min(items.length, s + STATEMENTS_PER_FUNCTION); i++) emit(b, items[i]!, i);
+      out.push(b);
+    }
+    return out;
+  };
+  const inits = chunk(ir.initProgram, (b, a) => em.assign(b, a, layout.overrides));
+  const derivs = chunk(ir.derivProgram, (b, a) => em.assign(b, a));
+  const rates = chunk(ir.derivatives, (b, e, s) => em.rate(b, s, e));
+  const base = em.imports.length;
+  const functions: { type: number; locals: [number, number][]; body: Bytes }[] = [];
+  const define = (type: number, body: Bytes, locals: [number, number][] = []): number => functions.push({ type, locals, body }) - 1 + base;
+  const initChunks = inits.map((b) => define(initType, b, [[1, F64]]));
+  const derivChunks = [...derivs.map((b) => define(derivType, b)), ...rates.map((b) => define(derivType, b))];
+  const top = (chunks: number[], params: number): Bytes => {
+    const b = new Bytes();
+    for (const c of chunks) {
+      for (let p = 0; p < params; p++) b.u8(OP.localGet).u32(p);
+      b.u8(OP.call).u32(c);
+    }
+    return b;
+  };
+  const init = define(initType, top(initChunks, 3));
+  const deriv = define(derivType, top(derivChunks, 4));
+  const bytes = encodeModule({
+    types: em.types,
+    imports: em.imports,
+    functions,
+    memoryPages: Math.ceil(layout.bytes / 65536) + 1,
+    exports: [['init', init], ['deriv', deriv]],
+  });
+  let instance: { exports: Record<string, unknown> };
+  try {
+    instance = new wasm.Instance(new wasm.Module(bytes), { rt: em.importFns });
+  } catch {
+    return undefined; // e.g. a browser main thread refusing a large synchronous compile
+  }
+  return { kernel: makeKernel(ir, em, layout, instance.exports), bytes };
+}
+
+function makeKernel(ir: ModelIR, em: Emitter, layout: Layout, exports: Record<string, unknown>): Kernel {
+  const memory = exports['mem'] as { buffer: ArrayBuffer };
+  const runInit = exports['init'] as (t: number, dt: number, k: number) => void;
+  const runDeriv = exports['deriv'] as (t: number, dt: number, k: number, d: number) => void;
+  const n = ir.slots.length;
+  const nState = ir.nState;
+  const all = new Float64Array(memory.buffer, 0, layout.bytes / 8);
+  const v = all.subarray(0, n);
+  const o = all.subarray(n, 2 * n);
+  const scratch = all.subarray(2 * n, 2 * n + nState);
+  const inMemory = (a: Float64Array): boolean => a.buffer === memory.buffer;
+  const previousFrom = Int32Array.from(ir.previous, (p) => p.from);
+  const previousTo = Int32Array.from(ir.previous, (p) => p.to);
+  const delayInput = Int32Array.from(ir.delays, (d) => d.input);
+  return {
+    init(values, overrides, t, dt, buffers) {
+      em.current = buffers;
+      const own = values === v;
+      if (!own) v.set(values);
+      o.set(overrides);
+      runInit(t, dt, 0);
+      if (!own) values.set(v);
+    },
+    deriv(values, t, dt, k, d, buffers) {
+      em.current = buffers;
+      const own = values === v;
+      if (!own) v.set(values);
+      const direct = inMemory(d);
+      runDeriv(t, dt, k, direct ? d.byteOffset : scratch.byteOffset);
+      if (!direct) d.set(scratch);
+      if (!own) values.set(v);
+    },
+    capture(values, k, buffers) {
+      for (let i = 0; i < previousFrom.length; i++) buffers.pending[i] = values[previousFrom[i]!]!;
+      for (let i = 0; i < delayInput.length; i++) buffers.history[i]![k] = values[delayInput[i]!]!;
+    },
+    release(values, buffers) {
+      for (let i = 0; i < previousTo.length; i++) values[previousTo[i]!] = buffers.pending[i]!;
+    },
+    workspace(): Workspace {
+      all.fill(0, 0, n);
+      all.fill(0, 2 * n);
+      const at = (i: number): Float64Array => all.subarray(2 * n + i * nState, 2 * n + (i + 1) * nState);
+      return { v, k1: at(0), k2: at(1), k3: at(2), k4: at(3), s0: at(4) };
+    },
+  };
+}
