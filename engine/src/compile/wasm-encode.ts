@@ -146,6 +146,7 @@ export function encodeModule(m: ModuleParts): Uint8Array {
 
 /** Opcodes used by the kernel emitter. */
 export const OP = {
+  block: 0x02, loop: 0x03, br: 0x0c, brIf: 0x0d, void: 0x40, i32Add: 0x6a, i32GeU: 0x4f,
   if: 0x04, else: 0x05, end: 0x0b, call: 0x10, drop: 0x1a,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
   f64Load: 0x2b, f64Store: 0x39, i32Const: 0x41, f64Const: 0x44,

@@ -1,8 +1,9 @@
 import type { Assignment, IExpr, ModelIR, RandomDist } from '../ir/ir.js';
 import { RUNTIME_FUNCTIONS } from '../runtime/index.js';
 import * as f from '../runtime/functions.js';
-import type { Kernel, RunBuffers, Workspace } from '../sim/kernel.js';
+import type { IntegratorOps, Kernel, RunBuffers, Workspace } from '../sim/kernel.js';
 import { Bytes, encodeModule, F64, I32, OP, type FuncType } from './wasm-encode.js';
+import { loopFunctions } from './wasm-loops.js';
 
 /**
  * Compiles the IR to a WebAssembly kernel: every slot is an f64 in linear memory at slot·8, each
@@ -275,12 +276,19 @@ export function compileWasmKernel(ir: ModelIR): WasmKernel | undefined {
   };
   const init = define(initType, top(initChunks, 3));
   const deriv = define(derivType, top(derivChunks, 4));
+  const stateBytes = ir.nState * 8;
+  const loops = loopFunctions({
+    k: [layout.work, layout.work + stateBytes, layout.work + 2 * stateBytes, layout.work + 3 * stateBytes],
+    s0: layout.work + 4 * stateBytes,
+    nState: ir.nState,
+    nDynamic: ir.nDynamic,
+  }).map((l) => [l.name, define(em.type(l.params, l.results), l.body, l.locals)] as const);
   const bytes = encodeModule({
     types: em.types,
     imports: em.imports,
     functions,
     memoryPages: Math.ceil(layout.bytes / 65536) + 1,
-    exports: [['init', init], ['deriv', deriv]],
+    exports: [['init', init], ['deriv', deriv], ...loops],
   });
   let instance: { exports: Record<string, unknown> };
   try {
@@ -305,6 +313,16 @@ function makeKernel(ir: ModelIR, em: Emitter, layout: Layout, exports: Record<st
   const previousFrom = Int32Array.from(ir.previous, (p) => p.from);
   const previousTo = Int32Array.from(ir.previous, (p) => p.to);
   const delayInput = Int32Array.from(ir.delays, (d) => d.input);
+  const ks = [0, 1, 2, 3, 4].map((i) => all.subarray(2 * n + i * nState, 2 * n + (i + 1) * nState));
+  const stage = exports['stage'] as (h: number, k: number) => void;
+  const ops: IntegratorOps = {
+    checkSum: exports['check_sum'] as () => number,
+    euler: exports['euler'] as (dt: number) => void,
+    saveState: exports['save_state'] as () => void,
+    stage: (h, which) => stage(h, ks[which - 1]!.byteOffset - ks[0]!.byteOffset),
+    rk2: exports['rk2'] as (dt: number) => void,
+    rk4: exports['rk4'] as (dt: number) => void,
+  };
   return {
     init(values, overrides, t, dt, buffers) {
       em.current = buffers;
@@ -333,8 +351,7 @@ function makeKernel(ir: ModelIR, em: Emitter, layout: Layout, exports: Record<st
     workspace(): Workspace {
       all.fill(0, 0, n);
       all.fill(0, 2 * n);
-      const at = (i: number): Float64Array => all.subarray(2 * n + i * nState, 2 * n + (i + 1) * nState);
-      return { v, k1: at(0), k2: at(1), k3: at(2), k4: at(3), s0: at(4) };
+      return { v, k1: ks[0]!, k2: ks[1]!, k3: ks[2]!, k4: ks[3]!, s0: ks[4]!, ops };
     },
   };
 }

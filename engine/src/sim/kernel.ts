@@ -37,4 +37,21 @@ export interface Workspace {
   readonly k3: Float64Array;
   readonly k4: Float64Array;
   readonly s0: Float64Array;
+  /** The integrator's loops over these arrays, run where the arrays live (same arithmetic, same order). */
+  readonly ops?: IntegratorOps;
+}
+
+export interface IntegratorOps {
+  /** A sum of slots [0, nDynamic): not finite when any of them is NaN or infinite (or the sum overflows). */
+  checkSum(): number;
+  /** v[s] = v[s] + dt · k1[s] */
+  euler(dt: number): void;
+  /** s0[s] = v[s] */
+  saveState(): void;
+  /** v[s] = s0[s] + h · k_which[s] */
+  stage(h: number, which: 1 | 2 | 3): void;
+  /** v[s] = s0[s] + (dt / 2) · (k1[s] + k2[s]) */
+  rk2(dt: number): void;
+  /** v[s] = s0[s] + (dt / 6) · (k1[s] + 2·k2[s] + 2·k3[s] + k4[s]) */
+  rk4(dt: number): void;
 }
