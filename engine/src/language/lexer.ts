@@ -8,11 +8,16 @@ const ONE_CHAR_OPS = new Set(['+', '-', '*', '/', '^', '(', ')', '[', ']', ',', 
 const CONTINUES_LINE = new Set(['+', '-', '*', '/', '^', ',', ';', '=', '<', '>', '<=', '>=', '<>', '==', '!=', '(', '[']);
 const CONTINUES_LINE_WORDS = new Set(['and', 'or', 'not', 'if', 'then', 'else', 'mod']);
 
+// ASCII first: a Unicode property test per character made reading large models slow.
 function isIdentStart(c: string): boolean {
+  const x = c.charCodeAt(0);
+  if (x < 128) return (x >= 97 && x <= 122) || (x >= 65 && x <= 90) || x === 95 || x === 36;
   return /[\p{L}_$£€]/u.test(c);
 }
 
 function isIdentPart(c: string): boolean {
+  const x = c.charCodeAt(0);
+  if (x < 128) return (x >= 97 && x <= 122) || (x >= 65 && x <= 90) || (x >= 48 && x <= 57) || x === 95 || x === 36;
   return /[\p{L}\p{N}_$£€]/u.test(c);
 }
 
@@ -41,7 +46,11 @@ export function tokenize(source: string, sink: DiagnosticSink, from: { readonly 
     }
   };
   const push = (kind: TokenKind, text: string, start: SourcePos, value = 0, triple?: boolean, reported?: boolean): void => {
-    tokens.push({ kind, text, value, span: { start, end: pos() }, spaceBefore, ...(triple === undefined ? {} : { triple }), ...(reported ? { reported } : {}) });
+    // Built without object spread: this runs for every token of the model.
+    const token: { -readonly [K in keyof Token]: Token[K] } = { kind, text, value, span: { start, end: pos() }, spaceBefore };
+    if (triple !== undefined) token.triple = triple;
+    if (reported) token.reported = reported;
+    tokens.push(token);
     spaceBefore = false;
   };
   const lineContinues = (): boolean => {
