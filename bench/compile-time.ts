@@ -2,10 +2,13 @@ import { checkModel, compileModel, formatDiagnostic, importVensim, parseModel, p
 import { chain } from './models.js';
 import { summarise, type Timing } from './stats.js';
 
-/** A .cwm model of about n equations (n/2 stocks, n/2 flows), printed from the generated .mdl. */
+/**
+ * A .cwm model of about n equations (n/2 stocks, n/2 flows), printed from the generated .mdl; its
+ * stocks are non-negative, as most commissioning models' are (so outflow limiting is compiled too).
+ */
 export function cwmOfSize(n: number, stop = 10, dt = 0.25): string {
   const m = chain(Math.max(1, Math.floor(n / 2)), stop, dt);
-  return printModel(importVensim(m.mdl, 'gen.mdl').ast);
+  return printModel(importVensim(m.mdl, 'gen.mdl').ast).replace(/^(stock [^\n]*\n)/gm, '$1  non-negative\n');
 }
 
 export interface CompileTime {
