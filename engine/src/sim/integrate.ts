@@ -22,8 +22,8 @@ export interface NonFiniteValue {
 
 export interface RawRun {
   readonly times: Float64Array;
-  /** One column per recorded slot, each with one value per saved time. */
-  readonly columns: Float64Array[];
+  /** Every saved value, column by column: recorded slot c at save n is store[c · times.length + n]. */
+  readonly store: Float64Array;
   /** Saved times actually filled (fewer than times.length if the run stopped early). */
   readonly saved: number;
   readonly nonFinite?: NonFiniteValue;
@@ -40,9 +40,8 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
   const saveStride = Math.max(1, Math.round(settings.saveEvery / dt));
   const nSaved = Math.floor(steps / saveStride) + 1;
   const times = new Float64Array(nSaved);
-  // One buffer for every saved value (8 bytes each); the columns are views of it.
+  // One buffer for every saved value (8 bytes each); the series are views of it.
   const store = new Float64Array(record.length * nSaved);
-  const columns = record.map((_, c) => store.subarray(c * nSaved, (c + 1) * nSaved));
   const recordSlots = Int32Array.from(record);
   const nRecord = recordSlots.length;
   const nDynamic = ir.nDynamic;
@@ -62,7 +61,7 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
   const intendedInfinite = runPlan(ir).intendedInfinite;
   kernel.init(v, overrides, start, dt, buffers);
   const initialProblem = firstNonFinite(v, 0, nSlots, (slot) => intendedInfinite.has(slot));
-  if (initialProblem >= 0) return { times, columns, saved: 0, nonFinite: { slot: initialProblem, time: start, value: v[initialProblem]! } };
+  if (initialProblem >= 0) return { times, store, saved: 0, nonFinite: { slot: initialProblem, time: start, value: v[initialProblem]! } };
 
   let saved = 0;
   for (let k = 0; k <= steps; k++) {
@@ -72,7 +71,7 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
     if (check - check !== 0) {
       // A cheap sum flags NaN/infinity anywhere (or finite values overflowing the sum: rescan to be sure).
       const slot = firstNonFinite(v, 0, nDynamic, () => false);
-      if (slot >= 0) return { times, columns, saved, nonFinite: { slot, time: t, value: v[slot]! } };
+      if (slot >= 0) return { times, store, saved, nonFinite: { slot, time: t, value: v[slot]! } };
     }
     // A `stop at` variable ends the run once TIME reaches its value (that time is saved too).
     const stopping = ir.stopAt !== undefined && t >= v[ir.stopAt]! - 1e-9 * dt;
@@ -109,7 +108,7 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
     for (let i = 0; i < nonNegative.length; i++) if (v[nonNegative[i]!]! < 0) v[nonNegative[i]!] = 0;
     kernel.release(v, buffers);
   }
-  return { times, columns, saved };
+  return { times, store, saved };
 }
 
 /** The first slot in [from, to) holding NaN or an infinity that is not allowed. */

@@ -80,12 +80,13 @@ export function simulate(model: Simulatable, options: SimulateOptions = {}): Run
   const overrides = overrideArray(ir, options.overrides);
   const recorded = recordedElements(ir, options.vars);
   const raw = integrate(ir, kernel, { start: ir.sim.start, stop: ir.sim.stop, dt, saveEvery, method, seed: options.seed ?? ir.sim.seed }, overrides, recorded.map((r) => r.slot));
-  const series: Series[] = recorded.map((r, c) => ({
-    name: r.name,
-    variable: r.variable,
-    ...(r.units === undefined ? {} : { units: r.units }),
-    values: raw.saved === raw.times.length ? raw.columns[c]! : raw.columns[c]!.subarray(0, raw.saved),
-  }));
+  const n = raw.times.length;
+  const series: Series[] = recorded.map((r, c) => {
+    // Built field by field (no object spread): a full run of a large model makes thousands.
+    const s: { -readonly [K in keyof Series]: Series[K] } = { name: r.name, variable: r.variable, values: raw.store.subarray(c * n, c * n + raw.saved) };
+    if (r.units !== undefined) s.units = r.units;
+    return s;
+  });
   const result = { times: raw.saved === raw.times.length ? raw.times : raw.times.subarray(0, raw.saved), series, method, dt };
   if (!raw.nonFinite) return result;
   const info = ir.slots[raw.nonFinite.slot]!;
