@@ -123,6 +123,10 @@ describe('compiled kernels (WebAssembly and JavaScript) vs reference interpreter
           compared++;
           if (!a.error) clean++;
         }
+        // Saving every 1 time unit leaves steps unsaved, which the WebAssembly kernel runs in one call.
+        const sparse = { method: 'euler', saveEvery: 1 } as const;
+        const difference = sameNumbers(simulate(compiled.model!, sparse), simulate(interpreted.model!, sparse));
+        expect(difference, `model ${seed}, ${backend}, saving every 1:\n${source}`).toBeUndefined();
       }
     }
     expect(compared).toBe(1800);
@@ -130,10 +134,26 @@ describe('compiled kernels (WebAssembly and JavaScript) vs reference interpreter
     expect(clean).toBeGreaterThan(1400);
   });
 
+  test('a value going infinite between saves is reported at its own step, on every backend', () => {
+    const source = 'simulation\n  start: 0\n  stop: 4\n  dt: 0.25\n  save every: 1\nstock s = 1\n  inflow: f\n  non-negative\nflow f = -0.5 + 1 / (TIME - 1.5)\n';
+    for (const backend of ['wasm', 'generated', 'interpreter'] as const) {
+      const result = simulate(compileSource(source, 'inf.cwm', { backend }).model!);
+      expect(result.error?.time, backend).toBe(1.5);
+      expect(result.error?.variable, backend).toBe('f');
+      expect([...result.times], backend).toEqual([0, 1]);
+    }
+  });
+
+  test('by default, tiny models get the JavaScript kernel and larger ones WebAssembly', () => {
+    const stocks = (n: number): string => Array.from({ length: n }, (_, i) => `stock s${i} = ${i}\n  outflow: f${i}\nflow f${i} = s${i} / 4\n`).join('');
+    expect(compileSource(stocks(3), 'tiny.cwm').model!.backend).toBe('generated');
+    expect(compileSource(stocks(40), 'larger.cwm').model!.backend).toBe('wasm');
+  });
+
   test('the generated kernel really is generated code over slot indices', () => {
     const generated = compileSource(randomModel(7), 'm.cwm', { backend: 'generated' });
     expect(generated.model!.source).toMatch(/v\[\d+\] = /);
-    const wasm = compileSource(randomModel(7), 'm.cwm');
+    const wasm = compileSource(randomModel(7), 'm.cwm', { backend: 'wasm' });
     expect(wasm.model!.backend).toBe('wasm');
     expect([...wasm.model!.wasm!.subarray(0, 4)]).toEqual([0x00, 0x61, 0x73, 0x6d]);
     const interpreted = compileSource(randomModel(7), 'm.cwm', { backend: 'interpreter' });

@@ -14,6 +14,13 @@ import { NO_SPAN } from '../diagnostics.js';
  * `wasm`: a WebAssembly kernel (the default; falls back to `generated` where the host has no
  * WebAssembly); `generated`: a JavaScript kernel; `interpreter`: walks the IR (the reference).
  */
+
+/**
+ * Below this many slots the default is the JavaScript kernel: there a step's few calls into
+ * WebAssembly cost more than its arithmetic (measured: teacup and SIR run faster in JavaScript,
+ * chains of 25 stocks and more in WebAssembly; see `npm run bench`).
+ */
+const SMALL_MODEL_SLOTS = 32;
 export type Backend = 'wasm' | 'generated' | 'interpreter';
 
 export interface CompiledModel extends Simulatable {
@@ -43,7 +50,7 @@ export function compileModel(checked: CheckedModel, options: CompileOptions = {}
   if (!ir) return { diagnostics: sink.items };
   try {
     if (options.backend === 'interpreter') return { model: { ir, kernel: interpretKernel(ir), checked, source: '', backend: 'interpreter' }, diagnostics: sink.items };
-    const wasm = options.backend === 'generated' ? undefined : compileWasmKernel(ir);
+    const wasm = options.backend === 'generated' || (options.backend === undefined && ir.slots.length < SMALL_MODEL_SLOTS) ? undefined : compileWasmKernel(ir);
     if (wasm) return { model: { ir, kernel: wasm.kernel, checked, source: '', wasm: wasm.bytes, backend: 'wasm' }, diagnostics: sink.items };
     const { kernel, source } = compileKernel(ir);
     return { model: { ir, kernel, checked, source, backend: 'generated' }, diagnostics: sink.items };

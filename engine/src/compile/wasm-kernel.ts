@@ -3,7 +3,7 @@ import { RUNTIME_FUNCTIONS } from '../runtime/index.js';
 import * as f from '../runtime/functions.js';
 import type { IntegratorOps, Kernel, RunBuffers, Workspace } from '../sim/kernel.js';
 import { Bytes, encodeModule, F64, I32, OP, type FuncType } from './wasm-encode.js';
-import { loopFunctions } from './wasm-loops.js';
+import { eulerSpan, loopFunctions } from './wasm-loops.js';
 
 /**
  * Compiles the IR to a WebAssembly kernel: every slot is an f64 in linear memory at slot·8, each
@@ -283,6 +283,12 @@ export function compileWasmKernel(ir: ModelIR): WasmKernel | undefined {
     nState: ir.nState,
     nDynamic: ir.nDynamic,
   }).map((l) => [l.name, define(em.type(l.params, l.results), l.body, l.locals)] as const);
+  const index = (name: string): number => loops.find(([n]) => n === name)![1];
+  const spanFits = ir.previous.length === 0 && ir.delays.length === 0 && ir.stopAt === undefined;
+  if (spanFits) {
+    const span = eulerSpan({ deriv, checkSum: index('check_sum'), euler: index('euler') }, layout.work, ir.nonNegative);
+    loops.push([span.name, define(em.type(span.params, span.results), span.body, span.locals)]);
+  }
   const bytes = encodeModule({
     types: em.types,
     imports: em.imports,
@@ -315,7 +321,7 @@ function makeKernel(ir: ModelIR, em: Emitter, layout: Layout, exports: Record<st
   const delayInput = Int32Array.from(ir.delays, (d) => d.input);
   const ks = [0, 1, 2, 3, 4].map((i) => all.subarray(2 * n + i * nState, 2 * n + (i + 1) * nState));
   const stage = exports['stage'] as (h: number, k: number) => void;
-  const ops: IntegratorOps = {
+  const ops: { -readonly [K in keyof IntegratorOps]: IntegratorOps[K] } = {
     checkSum: exports['check_sum'] as () => number,
     euler: exports['euler'] as (dt: number) => void,
     saveState: exports['save_state'] as () => void,
@@ -323,6 +329,8 @@ function makeKernel(ir: ModelIR, em: Emitter, layout: Layout, exports: Record<st
     rk2: exports['rk2'] as (dt: number) => void,
     rk4: exports['rk4'] as (dt: number) => void,
   };
+  const span = exports['euler_span'] as ((start: number, dt: number, k0: number, count: number) => number) | undefined;
+  if (span) ops.eulerSpan = span;
   return {
     init(values, overrides, t, dt, buffers) {
       em.current = buffers;

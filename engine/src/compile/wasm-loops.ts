@@ -109,3 +109,35 @@ function checkSum(nDynamic: number): LoopFunction {
   b.u8(OP.localGet).u32(acc(0)).u8(OP.localGet).u32(acc(1)).u8(OP.f64Add).u8(OP.localGet).u32(acc(2)).u8(OP.f64Add).u8(OP.localGet).u32(acc(3)).u8(OP.f64Add);
   return { name: 'check_sum', params: [], results: [F64], locals: [[1, I32], [4, F64]], body: b };
 }
+
+/**
+ * `euler_span(start, dt, k0, count)`: Euler steps k0 … k0+count−1 of a run that saves none of them
+ * — evaluate, check for NaN/infinity, advance, clamp non-negative stocks — without leaving
+ * WebAssembly. Returns how many steps it completed; fewer than `count` when the check flagged the
+ * next one (evaluated but not advanced: the integrator takes that step over). Only for models
+ * whose steps need nothing else (no PREVIOUS, no DELAY history, no `stop at`).
+ */
+export function eulerSpan(fn: { readonly deriv: number; readonly checkSum: number; readonly euler: number }, k1: number, nonNegative: readonly number[]): LoopFunction {
+  const [start, dt, k0, count, j, k, t, c] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const b = new Bytes();
+  const get = (l: number): Bytes => b.u8(OP.localGet).u32(l);
+  b.u8(OP.i32Const).s32(0).u8(OP.localSet).u32(j);
+  b.u8(OP.block).u8(OP.void).u8(OP.loop).u8(OP.void);
+  get(j), get(count), b.u8(OP.i32GeU).u8(OP.brIf).u32(1);
+  // k = k0 + j; t = start + k · dt, exactly as the integrator computes them
+  get(k0), get(j), b.u8(OP.f64ConvertI32U).u8(OP.f64Add).u8(OP.localSet).u32(k);
+  get(start), get(k), get(dt), b.u8(OP.f64Mul).u8(OP.f64Add).u8(OP.localSet).u32(t);
+  get(t), get(dt), get(k), b.u8(OP.i32Const).s32(k1).u8(OP.call).u32(fn.deriv);
+  b.u8(OP.call).u32(fn.checkSum).u8(OP.localTee).u32(c);
+  get(c), b.u8(OP.f64Sub).u8(OP.f64Const).f64(0).u8(OP.f64Ne).u8(OP.if).u8(OP.void);
+  get(j), b.u8(OP.return).u8(OP.end);
+  get(dt), b.u8(OP.call).u32(fn.euler);
+  for (const s of nonNegative) {
+    b.u8(OP.i32Const).s32(0).u8(OP.f64Load).u32(3).u32(s * 8).u8(OP.f64Const).f64(0).u8(OP.f64Lt).u8(OP.if).u8(OP.void);
+    b.u8(OP.i32Const).s32(0).u8(OP.f64Const).f64(0).u8(OP.f64Store).u32(3).u32(s * 8).u8(OP.end);
+  }
+  get(j), b.u8(OP.i32Const).s32(1).u8(OP.i32Add).u8(OP.localSet).u32(j);
+  b.u8(OP.br).u32(0).u8(OP.end).u8(OP.end);
+  get(count);
+  return { name: 'euler_span', params: [F64, F64, F64, I32], results: [I32], locals: [[1, I32], [3, F64]], body: b };
+}

@@ -107,6 +107,14 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
     // shared between stocks can still overshoot, so clamp.
     for (let i = 0; i < nonNegative.length; i++) if (v[nonNegative[i]!]! < 0) v[nonNegative[i]!] = 0;
     kernel.release(v, buffers);
+    // Steps between saves need no JavaScript: one call runs them all (up to the next save or the last step).
+    if (method === 'euler' && ops.eulerSpan && k % saveStride === 0) {
+      const from = k + 1;
+      const to = Math.min(k + saveStride, steps);
+      // A flagged step is evaluated again by the loop, which then reports it (or, for an overflowing
+      // sum of finite values, carries on).
+      if (to > from) k += ops.eulerSpan(start, dt, from, to - from);
+    }
   }
   return { times, store, saved };
 }

@@ -54,4 +54,10 @@ export interface IntegratorOps {
   rk2(dt: number): void;
   /** v[s] = s0[s] + (dt / 6) · (k1[s] + 2·k2[s] + 2·k3[s] + k4[s]) */
   rk4(dt: number): void;
+  /**
+   * Euler steps k0 … k0+count−1, none of them saved, done in one call: evaluate, check, advance,
+   * clamp non-negative stocks. Returns the steps completed; fewer than count when the check flagged
+   * the next one (evaluated, not advanced). Offered only for models whose steps need nothing else.
+   */
+  readonly eulerSpan?: (start: number, dt: number, k0: number, count: number) => number;
 }
