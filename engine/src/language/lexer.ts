@@ -1,4 +1,5 @@
 import type { DiagnosticSink, SourcePos, SourceSpan } from '../diagnostics.js';
+import { LineTable } from '../lines.js';
 import type { Token, TokenKind } from './tokens.js';
 
 const TWO_CHAR_OPS = new Set(['<=', '>=', '<>', '==', '!=']);
@@ -157,30 +158,6 @@ export function tokenize(source: string, sink: DiagnosticSink, from: { readonly 
   if (tokens.length && tokens[tokens.length - 1]!.kind !== 'newline') tokens.push(new LexToken('newline', '\n', 0, i, i, true, lines));
   tokens.push(new LexToken('eof', '', 0, i, i, true, lines));
   return tokens;
-}
-
-/** Line starts of the text, to turn offsets into line and column only when a position is needed. */
-class LineTable {
-  private readonly starts: number[] = [0];
-
-  constructor(
-    source: string,
-    private readonly from: { readonly line: number; readonly column: number },
-  ) {
-    for (let at = source.indexOf('\n'); at >= 0; at = source.indexOf('\n', at + 1)) this.starts.push(at + 1);
-  }
-
-  pos(offset: number): SourcePos {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    const column = lo === 0 ? this.from.column + offset : 1 + offset - this.starts[lo]!;
-    return { line: this.from.line + lo, column, offset };
-  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { DiagnosticSink, type SourcePos, type SourceSpan } from '../../diagnostics.js';
 import type { ElementGraph, Interpolation, DimensionDecl, ElementEquation, Expr, GraphSpec, ModelAst, NameRef, SimSpecDecl, SubscriptItem, VarDecl } from '../../language/ast.js';
+import { LineTable } from '../../lines.js';
 import { elementKey, nameKey } from '../../names.js';
 import { parseUnits, UnitSyntaxError } from '../../check/units.js';
 import { foldConstant } from '../../check/checker.js';
@@ -90,7 +91,7 @@ interface Building {
 
 class VensimReader implements Positions {
   private readonly sink: DiagnosticSink;
-  private readonly lineStarts: number[] = [0];
+  private readonly lines: LineTable;
   private readonly dims = new Map<string, DimensionDecl>();
   private readonly vars = new Map<string, Building>();
 
@@ -105,18 +106,11 @@ class VensimReader implements Positions {
     private readonly spreadsheets?: SpreadsheetSource,
   ) {
     this.sink = sink;
-    for (let i = 0; i < text.length; i++) if (text[i] === '\n') this.lineStarts.push(i + 1);
+    this.lines = new LineTable(text);
   }
 
   pos(offset: number): SourcePos {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.lineStarts[lo]! + 1, offset };
+    return this.lines.pos(offset);
   }
 
   private span(from: number, to: number): SourceSpan {
