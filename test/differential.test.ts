@@ -144,6 +144,17 @@ describe('compiled kernels (WebAssembly and JavaScript) vs reference interpreter
     }
   });
 
+  test('models differing only in constants or graph points share compiled step code, each with its own numbers', () => {
+    const model = (k: number, y: number): string =>
+      `simulation\n  start: 0\n  stop: 5\n  dt: 0.5\nstock s = 10\n  outflow: f\nflow f = s * k * g(TIME)\nconst k = ${k}\ngraph g = 0\n  points: (0, 1), (5, ${y})\n`;
+    const runs = [model(0.1, 2), model(0.3, 2), model(0.1, 4)].map((source) => {
+      const wasm = compileSource(source, 'm.cwm', { backend: 'wasm' }).model!;
+      return { wasm, reference: simulate(compileSource(source, 'm.cwm', { backend: 'interpreter' }).model!) };
+    });
+    for (const { wasm, reference } of runs) expect(sameNumbers(simulate(wasm), reference)).toBeUndefined();
+    expect(runs[0]!.reference.series[0]!.values).not.toEqual(runs[1]!.reference.series[0]!.values);
+  });
+
   test('by default, tiny models get the JavaScript kernel and larger ones WebAssembly', () => {
     const stocks = (n: number): string => Array.from({ length: n }, (_, i) => `stock s${i} = ${i}\n  outflow: f${i}\nflow f${i} = s${i} / 4\n`).join('');
     expect(compileSource(stocks(3), 'tiny.cwm').model!.backend).toBe('generated');

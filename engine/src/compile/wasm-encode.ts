@@ -1,6 +1,6 @@
 /**
  * A minimal WebAssembly binary writer: just what the kernel emitter needs (function types,
- * imported functions, one memory, exported functions and code). Bytes only, no text format, so
+ * imported functions and memory, exported functions and code). Bytes only, no text format, so
  * nothing from a model can reach the module except as numbers.
  */
 
@@ -97,8 +97,9 @@ export interface ModuleParts {
   readonly imports: readonly (readonly [string, number])[];
   /** Defined functions: type index and body (locals, code; without the final `end`). */
   readonly functions: readonly { readonly type: number; readonly locals: readonly (readonly [number, number])[]; readonly body: Bytes }[];
+  /** The memory, imported as rt.mem (shared by a kernel's modules), of at least this many pages. */
   readonly memoryPages: number;
-  /** Exported functions: [name, function index]; the memory is exported as "mem". */
+  /** Exported functions: [name, function index]. */
   readonly exports: readonly (readonly [string, number])[];
 }
 
@@ -119,18 +120,17 @@ export function encodeModule(m: ModuleParts): Uint8Array {
     }
   });
   section(2, (b) => {
-    b.u32(m.imports.length);
+    b.u32(m.imports.length + 1);
     for (const [field, type] of m.imports) b.name('rt').name(field).u8(0x00).u32(type);
+    b.name('rt').name('mem').u8(0x02).u8(0x00).u32(m.memoryPages);
   });
   section(3, (b) => {
     b.u32(m.functions.length);
     for (const f of m.functions) b.u32(f.type);
   });
-  section(5, (b) => b.u32(1).u8(0x00).u32(m.memoryPages));
   section(7, (b) => {
-    b.u32(m.exports.length + 1);
+    b.u32(m.exports.length);
     for (const [name, index] of m.exports) b.name(name).u8(0x00).u32(index);
-    b.name('mem').u8(0x02).u32(0);
   });
   section(10, (b) => {
     b.u32(m.functions.length);

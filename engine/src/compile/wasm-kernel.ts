@@ -27,6 +27,7 @@ const RANDOM: Record<RandomDist, Fn> = {
 };
 
 interface Minimal {
+  Memory: new (limits: { initial: number }) => { readonly buffer: ArrayBuffer };
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
@@ -236,77 +237,123 @@ function layoutOf(ir: ModelIR): Layout {
 
 export interface WasmKernel {
   readonly kernel: Kernel;
+  /** The init module's bytes, then the step module's. */
   readonly bytes: Uint8Array;
 }
 
-/** Builds the module's bytes and instantiates it; undefined where the host has no WebAssembly or refuses it. */
-export function compileWasmKernel(ir: ModelIR): WasmKernel | undefined {
-  const wasm = host();
-  if (!wasm) return undefined;
+/** Defined functions of a module being built; their indices follow the imported functions'. */
+class Functions {
+  readonly list: { type: number; locals: [number, number][]; body: Bytes }[] = [];
+  constructor(private readonly imports: number) {}
+  define(type: number, body: Bytes, locals: [number, number][] = []): number {
+    return this.list.push({ type, locals, body }) - 1 + this.imports;
+  }
+}
+
+function chunk<T>(items: readonly T[], emit: (b: Bytes, item: T, index: number) => void): Bytes[] {
+  const out: Bytes[] = [];
+  for (let s = 0; s < items.length; s += STATEMENTS_PER_FUNCTION) {
+    const b = new Bytes();
+    for (let i = s; i < Math.min(items.length, s + STATEMENTS_PER_FUNCTION); i++) emit(b, items[i]!, i);
+    out.push(b);
+  }
+  return out;
+}
+
+/** A function calling each of `chunks` with its own first `params` parameters. */
+function caller(chunks: readonly number[], params: number): Bytes {
+  const b = new Bytes();
+  for (const c of chunks) {
+    for (let p = 0; p < params; p++) b.u8(OP.localGet).u32(p);
+    b.u8(OP.call).u32(c);
+  }
+  return b;
+}
+
+/** The start-time program: `init(t, dt, k)`, run once per run. */
+function initModule(ir: ModelIR, layout: Layout, pages: number): { em: Emitter; bytes: Uint8Array } {
   const em = new Emitter(ir);
-  const layout = layoutOf(ir);
-  if (layout.bytes >= 2 ** 31) return undefined;
-  // Code of chunks first: it registers the imports, whose count fixes the defined functions' indices.
-  const initType = em.type([F64, F64, F64], []);
-  const derivType = em.type([F64, F64, F64, I32], []);
-  const chunk = <T>(items: readonly T[], emit: (b: Bytes, item: T, index: number) => void): Bytes[] => {
-    const out: Bytes[] = [];
-    for (let s = 0; s < items.length; s += STATEMENTS_PER_FUNCTION) {
-      const b = new Bytes();
-      for (let i = s; i < Math.min(items.length, s + STATEMENTS_PER_FUNCTION); i++) emit(b, items[i]!, i);
-      out.push(b);
-    }
-    return out;
-  };
-  const inits = chunk(ir.initProgram, (b, a) => em.assign(b, a, layout.overrides));
+  const type = em.type([F64, F64, F64], []);
+  // Code first: it registers the imports, whose count fixes the defined functions' indices.
+  const bodies = chunk(ir.initProgram, (b, a) => em.assign(b, a, layout.overrides));
+  const fns = new Functions(em.imports.length);
+  const init = fns.define(type, caller(bodies.map((b) => fns.define(type, b, [[1, F64]])), 3));
+  return { em, bytes: encodeModule({ types: em.types, imports: em.imports, functions: fns.list, memoryPages: pages, exports: [['init', init]] }) };
+}
+
+/** What runs at every step: `deriv(t, dt, k, d)` and the integrator's loops. */
+function stepModule(ir: ModelIR, layout: Layout, pages: number): { em: Emitter; bytes: Uint8Array } {
+  const em = new Emitter(ir);
+  const type = em.type([F64, F64, F64, I32], []);
   const derivs = chunk(ir.derivProgram, (b, a) => em.assign(b, a));
   const rates = chunk(ir.derivatives, (b, e, s) => em.rate(b, s, e));
-  const base = em.imports.length;
-  const functions: { type: number; locals: [number, number][]; body: Bytes }[] = [];
-  const define = (type: number, body: Bytes, locals: [number, number][] = []): number => functions.push({ type, locals, body }) - 1 + base;
-  const initChunks = inits.map((b) => define(initType, b, [[1, F64]]));
-  const derivChunks = [...derivs.map((b) => define(derivType, b)), ...rates.map((b) => define(derivType, b))];
-  const top = (chunks: number[], params: number): Bytes => {
-    const b = new Bytes();
-    for (const c of chunks) {
-      for (let p = 0; p < params; p++) b.u8(OP.localGet).u32(p);
-      b.u8(OP.call).u32(c);
-    }
-    return b;
-  };
-  const init = define(initType, top(initChunks, 3));
-  const deriv = define(derivType, top(derivChunks, 4));
+  const fns = new Functions(em.imports.length);
+  const deriv = fns.define(type, caller([...derivs, ...rates].map((b) => fns.define(type, b)), 4));
   const stateBytes = ir.nState * 8;
   const loops = loopFunctions({
     k: [layout.work, layout.work + stateBytes, layout.work + 2 * stateBytes, layout.work + 3 * stateBytes],
     s0: layout.work + 4 * stateBytes,
     nState: ir.nState,
     nDynamic: ir.nDynamic,
-  }).map((l) => [l.name, define(em.type(l.params, l.results), l.body, l.locals)] as const);
+  }).map((l) => [l.name, fns.define(em.type(l.params, l.results), l.body, l.locals)] as const);
   const index = (name: string): number => loops.find(([n]) => n === name)![1];
-  const spanFits = ir.previous.length === 0 && ir.delays.length === 0 && ir.stopAt === undefined;
-  if (spanFits) {
+  if (ir.previous.length === 0 && ir.delays.length === 0 && ir.stopAt === undefined) {
     const span = eulerSpan({ deriv, checkSum: index('check_sum'), euler: index('euler') }, layout.work, ir.nonNegative);
-    loops.push([span.name, define(em.type(span.params, span.results), span.body, span.locals)]);
+    loops.push([span.name, fns.define(em.type(span.params, span.results), span.body, span.locals)]);
   }
-  const bytes = encodeModule({
-    types: em.types,
-    imports: em.imports,
-    functions,
-    memoryPages: Math.ceil(layout.bytes / 65536) + 1,
-    exports: [['init', init], ['deriv', deriv], ...loops],
-  });
-  let instance: { exports: Record<string, unknown> };
+  return { em, bytes: encodeModule({ types: em.types, imports: em.imports, functions: fns.list, memoryPages: pages, exports: [['deriv', deriv], ...loops] }) };
+}
+
+/**
+ * Compiled step modules by content. Editing a model usually changes a constant, which only the
+ * init module holds (equations read constants from memory): the step module's bytes come out the
+ * same, and its machine code, already optimised by earlier runs, is reused.
+ */
+const stepModules = new Map<number, { readonly bytes: Uint8Array; readonly module: object }[]>();
+const STEP_MODULES_KEPT = 4;
+let stepModulesHeld = 0;
+
+function compiledStepModule(wasm: Minimal, bytes: Uint8Array): object {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  const same = stepModules.get(hash)?.find((m) => m.bytes.length === bytes.length && m.bytes.every((x, i) => x === bytes[i]));
+  if (same) return same.module;
+  const module = new wasm.Module(bytes);
+  if (stepModulesHeld >= STEP_MODULES_KEPT) {
+    stepModules.delete(stepModules.keys().next().value!); // the oldest
+    stepModulesHeld = [...stepModules.values()].reduce((n, list) => n + list.length, 0);
+  }
+  stepModules.set(hash, [...(stepModules.get(hash) ?? []), { bytes, module }]);
+  stepModulesHeld++;
+  return module;
+}
+
+/** Builds the modules and instantiates them over one memory; undefined where the host has no WebAssembly or refuses it. */
+export function compileWasmKernel(ir: ModelIR): WasmKernel | undefined {
+  const wasm = host();
+  if (!wasm) return undefined;
+  const layout = layoutOf(ir);
+  if (layout.bytes >= 2 ** 31) return undefined;
+  const pages = Math.ceil(layout.bytes / 65536) + 1;
+  const init = initModule(ir, layout, pages);
+  const step = stepModule(ir, layout, pages);
   try {
-    instance = new wasm.Instance(new wasm.Module(bytes), { rt: em.importFns });
+    const memory = new wasm.Memory({ initial: pages });
+    const initInstance = new wasm.Instance(new wasm.Module(init.bytes), { rt: { ...init.em.importFns, mem: memory } });
+    const stepInstance = new wasm.Instance(compiledStepModule(wasm, step.bytes), { rt: { ...step.em.importFns, mem: memory } });
+    const bytes = new Uint8Array(init.bytes.length + step.bytes.length);
+    bytes.set(init.bytes);
+    bytes.set(step.bytes, init.bytes.length);
+    return { kernel: makeKernel(ir, [init.em, step.em], layout, memory, { ...initInstance.exports, ...stepInstance.exports }), bytes };
   } catch {
     return undefined; // e.g. a browser main thread refusing a large synchronous compile
   }
-  return { kernel: makeKernel(ir, em, layout, instance.exports), bytes };
 }
 
-function makeKernel(ir: ModelIR, em: Emitter, layout: Layout, exports: Record<string, unknown>): Kernel {
-  const memory = exports['mem'] as { buffer: ArrayBuffer };
+function makeKernel(ir: ModelIR, emitters: readonly Emitter[], layout: Layout, memory: { readonly buffer: ArrayBuffer }, exports: Record<string, unknown>): Kernel {
+  const use = (buffers: RunBuffers): void => {
+    for (const em of emitters) em.current = buffers;
+  };
   const runInit = exports['init'] as (t: number, dt: number, k: number) => void;
   const runDeriv = exports['deriv'] as (t: number, dt: number, k: number, d: number) => void;
   const n = ir.slots.length;
@@ -333,7 +380,7 @@ function makeKernel(ir: ModelIR, em: Emitter, layout: Layout, exports: Record<st
   if (span) ops.eulerSpan = span;
   return {
     init(values, overrides, t, dt, buffers) {
-      em.current = buffers;
+      use(buffers);
       const own = values === v;
       if (!own) v.set(values);
       o.set(overrides);
@@ -341,7 +388,7 @@ function makeKernel(ir: ModelIR, em: Emitter, layout: Layout, exports: Record<st
       if (!own) values.set(v);
     },
     deriv(values, t, dt, k, d, buffers) {
-      em.current = buffers;
+      use(buffers);
       const own = values === v;
       if (!own) v.set(values);
       const direct = inMemory(d);
