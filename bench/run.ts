@@ -3,9 +3,10 @@
  * edit-to-result latency and memory. Prints tables and writes bench/results.json. A benchmark, not
  * a test: it never decides a CI run. Every engine's results are checked to agree before timing.
  * `--quick` runs fewer rounds and skips the 10,000-stock models; `--only=c,sde,compile,live` runs
- * only those sections (both for trying changes; results.json then says so).
+ * only those sections, keeping the other sections of the previous bench/results.json (each
+ * section's date is recorded).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +84,11 @@ console.log(table('Live editing and memory', ['measure', 'value', 'target'], [
 live = { latency, memory: { perValue, peak } };
 }
 
-const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, quick, only: only ?? 'all', vsC, vsSde, compileTime: compile, live };
-writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+// With --only, the sections not run keep their figures from the previous results.json.
+const file = join(root, 'bench/results.json');
+const previous = (only && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as Record<string, unknown>;
+const sections = { vsC: want('c') ? vsC : previous['vsC'], vsSde: want('sde') ? vsSde : previous['vsSde'], compileTime: compile ?? previous['compileTime'], live: live ?? previous['live'] };
+const dates = { ...(previous['dates'] as object | undefined), ...Object.fromEntries(['c', 'sde', 'compile', 'live'].filter(want).map((k) => [k, new Date().toISOString()])) };
+const results = { node: process.version, cpus: cpus().length, quick, dates, ...sections };
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 log('wrote bench/results.json');
