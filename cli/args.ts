@@ -6,7 +6,7 @@ export class UsageError extends Error {
 
 export const USAGE = `Usage:
   cwb run <model> [--set name=value]... [--method euler|rk2|rk4] [--dt n] [--seed n]
-                  [--csv out.csv] [--vars a,b,...]
+                  [--csv out.csv] [--vars a,b,...] [--repeat n] [--timing]
   cwb check <model>
   cwb convert <model> <out.cwm|out.xmile|out.stmx>
 
@@ -15,6 +15,9 @@ export const USAGE = `Usage:
   check   report problems in the model (exit code 1 if there are errors)
   convert write the model (.cwm, .xmile, .stmx, .itmx, .mdl) as .cwm or as XMILE for Stella/ithink
 
+  --repeat n         run the model n times (for timing; default 1)
+  --timing           print {compile_ms, run_ms_median, run_ms_min, steps, variables} as JSON
+                     instead of the CSV
   --set name=value   change a constant or a stock's initial value for this run;
                      for arrays: --set "rate=1,2,3" or --set "rate[85+]=0.2"
 Exit codes: 0 ok, 1 problems in the model or run, 2 wrong command line.`;
@@ -32,6 +35,8 @@ export type Command =
       readonly seed?: number;
       readonly csv?: string;
       readonly vars?: readonly string[];
+      readonly repeat?: number;
+      readonly timing?: boolean;
     };
 
 export function parseArgs(argv: readonly string[]): Command {
@@ -49,6 +54,8 @@ export function parseArgs(argv: readonly string[]): Command {
   let seed: number | undefined;
   let csv: string | undefined;
   let vars: string[] | undefined;
+  let repeat: number | undefined;
+  let timing = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -84,6 +91,16 @@ export function parseArgs(argv: readonly string[]): Command {
       case '--csv':
         csv = value();
         break;
+      case '--repeat': {
+        const n = parseNumber(value(), '--repeat');
+        if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new UsageError(`--repeat must be a whole number from 1 to 1000000, not ${n}.`);
+        repeat = n;
+        break;
+      }
+      case '--timing':
+        if (eq > 0) throw new UsageError('--timing takes no value.');
+        timing = true;
+        break;
       case '--vars':
         vars = splitNames(value());
         if (vars.length === 0) throw new UsageError('--vars needs at least one variable name.');
@@ -103,6 +120,8 @@ export function parseArgs(argv: readonly string[]): Command {
     ...(seed === undefined ? {} : { seed }),
     ...(csv === undefined ? {} : { csv }),
     ...(vars ? { vars } : {}),
+    ...(repeat === undefined ? {} : { repeat }),
+    ...(timing ? { timing } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { bindDataTables, compileAst, formatDiagnostic, ModelInputError, simulate, runToCsv } from '../engine/src/index.js';
 import { dataTablesNextTo, loadModelFile, ModelFileError, readModelFile, writableExtensions, writeModelText } from '../services/model-files.js';
 import { parseArgs, USAGE, UsageError, type Command } from './args.js';
+import { timedRuns, timingReport } from './timing.js';
 
 /** Exit codes: 0 ok, 1 problems in the model or the run, 2 wrong command line or unreadable input. */
 export async function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -22,7 +23,9 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
   }
   try {
     if (command.command === 'convert') return await convert(command.model, command.out, err);
+    const loadStart = performance.now();
     const compiled = await loadModelFile(command.model);
+    const compileMs = performance.now() - loadStart;
     for (const d of compiled.diagnostics) err(`${formatDiagnostic(d)}\n`);
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error').length;
     if (command.command === 'check') {
@@ -31,13 +34,19 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
       return errors > 0 ? 1 : 0;
     }
     if (!compiled.model) return 1;
-    const result = simulate(compiled.model, {
+    const options = {
       overrides: new Map(command.sets.map((s) => [s.name, s.values.length === 1 ? s.values[0]! : s.values])),
       ...(command.method ? { method: command.method } : {}),
       ...(command.dt === undefined ? {} : { dt: command.dt }),
       ...(command.seed === undefined ? {} : { seed: command.seed }),
       ...(command.vars ? { vars: command.vars } : {}),
-    });
+    };
+    const { result, runMs } = timedRuns(() => simulate(compiled.model!, options), command.repeat ?? 1);
+    if (command.timing) {
+      out(`${JSON.stringify(timingReport(compileMs, runMs, result))}\n`);
+      if (result.error) err(`cwb: ${result.error.message}\n`);
+      return result.error ? 1 : 0;
+    }
     const csv = runToCsv(result);
     if (command.csv) await writeFile(command.csv, csv);
     else out(csv);

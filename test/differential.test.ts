@@ -103,33 +103,70 @@ function sameNumbers(a: RunResult, b: RunResult): string | undefined {
   return undefined;
 }
 
-describe('generated kernel vs reference interpreter', () => {
+describe('compiled kernels (WebAssembly and JavaScript) vs reference interpreter', () => {
   test('agree bit for bit on 300 random models with every method', () => {
     let compared = 0;
     let clean = 0;
     for (let seed = 1; seed <= 300; seed++) {
       const source = randomModel(seed);
-      const generated = compileSource(source, `random-${seed}.cwm`);
       const interpreted = compileSource(source, `random-${seed}.cwm`, { backend: 'interpreter' });
-      const errors = generated.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
-      expect(errors, source).toEqual([]);
-      for (const method of ['euler', 'rk2', 'rk4'] as const) {
-        const a = simulate(generated.model!, { method });
-        const b = simulate(interpreted.model!, { method });
-        const difference = sameNumbers(a, b);
-        expect(difference, `model ${seed}, ${method}:\n${source}`).toBeUndefined();
-        compared++;
-        if (!a.error) clean++;
+      for (const backend of ['wasm', 'generated'] as const) {
+        const compiled = compileSource(source, `random-${seed}.cwm`, { backend });
+        const errors = compiled.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+        expect(errors, source).toEqual([]);
+        expect(compiled.model!.backend).toBe(backend);
+        for (const method of ['euler', 'rk2', 'rk4'] as const) {
+          const a = simulate(compiled.model!, { method });
+          const b = simulate(interpreted.model!, { method });
+          const difference = sameNumbers(a, b);
+          expect(difference, `model ${seed}, ${backend}, ${method}:\n${source}`).toBeUndefined();
+          compared++;
+          if (!a.error) clean++;
+        }
+        // Saving every 1 time unit leaves steps unsaved, which the WebAssembly kernel runs in one call.
+        const sparse = { method: 'euler', saveEvery: 1 } as const;
+        const difference = sameNumbers(simulate(compiled.model!, sparse), simulate(interpreted.model!, sparse));
+        expect(difference, `model ${seed}, ${backend}, saving every 1:\n${source}`).toBeUndefined();
       }
     }
-    expect(compared).toBe(900);
+    expect(compared).toBe(1800);
     // The generator keeps values bounded, so most runs go to the end (the comparison is meaningful).
-    expect(clean).toBeGreaterThan(700);
+    expect(clean).toBeGreaterThan(1400);
+  });
+
+  test('a value going infinite between saves is reported at its own step, on every backend', () => {
+    const source = 'simulation\n  start: 0\n  stop: 4\n  dt: 0.25\n  save every: 1\nstock s = 1\n  inflow: f\n  non-negative\nflow f = -0.5 + 1 / (TIME - 1.5)\n';
+    for (const backend of ['wasm', 'generated', 'interpreter'] as const) {
+      const result = simulate(compileSource(source, 'inf.cwm', { backend }).model!);
+      expect(result.error?.time, backend).toBe(1.5);
+      expect(result.error?.variable, backend).toBe('f');
+      expect([...result.times], backend).toEqual([0, 1]);
+    }
+  });
+
+  test('models differing only in constants or graph points share compiled step code, each with its own numbers', () => {
+    const model = (k: number, y: number): string =>
+      `simulation\n  start: 0\n  stop: 5\n  dt: 0.5\nstock s = 10\n  outflow: f\nflow f = s * k * g(TIME)\nconst k = ${k}\ngraph g = 0\n  points: (0, 1), (5, ${y})\n`;
+    const runs = [model(0.1, 2), model(0.3, 2), model(0.1, 4)].map((source) => {
+      const wasm = compileSource(source, 'm.cwm', { backend: 'wasm' }).model!;
+      return { wasm, reference: simulate(compileSource(source, 'm.cwm', { backend: 'interpreter' }).model!) };
+    });
+    for (const { wasm, reference } of runs) expect(sameNumbers(simulate(wasm), reference)).toBeUndefined();
+    expect(runs[0]!.reference.series[0]!.values).not.toEqual(runs[1]!.reference.series[0]!.values);
+  });
+
+  test('by default, tiny models get the JavaScript kernel and larger ones WebAssembly', () => {
+    const stocks = (n: number): string => Array.from({ length: n }, (_, i) => `stock s${i} = ${i}\n  outflow: f${i}\nflow f${i} = s${i} / 4\n`).join('');
+    expect(compileSource(stocks(3), 'tiny.cwm').model!.backend).toBe('generated');
+    expect(compileSource(stocks(40), 'larger.cwm').model!.backend).toBe('wasm');
   });
 
   test('the generated kernel really is generated code over slot indices', () => {
-    const generated = compileSource(randomModel(7), 'm.cwm');
+    const generated = compileSource(randomModel(7), 'm.cwm', { backend: 'generated' });
     expect(generated.model!.source).toMatch(/v\[\d+\] = /);
+    const wasm = compileSource(randomModel(7), 'm.cwm', { backend: 'wasm' });
+    expect(wasm.model!.backend).toBe('wasm');
+    expect([...wasm.model!.wasm!.subarray(0, 4)]).toEqual([0x00, 0x61, 0x73, 0x6d]);
     const interpreted = compileSource(randomModel(7), 'm.cwm', { backend: 'interpreter' });
     expect(interpreted.model!.source).toBe('');
   });

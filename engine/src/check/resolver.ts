@@ -5,6 +5,8 @@ import { BUILTIN_CONSTANTS, BUILTINS, REDUCING_WITH_ONE_ARG, type BuiltinInfo } 
 import { wildDimensions, type Dimension, type Equations, type GraphTable, type IndexSpec, type RExpr, type ReduceFn, type Variable, type VectorFn } from './model.js';
 import { closestName } from './suggest.js';
 
+type BinaryR = Extract<RExpr, { k: 'binary' }>;
+
 /** A variable under construction: the mutable shape behind the read-only `Variable`. */
 export interface Building {
   readonly decl: VarDecl;
@@ -97,8 +99,12 @@ export class Resolver {
         if (e.op === '+') return a;
         return { k: 'unary', op: e.op, a, span: e.span };
       }
-      case 'binary':
-        return { k: 'binary', op: e.op, a: this.expr(e.left), b: this.expr(e.right), span: e.span, ...(e.opSpan ? { opSpan: e.opSpan } : {}) };
+      case 'binary': {
+        // No object spread here: this runs for every operator of every equation.
+        const r: { -readonly [K in keyof BinaryR]: BinaryR[K] } = { k: 'binary', op: e.op, a: this.expr(e.left), b: this.expr(e.right), span: e.span };
+        if (e.opSpan) r.opSpan = e.opSpan;
+        return r;
+      }
       case 'if':
         return { k: 'if', c: this.expr(e.cond), a: this.expr(e.then), b: this.expr(e.else), span: e.span };
       case 'ref':

@@ -11,7 +11,8 @@ import { indexLiteral as ix, numberLiteral as lit } from './literals.js';
 const STATEMENTS_PER_FUNCTION = 400;
 
 const LOOKUP_FUNCTION = { continuous: 'lookupContinuous', extrapolate: 'lookupExtrapolate', discrete: 'lookupDiscrete' } as const;
-const RANDOM_FUNCTION = {
+/** The runtime function behind each random distribution (the WebAssembly kernel calls the same ones). */
+export const RANDOM_FUNCTION = {
   uniform: 'randUniform',
   normal: 'randNormal',
   lognormal: 'randLognormal',

@@ -7,16 +7,32 @@ import type { ModelAst } from '../language/ast.js';
 import { interpretKernel } from '../sim/interpreter.js';
 import type { Simulatable } from '../sim/simulate.js';
 import { compileKernel } from './codegen.js';
+import { compileWasmKernel } from './wasm-kernel.js';
 import { NO_SPAN } from '../diagnostics.js';
 import { bindDataTables } from '../data/bind.js';
 import type { DataTableSource } from '../data/table.js';
 
-export type Backend = 'generated' | 'interpreter';
+/**
+ * `wasm`: a WebAssembly kernel (the default; falls back to `generated` where the host has no
+ * WebAssembly); `generated`: a JavaScript kernel; `interpreter`: walks the IR (the reference).
+ */
+
+/**
+ * Below this many slots the default is the JavaScript kernel: there a step's few calls into
+ * WebAssembly cost more than its arithmetic (measured: teacup and SIR run faster in JavaScript,
+ * chains of 25 stocks and more in WebAssembly; see `npm run bench`).
+ */
+const SMALL_MODEL_SLOTS = 32;
+export type Backend = 'wasm' | 'generated' | 'interpreter';
 
 export interface CompiledModel extends Simulatable {
   readonly checked: CheckedModel;
-  /** The generated JavaScript (empty for the interpreter backend), for inspection and tests. */
+  /** The generated JavaScript (empty for the interpreter and WebAssembly backends), for inspection and tests. */
   readonly source: string;
+  /** The WebAssembly module of the `wasm` backend, for inspection and tests. */
+  readonly wasm?: Uint8Array;
+  /** Which backend the kernel came from (`wasm` may have fallen back to `generated`). */
+  readonly backend: Backend;
 }
 
 export interface CompileResult {
@@ -26,7 +42,6 @@ export interface CompileResult {
 }
 
 export interface CompileOptions {
-  /** `generated` (default) emits a JavaScript kernel; `interpreter` walks the IR (reference). */
   readonly backend?: Backend;
   /** Where graphs with `data:` find their tables (a project's, or files next to the model). */
   readonly dataTables?: DataTableSource;
@@ -38,9 +53,11 @@ export function compileModel(checked: CheckedModel, options: CompileOptions = {}
   const ir = lowerModel(checked, sink);
   if (!ir) return { diagnostics: sink.items };
   try {
-    if (options.backend === 'interpreter') return { model: { ir, kernel: interpretKernel(ir), checked, source: '' }, diagnostics: sink.items };
+    if (options.backend === 'interpreter') return { model: { ir, kernel: interpretKernel(ir), checked, source: '', backend: 'interpreter' }, diagnostics: sink.items };
+    const wasm = options.backend === 'generated' || (options.backend === undefined && ir.slots.length < SMALL_MODEL_SLOTS) ? undefined : compileWasmKernel(ir);
+    if (wasm) return { model: { ir, kernel: wasm.kernel, checked, source: '', wasm: wasm.bytes, backend: 'wasm' }, diagnostics: sink.items };
     const { kernel, source } = compileKernel(ir);
-    return { model: { ir, kernel, checked, source }, diagnostics: sink.items };
+    return { model: { ir, kernel, checked, source, backend: 'generated' }, diagnostics: sink.items };
   } catch (err) {
     sink.error('internal', NO_SPAN, `Internal compiler error (please report it): ${err instanceof Error ? err.message : String(err)}`);
     return { diagnostics: sink.items };

@@ -87,6 +87,7 @@ class Lowering {
   private vectorSiteCount = 0;
   private readonly callNumbers = new Map<RExpr, number>();
   private readonly structural = new Set<number>();
+  private drains: Map<Variable, number> | undefined;
 
   constructor(
     private readonly model: CheckedModel,
@@ -191,8 +192,13 @@ class Lowering {
     }
   }
 
+  /** How many stocks a flow drains; counted once for the whole model (per flow it made lowering quadratic). */
   private outflowOf(f: Variable): number {
-    return this.model.variables.filter((s) => s.kind === 'stock' && s.outflows.includes(f)).length;
+    if (!this.drains) {
+      this.drains = new Map();
+      for (const s of this.model.variables) if (s.kind === 'stock') for (const o of s.outflows) this.drains.set(o, (this.drains.get(o) ?? 0) + 1);
+    }
+    return this.drains.get(f) ?? 0;
   }
 
   /** The table of a graph (of one element, when the graph has points per element). */

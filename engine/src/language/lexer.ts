@@ -1,4 +1,5 @@
-import type { DiagnosticSink, SourcePos } from '../diagnostics.js';
+import type { DiagnosticSink, SourcePos, SourceSpan } from '../diagnostics.js';
+import { LineTable } from '../lines.js';
 import type { Token, TokenKind } from './tokens.js';
 
 const TWO_CHAR_OPS = new Set(['<=', '>=', '<>', '==', '!=']);
@@ -8,11 +9,16 @@ const ONE_CHAR_OPS = new Set(['+', '-', '*', '/', '^', '(', ')', '[', ']', ',', 
 const CONTINUES_LINE = new Set(['+', '-', '*', '/', '^', ',', ';', '=', '<', '>', '<=', '>=', '<>', '==', '!=', '(', '[']);
 const CONTINUES_LINE_WORDS = new Set(['and', 'or', 'not', 'if', 'then', 'else', 'mod']);
 
+// ASCII first: a Unicode property test per character made reading large models slow.
 function isIdentStart(c: string): boolean {
+  const x = c.charCodeAt(0);
+  if (x < 128) return (x >= 97 && x <= 122) || (x >= 65 && x <= 90) || x === 95 || x === 36;
   return /[\p{L}_$£€]/u.test(c);
 }
 
 function isIdentPart(c: string): boolean {
+  const x = c.charCodeAt(0);
+  if (x < 128) return (x >= 97 && x <= 122) || (x >= 65 && x <= 90) || (x >= 48 && x <= 57) || x === 95 || x === 36;
   return /[\p{L}\p{N}_$£€]/u.test(c);
 }
 
@@ -22,26 +28,20 @@ function isIdentPart(c: string): boolean {
  */
 export function tokenize(source: string, sink: DiagnosticSink, from: { readonly line: number; readonly column: number } = { line: 1, column: 1 }): Token[] {
   const tokens: Token[] = [];
+  const lines = new LineTable(source, from);
   let i = 0;
-  let line = from.line;
-  let col = from.column;
   let depth = 0;
   let spaceBefore = true;
 
-  const pos = (): SourcePos => ({ line, column: col, offset: i });
+  const pos = (): SourcePos => lines.pos(i);
   const advance = (n = 1): void => {
-    for (let k = 0; k < n; k++) {
-      if (source[i] === '\n') {
-        line++;
-        col = 1;
-      } else {
-        col++;
-      }
-      i++;
-    }
+    i += n;
   };
-  const push = (kind: TokenKind, text: string, start: SourcePos, value = 0, triple?: boolean, reported?: boolean): void => {
-    tokens.push({ kind, text, value, span: { start, end: pos() }, spaceBefore, ...(triple === undefined ? {} : { triple }), ...(reported ? { reported } : {}) });
+  const push = (kind: TokenKind, text: string, start: number, value = 0, triple?: boolean, reported?: boolean): void => {
+    const token = new LexToken(kind, text, value, start, i, spaceBefore, lines);
+    if (triple !== undefined) token.triple = triple;
+    if (reported) token.reported = reported;
+    tokens.push(token);
     spaceBefore = false;
   };
   const lineContinues = (): boolean => {
@@ -57,7 +57,7 @@ export function tokenize(source: string, sink: DiagnosticSink, from: { readonly 
   while (i < source.length) {
     const c = source[i]!;
     if (c === '\n') {
-      const start = pos();
+      const start = i;
       advance();
       if (depth > 0 && nextLineStartsStatement(source, i)) depth = 0; // an unclosed bracket must not swallow the model
       if (!lineContinues()) push('newline', '\n', start);
@@ -74,7 +74,7 @@ export function tokenize(source: string, sink: DiagnosticSink, from: { readonly 
       spaceBefore = true;
       continue;
     }
-    const start = pos();
+    const start = i;
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(source[i + 1] ?? ''))) {
       const m = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?/.exec(source.slice(i, i + 400))!;
       const text = m[0];
@@ -94,7 +94,7 @@ export function tokenize(source: string, sink: DiagnosticSink, from: { readonly 
     }
     if (isIdentStart(c)) {
       while (i < source.length && isIdentPart(source[i]!)) advance();
-      push('ident', source.slice(start.offset, i), start);
+      push('ident', source.slice(start, i), start);
       continue;
     }
     if (c === '"') {
@@ -104,7 +104,7 @@ export function tokenize(source: string, sink: DiagnosticSink, from: { readonly 
         const close = source.indexOf('"""', i);
         if (close < 0) {
           while (i < source.length) advance();
-          sink.error('syntax', { start, end: pos() }, 'This text starts with """ but never ends: add """ after it.');
+          sink.error('syntax', { start: lines.pos(start), end: pos() }, 'This text starts with """ but never ends: add """ after it.');
           push('string', '', start, 0, true);
           continue;
         }
@@ -132,7 +132,7 @@ export function tokenize(source: string, sink: DiagnosticSink, from: { readonly 
         advance();
       }
       if (!closed) {
-        sink.error('syntax', { start, end: pos() }, 'This quoted name or text has no closing quote (") on the same line.');
+        sink.error('syntax', { start: lines.pos(start), end: pos() }, 'This quoted name or text has no closing quote (") on the same line.');
         push('invalid', text, start, 0, undefined, true);
         continue;
       }
@@ -155,12 +155,33 @@ export function tokenize(source: string, sink: DiagnosticSink, from: { readonly 
     advance();
     push('invalid', c, start);
   }
-  const end = pos();
-  if (tokens.length && tokens[tokens.length - 1]!.kind !== 'newline') {
-    tokens.push({ kind: 'newline', text: '\n', value: 0, span: { start: end, end }, spaceBefore: true });
-  }
-  tokens.push({ kind: 'eof', text: '', value: 0, span: { start: end, end }, spaceBefore: true });
+  if (tokens.length && tokens[tokens.length - 1]!.kind !== 'newline') tokens.push(new LexToken('newline', '\n', 0, i, i, true, lines));
+  tokens.push(new LexToken('eof', '', 0, i, i, true, lines));
   return tokens;
+}
+
+/**
+ * A token whose span is worked out on first use: most tokens' positions are never asked for, and
+ * three objects less per token made reading large models markedly faster (less garbage to collect).
+ */
+class LexToken implements Token {
+  declare triple?: boolean;
+  declare reported?: boolean;
+  private cached: SourceSpan | undefined;
+
+  constructor(
+    readonly kind: TokenKind,
+    readonly text: string,
+    readonly value: number,
+    private readonly start: number,
+    private readonly end: number,
+    readonly spaceBefore: boolean,
+    private readonly lines: LineTable,
+  ) {}
+
+  get span(): SourceSpan {
+    return (this.cached ??= { start: this.lines.pos(this.start), end: this.lines.pos(this.end) });
+  }
 }
 
 /** A line that opens a new statement or a property, so the line before it cannot continue onto it. */

@@ -397,24 +397,17 @@ class Parser {
         graph = { xs, ys, interpolation, span };
       }
     }
-    this.variables.push({
-      kind,
-      name,
-      dims,
-      ...(units ? { units } : {}),
-      ...(equation ? { equation } : {}),
-      ...(valueList ? { valueList } : {}),
-      elementEquations,
-      inflows,
-      outflows,
-      nonNegative,
-      ...(doc === undefined ? {} : { doc }),
-      ...(graph ? { graph } : {}),
-      ...(elementGraphs.length ? { elementGraphs: elementGraphs.map((g) => ({ ...g, interpolation })) } : {}),
-      ...(data.table ? { data: { table: data.table, ...(data.x ? { x: data.x } : {}), ...(data.y ? { y: data.y } : {}), where: data.where, ...(interpolation !== 'continuous' ? { interpolation } : {}), span: data.span! } } : {}),
-      ...(broken ? { broken } : {}),
-      span: this.spanFrom(start),
-    });
+    // Optional fields set one by one rather than spread: this runs for every variable.
+    const decl: { -readonly [K in keyof VarDecl]: VarDecl[K] } = { kind, name, dims, elementEquations, inflows, outflows, nonNegative, span: this.spanFrom(start) };
+    if (units) decl.units = units;
+    if (equation) decl.equation = equation;
+    if (valueList) decl.valueList = valueList;
+    if (doc !== undefined) decl.doc = doc;
+    if (graph) decl.graph = graph;
+    if (elementGraphs.length) decl.elementGraphs = elementGraphs.map((g) => ({ ...g, interpolation }));
+    if (data.table) decl.data = { table: data.table, ...(data.x ? { x: data.x } : {}), ...(data.y ? { y: data.y } : {}), where: data.where, ...(interpolation !== 'continuous' ? { interpolation } : {}), span: data.span! };
+    if (broken) decl.broken = broken;
+    this.variables.push(decl);
   }
 
   /** A quoted text, or a bare number or word (column values such as 2025 or Leeds). */

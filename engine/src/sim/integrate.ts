@@ -1,7 +1,8 @@
 import type { Method } from '../language/ast.js';
 import type { ModelIR } from '../ir/ir.js';
 import { streamFor } from '../runtime/functions.js';
-import type { Kernel, RunBuffers } from './kernel.js';
+import { runPlan } from './plan.js';
+import type { IntegratorOps, Kernel, RunBuffers, Workspace } from './kernel.js';
 
 export interface IntegrationSettings {
   readonly start: number;
@@ -21,8 +22,8 @@ export interface NonFiniteValue {
 
 export interface RawRun {
   readonly times: Float64Array;
-  /** One column per recorded slot, each with one value per saved time. */
-  readonly columns: Float64Array[];
+  /** Every saved value, column by column: recorded slot c at save n is store[c · times.length + n]. */
+  readonly store: Float64Array;
   /** Saved times actually filled (fewer than times.length if the run stopped early). */
   readonly saved: number;
   readonly nonFinite?: NonFiniteValue;
@@ -39,74 +40,83 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
   const saveStride = Math.max(1, Math.round(settings.saveEvery / dt));
   const nSaved = Math.floor(steps / saveStride) + 1;
   const times = new Float64Array(nSaved);
-  const columns = record.map(() => new Float64Array(nSaved));
+  // One buffer for every saved value (8 bytes each); the series are views of it.
+  const store = new Float64Array(record.length * nSaved);
+  const recordSlots = Int32Array.from(record);
+  const nRecord = recordSlots.length;
+  const nDynamic = ir.nDynamic;
+  const nonNegative = Int32Array.from(ir.nonNegative);
   const nSlots = ir.slots.length;
   const nState = ir.nState;
-  const v = new Float64Array(nSlots);
+  const workspace = kernel.workspace?.() ?? freshWorkspace(nSlots, nState);
+  const { v, k1, k2, k3, k4 } = workspace;
+  const ops = workspace.ops ?? javascriptOps(workspace, nState, nDynamic);
   const buffers: RunBuffers = {
     history: ir.delays.map(() => new Float64Array(steps + 1)),
     streams: Int32Array.from({ length: ir.randomSites }, (_, site) => streamFor(settings.seed, site)),
     pending: new Float64Array(ir.previous.length),
   };
-  const k1 = new Float64Array(nState);
-  const k2 = new Float64Array(nState);
-  const k3 = new Float64Array(nState);
-  const k4 = new Float64Array(nState);
-  const s0 = new Float64Array(nState);
 
   // Constants written as INF are intended (e.g. unlimited capacity); any other infinity is a fault.
-  const intendedInfinite = new Set(ir.initProgram.filter((a) => a.expr.k === 'num' && Math.abs(a.expr.v) === Number.POSITIVE_INFINITY).map((a) => a.slot));
+  const intendedInfinite = runPlan(ir).intendedInfinite;
   kernel.init(v, overrides, start, dt, buffers);
   const initialProblem = firstNonFinite(v, 0, nSlots, (slot) => intendedInfinite.has(slot));
-  if (initialProblem >= 0) return { times, columns, saved: 0, nonFinite: { slot: initialProblem, time: start, value: v[initialProblem]! } };
+  if (initialProblem >= 0) return { times, store, saved: 0, nonFinite: { slot: initialProblem, time: start, value: v[initialProblem]! } };
 
   let saved = 0;
   for (let k = 0; k <= steps; k++) {
     const t = start + k * dt;
     kernel.deriv(v, t, dt, k, k1, buffers);
-    let check = 0;
-    for (let s = 0; s < ir.nDynamic; s++) check += v[s]!;
+    const check = ops.checkSum();
     if (check - check !== 0) {
       // A cheap sum flags NaN/infinity anywhere (or finite values overflowing the sum: rescan to be sure).
-      const slot = firstNonFinite(v, 0, ir.nDynamic, () => false);
-      if (slot >= 0) return { times, columns, saved, nonFinite: { slot, time: t, value: v[slot]! } };
+      const slot = firstNonFinite(v, 0, nDynamic, () => false);
+      if (slot >= 0) return { times, store, saved, nonFinite: { slot, time: t, value: v[slot]! } };
     }
     // A `stop at` variable ends the run once TIME reaches its value (that time is saved too).
     const stopping = ir.stopAt !== undefined && t >= v[ir.stopAt]! - 1e-9 * dt;
     if (k % saveStride === 0 || (stopping && saved < nSaved)) {
       times[saved] = t;
-      for (let c = 0; c < record.length; c++) columns[c]![saved] = v[record[c]!]!;
+      for (let c = 0, at = saved; c < nRecord; c++, at += nSaved) store[at] = v[recordSlots[c]!]!;
       saved++;
     }
     if (k === steps || stopping) break;
     kernel.capture(v, k, buffers);
     switch (method) {
       case 'euler':
-        for (let s = 0; s < nState; s++) v[s] = v[s]! + dt * k1[s]!;
+        ops.euler(dt);
         break;
       case 'rk2':
-        s0.set(v.subarray(0, nState));
-        for (let s = 0; s < nState; s++) v[s] = s0[s]! + dt * k1[s]!;
+        ops.saveState();
+        ops.stage(dt, 1);
         kernel.deriv(v, t + dt, dt, k, k2, buffers);
-        for (let s = 0; s < nState; s++) v[s] = s0[s]! + (dt / 2) * (k1[s]! + k2[s]!);
+        ops.rk2(dt);
         break;
       case 'rk4':
-        s0.set(v.subarray(0, nState));
-        for (let s = 0; s < nState; s++) v[s] = s0[s]! + (dt / 2) * k1[s]!;
+        ops.saveState();
+        ops.stage(dt / 2, 1);
         kernel.deriv(v, t + dt / 2, dt, k, k2, buffers);
-        for (let s = 0; s < nState; s++) v[s] = s0[s]! + (dt / 2) * k2[s]!;
+        ops.stage(dt / 2, 2);
         kernel.deriv(v, t + dt / 2, dt, k, k3, buffers);
-        for (let s = 0; s < nState; s++) v[s] = s0[s]! + dt * k3[s]!;
+        ops.stage(dt, 3);
         kernel.deriv(v, t + dt, dt, k, k4, buffers);
-        for (let s = 0; s < nState; s++) v[s] = s0[s]! + (dt / 6) * (k1[s]! + 2 * k2[s]! + 2 * k3[s]! + k4[s]!);
+        ops.rk4(dt);
         break;
     }
     // Outflow limits keep most non-negative stocks at or above zero; negative inflows and flows
     // shared between stocks can still overshoot, so clamp.
-    for (const s of ir.nonNegative) if (v[s]! < 0) v[s] = 0;
+    for (let i = 0; i < nonNegative.length; i++) if (v[nonNegative[i]!]! < 0) v[nonNegative[i]!] = 0;
     kernel.release(v, buffers);
+    // Steps between saves need no JavaScript: one call runs them all (up to the next save or the last step).
+    if (method === 'euler' && ops.eulerSpan && k % saveStride === 0) {
+      const from = k + 1;
+      const to = Math.min(k + saveStride, steps);
+      // A flagged step is evaluated again by the loop, which then reports it (or, for an overflowing
+      // sum of finite values, carries on).
+      if (to > from) k += ops.eulerSpan(start, dt, from, to - from);
+    }
   }
-  return { times, columns, saved };
+  return { times, store, saved };
 }
 
 /** The first slot in [from, to) holding NaN or an infinity that is not allowed. */
@@ -117,4 +127,49 @@ function firstNonFinite(v: Float64Array, from: number, to: number, infinityAllow
     if ((x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY) && !infinityAllowed(s)) return s;
   }
   return -1;
+}
+
+function freshWorkspace(nSlots: number, nState: number): Workspace {
+  const state = (): Float64Array => new Float64Array(nState);
+  return { v: new Float64Array(nSlots), k1: state(), k2: state(), k3: state(), k4: state(), s0: state() };
+}
+
+/** The integrator's loops in JavaScript, for kernels whose arrays are plain Float64Arrays. */
+function javascriptOps(w: Workspace, nState: number, nDynamic: number): IntegratorOps {
+  const { v, k1, k2, k3, k4, s0 } = w;
+  const ks = [k1, k2, k3] as const;
+  return {
+    checkSum() {
+      // Four running sums, not one: one sum is a chain of dependent additions, four overlap.
+      let c0 = 0;
+      let c1 = 0;
+      let c2 = 0;
+      let c3 = 0;
+      let s = 0;
+      for (; s + 3 < nDynamic; s += 4) {
+        c0 += v[s]!;
+        c1 += v[s + 1]!;
+        c2 += v[s + 2]!;
+        c3 += v[s + 3]!;
+      }
+      for (; s < nDynamic; s++) c0 += v[s]!;
+      return c0 + c1 + c2 + c3;
+    },
+    euler(dt) {
+      for (let s = 0; s < nState; s++) v[s] = v[s]! + dt * k1[s]!;
+    },
+    saveState() {
+      for (let s = 0; s < nState; s++) s0[s] = v[s]!;
+    },
+    stage(h, which) {
+      const kj = ks[which - 1];
+      for (let s = 0; s < nState; s++) v[s] = s0[s]! + h * kj[s]!;
+    },
+    rk2(dt) {
+      for (let s = 0; s < nState; s++) v[s] = s0[s]! + (dt / 2) * (k1[s]! + k2[s]!);
+    },
+    rk4(dt) {
+      for (let s = 0; s < nState; s++) v[s] = s0[s]! + (dt / 6) * (k1[s]! + 2 * k2[s]! + 2 * k3[s]! + k4[s]!);
+    },
+  };
 }

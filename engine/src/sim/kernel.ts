@@ -21,4 +21,43 @@ export interface Kernel {
   capture(v: Float64Array, step: number, buffers: RunBuffers): void;
   /** After the state has advanced: PREVIOUS slots take the values remembered by capture. */
   release(v: Float64Array, buffers: RunBuffers): void;
+  /**
+   * Zeroed arrays for one run, where the kernel works fastest on them (a WebAssembly kernel hands
+   * out views of its own memory, so no value is copied per step). Without it the integrator
+   * allocates plain Float64Arrays. Valid until the next call.
+   */
+  workspace?(): Workspace;
+}
+
+/** The integrator's arrays: every slot, and the derivative stages and saved state of RK methods. */
+export interface Workspace {
+  readonly v: Float64Array;
+  readonly k1: Float64Array;
+  readonly k2: Float64Array;
+  readonly k3: Float64Array;
+  readonly k4: Float64Array;
+  readonly s0: Float64Array;
+  /** The integrator's loops over these arrays, run where the arrays live (same arithmetic, same order). */
+  readonly ops?: IntegratorOps;
+}
+
+export interface IntegratorOps {
+  /** A sum of slots [0, nDynamic): not finite when any of them is NaN or infinite (or the sum overflows). */
+  checkSum(): number;
+  /** v[s] = v[s] + dt · k1[s] */
+  euler(dt: number): void;
+  /** s0[s] = v[s] */
+  saveState(): void;
+  /** v[s] = s0[s] + h · k_which[s] */
+  stage(h: number, which: 1 | 2 | 3): void;
+  /** v[s] = s0[s] + (dt / 2) · (k1[s] + k2[s]) */
+  rk2(dt: number): void;
+  /** v[s] = s0[s] + (dt / 6) · (k1[s] + 2·k2[s] + 2·k3[s] + k4[s]) */
+  rk4(dt: number): void;
+  /**
+   * Euler steps k0 … k0+count−1, none of them saved, done in one call: evaluate, check, advance,
+   * clamp non-negative stocks. Returns the steps completed; fewer than count when the check flagged
+   * the next one (evaluated, not advanced). Offered only for models whose steps need nothing else.
+   */
+  readonly eulerSpan?: (start: number, dt: number, k0: number, count: number) => number;
 }

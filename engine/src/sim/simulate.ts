@@ -2,6 +2,7 @@ import type { Method } from '../language/ast.js';
 import type { ModelIR } from '../ir/ir.js';
 import { integrate } from './integrate.js';
 import type { Kernel } from './kernel.js';
+import { addRecorded, runPlan, type Recorded } from './plan.js';
 import { ModelInputError, selectVariable, seriesName } from './select.js';
 
 /** A compiled model: reusable for any number of runs (scenarios, sensitivity sweeps). */
@@ -79,13 +80,14 @@ export function simulate(model: Simulatable, options: SimulateOptions = {}): Run
   const overrides = overrideArray(ir, options.overrides);
   const recorded = recordedElements(ir, options.vars);
   const raw = integrate(ir, kernel, { start: ir.sim.start, stop: ir.sim.stop, dt, saveEvery, method, seed: options.seed ?? ir.sim.seed }, overrides, recorded.map((r) => r.slot));
-  const series: Series[] = recorded.map((r, c) => ({
-    name: r.name,
-    variable: r.variable,
-    ...(r.units === undefined ? {} : { units: r.units }),
-    values: raw.columns[c]!.subarray(0, raw.saved),
-  }));
-  const result = { times: raw.times.subarray(0, raw.saved), series, method, dt };
+  const n = raw.times.length;
+  const series: Series[] = recorded.map((r, c) => {
+    // Built field by field (no object spread): a full run of a large model makes thousands.
+    const s: { -readonly [K in keyof Series]: Series[K] } = { name: r.name, variable: r.variable, values: raw.store.subarray(c * n, c * n + raw.saved) };
+    if (r.units !== undefined) s.units = r.units;
+    return s;
+  });
+  const result = { times: raw.saved === raw.times.length ? raw.times : raw.times.subarray(0, raw.saved), series, method, dt };
   if (!raw.nonFinite) return result;
   const info = ir.slots[raw.nonFinite.slot]!;
   const owner = ir.variables[info.owner]!;
@@ -103,29 +105,14 @@ export function simulate(model: Simulatable, options: SimulateOptions = {}): Run
   };
 }
 
-interface Recorded {
-  readonly slot: number;
-  readonly name: string;
-  readonly variable: string;
-  readonly units?: string;
-}
 
-function recordedElements(ir: ModelIR, vars: readonly string[] | undefined): Recorded[] {
+function recordedElements(ir: ModelIR, vars: readonly string[] | undefined): readonly Recorded[] {
+  if (!vars) return runPlan(ir).everything;
   const out: Recorded[] = [];
   const seen = new Set<number>();
-  const add = (variable: ModelIR['variables'][number], element: number): void => {
-    const slot = variable.slots[element]!;
-    if (seen.has(slot)) return;
-    seen.add(slot);
-    out.push({ slot, name: seriesName(variable, element), variable: variable.name, ...(variable.units === undefined ? {} : { units: variable.units }) });
-  };
-  if (!vars) {
-    for (const v of ir.variables) v.slots.forEach((_, e) => add(v, e));
-    return out;
-  }
   for (const text of vars) {
     const sel = selectVariable(ir, text);
-    for (const e of sel.elements) add(sel.variable, e);
+    for (const e of sel.elements) addRecorded(out, seen, sel.variable, e);
   }
   return out;
 }
@@ -133,7 +120,7 @@ function recordedElements(ir: ModelIR, vars: readonly string[] | undefined): Rec
 function overrideArray(ir: ModelIR, overrides: SimulateOptions['overrides']): Float64Array {
   const o = new Float64Array(ir.slots.length).fill(Number.NaN);
   if (!overrides) return o;
-  const overridable = new Set(ir.initProgram.filter((a) => a.overridable).map((a) => a.slot));
+  const overridable = runPlan(ir).overridable;
   const entries = overrides instanceof Map ? [...overrides.entries()] : Object.entries(overrides as Record<string, OverrideValue>);
   for (const [name, value] of entries) {
     const sel = selectVariable(ir, name);

@@ -1,5 +1,6 @@
 import { DiagnosticSink, type SourcePos, type SourceSpan } from '../../diagnostics.js';
 import type { DimensionDecl, Expr, GraphSpec, ModelAst, NameRef, SimSpecDecl, SubscriptItem, VarDecl } from '../../language/ast.js';
+import { LineTable } from '../../lines.js';
 import { elementKey, nameKey } from '../../names.js';
 import { parseUnits, UnitSyntaxError } from '../../check/units.js';
 import { foldConstant } from '../../check/checker.js';
@@ -67,7 +68,7 @@ function blank(text: string, ranges: [number, number][]): string {
 
 class VensimReader implements Positions, ExternalHost {
   readonly sink: DiagnosticSink;
-  private readonly lineStarts: number[] = [0];
+  private readonly lines: LineTable;
   readonly dims = new Map<string, DimensionDecl>();
   private readonly vars = new Map<string, Building>();
 
@@ -85,18 +86,11 @@ class VensimReader implements Positions, ExternalHost {
   ) {
     this.sink = sink;
     this.external = new ExternalReader(this, spreadsheets, dataFiles);
-    for (let i = 0; i < text.length; i++) if (text[i] === '\n') this.lineStarts.push(i + 1);
+    this.lines = new LineTable(text);
   }
 
   pos(offset: number): SourcePos {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.lineStarts[lo]! + 1, offset };
+    return this.lines.pos(offset);
   }
 
   span(from: number, to: number): SourceSpan {

@@ -1,0 +1,158 @@
+/**
+ * A minimal WebAssembly binary writer: just what the kernel emitter needs (function types,
+ * imported functions and memory, exported functions and code). Bytes only, no text format, so
+ * nothing from a model can reach the module except as numbers.
+ */
+
+export const F64 = 0x7c;
+export const I32 = 0x7f;
+
+/** A growable byte buffer with the LEB128 and IEEE encodings WebAssembly uses. */
+export class Bytes {
+  private buf = new Uint8Array(1024);
+  length = 0;
+  private static readonly scratch = new DataView(new ArrayBuffer(8));
+
+  private ensure(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.length + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
+
+  u8(b: number): this {
+    this.ensure(1);
+    this.buf[this.length++] = b;
+    return this;
+  }
+
+  /** Unsigned LEB128 (for counts, indices, sizes, memory offsets: all below 2^32). */
+  u32(n: number): this {
+    this.ensure(5);
+    do {
+      let b = n & 0x7f;
+      n >>>= 7;
+      if (n !== 0) b |= 0x80;
+      this.buf[this.length++] = b;
+    } while (n !== 0);
+    return this;
+  }
+
+  /** Signed LEB128 of a 32-bit integer. */
+  s32(n: number): this {
+    this.ensure(5);
+    for (;;) {
+      const b = n & 0x7f;
+      n >>= 7;
+      if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+        this.buf[this.length++] = b;
+        return this;
+      }
+      this.buf[this.length++] = b | 0x80;
+    }
+  }
+
+  f64(x: number): this {
+    this.ensure(8);
+    Bytes.scratch.setFloat64(0, x, true);
+    for (let i = 0; i < 8; i++) this.buf[this.length++] = Bytes.scratch.getUint8(i);
+    return this;
+  }
+
+  bytes(b: Uint8Array): this {
+    this.ensure(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+    return this;
+  }
+
+  /** An import or export name: always one of our own ASCII identifiers. */
+  name(s: string): this {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) throw new Error(`internal error: bad WebAssembly name ${s}`);
+    this.u32(s.length);
+    for (let i = 0; i < s.length; i++) this.u8(s.charCodeAt(i));
+    return this;
+  }
+
+  /** A length-prefixed copy of another buffer (sections and function bodies). */
+  sized(inner: Bytes): this {
+    return this.u32(inner.length).bytes(inner.view());
+  }
+
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
+export interface FuncType {
+  readonly params: readonly number[];
+  readonly results: readonly number[];
+}
+
+export interface ModuleParts {
+  readonly types: readonly FuncType[];
+  /** Imported functions, module "rt": [field name, type index]; they take function indices 0…n-1. */
+  readonly imports: readonly (readonly [string, number])[];
+  /** Defined functions: type index and body (locals, code; without the final `end`). */
+  readonly functions: readonly { readonly type: number; readonly locals: readonly (readonly [number, number])[]; readonly body: Bytes }[];
+  /** The memory, imported as rt.mem (shared by a kernel's modules), of at least this many pages. */
+  readonly memoryPages: number;
+  /** Exported functions: [name, function index]. */
+  readonly exports: readonly (readonly [string, number])[];
+}
+
+export function encodeModule(m: ModuleParts): Uint8Array {
+  const out = new Bytes().bytes(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
+  const section = (id: number, fill: (b: Bytes) => void): void => {
+    const b = new Bytes();
+    fill(b);
+    out.u8(id).sized(b);
+  };
+  section(1, (b) => {
+    b.u32(m.types.length);
+    for (const t of m.types) {
+      b.u8(0x60).u32(t.params.length);
+      for (const p of t.params) b.u8(p);
+      b.u32(t.results.length);
+      for (const r of t.results) b.u8(r);
+    }
+  });
+  section(2, (b) => {
+    b.u32(m.imports.length + 1);
+    for (const [field, type] of m.imports) b.name('rt').name(field).u8(0x00).u32(type);
+    b.name('rt').name('mem').u8(0x02).u8(0x00).u32(m.memoryPages);
+  });
+  section(3, (b) => {
+    b.u32(m.functions.length);
+    for (const f of m.functions) b.u32(f.type);
+  });
+  section(7, (b) => {
+    b.u32(m.exports.length);
+    for (const [name, index] of m.exports) b.name(name).u8(0x00).u32(index);
+  });
+  section(10, (b) => {
+    b.u32(m.functions.length);
+    for (const f of m.functions) {
+      const body = new Bytes().u32(f.locals.length);
+      for (const [count, type] of f.locals) body.u32(count).u8(type);
+      body.bytes(f.body.view()).u8(0x0b);
+      b.sized(body);
+    }
+  });
+  return out.view();
+}
+
+/** Opcodes used by the kernel emitter. */
+export const OP = {
+  block: 0x02, loop: 0x03, br: 0x0c, brIf: 0x0d, return: 0x0f, void: 0x40, i32Add: 0x6a, i32GeU: 0x4f,
+  if: 0x04, else: 0x05, end: 0x0b, call: 0x10, drop: 0x1a,
+  localGet: 0x20, localSet: 0x21, localTee: 0x22,
+  f64Load: 0x2b, f64Store: 0x39, i32Const: 0x41, f64Const: 0x44,
+  i32Eqz: 0x45, i32And: 0x71, i32Or: 0x72,
+  f64Eq: 0x61, f64Ne: 0x62, f64Lt: 0x63, f64Gt: 0x64, f64Le: 0x65, f64Ge: 0x66,
+  f64Abs: 0x99, f64Neg: 0x9a, f64Floor: 0x9c, f64Sqrt: 0x9f,
+  f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3, f64Min: 0xa4, f64Max: 0xa5,
+  f64ConvertI32U: 0xb8,
+} as const;

@@ -1,0 +1,143 @@
+import { Bytes, F64, I32, OP } from './wasm-encode.js';
+
+/**
+ * The integrator's loops over the state, as WebAssembly functions over the kernel's memory, so a
+ * step never leaves WebAssembly for long loops in JavaScript. Each computes exactly the expression
+ * the JavaScript integrator writes (same operations, same order), so results do not change.
+ */
+
+export interface LoopLayout {
+  /** Byte offsets: k1…k4 and s0 each hold nState doubles. */
+  readonly k: readonly [number, number, number, number];
+  readonly s0: number;
+  readonly nState: number;
+  readonly nDynamic: number;
+}
+
+export interface LoopFunction {
+  readonly name: string;
+  readonly params: readonly number[];
+  readonly results: readonly number[];
+  readonly locals: [number, number][];
+  readonly body: Bytes;
+}
+
+/** `for (i = from; i < to; i += step) body(i)` over byte offsets in local `i`. */
+function loop(b: Bytes, i: number, from: number, to: number, step: number, body: () => void): void {
+  b.u8(OP.i32Const).s32(from).u8(OP.localSet).u32(i);
+  b.u8(OP.block).u8(OP.void).u8(OP.loop).u8(OP.void);
+  b.u8(OP.localGet).u32(i).u8(OP.i32Const).s32(to).u8(OP.i32GeU).u8(OP.brIf).u32(1);
+  body();
+  b.u8(OP.localGet).u32(i).u8(OP.i32Const).s32(step).u8(OP.i32Add).u8(OP.localSet).u32(i);
+  b.u8(OP.br).u32(0).u8(OP.end).u8(OP.end);
+}
+
+const load = (b: Bytes, i: number, offset: number): Bytes => b.u8(OP.localGet).u32(i).u8(OP.f64Load).u32(3).u32(offset);
+
+/** Loops over s < nState storing `value(i)` at `target` + s·8 (v by default); i is the byte offset s·8, local index `i`. */
+function stateLoop(name: string, params: readonly number[], n: number, value: (b: Bytes, i: number) => void, target = 0): LoopFunction {
+  const b = new Bytes();
+  const i = params.length;
+  loop(b, i, 0, n * 8, 8, () => {
+    b.u8(OP.localGet).u32(i);
+    value(b, i);
+    b.u8(OP.f64Store).u32(3).u32(target);
+  });
+  return { name, params, results: [], locals: [[1, I32]], body: b };
+}
+
+export function loopFunctions(l: LoopLayout): LoopFunction[] {
+  const [k1, k2, k3, k4] = l.k;
+  const dt = (b: Bytes): Bytes => b.u8(OP.localGet).u32(0);
+  const two = (b: Bytes): Bytes => b.u8(OP.f64Const).f64(2);
+  const n = l.nState;
+  return [
+    // v[s] = v[s] + dt * k1[s]
+    stateLoop('euler', [F64], n, (b, i) => {
+      load(b, i, 0);
+      dt(b);
+      load(b, i, k1).u8(OP.f64Mul).u8(OP.f64Add);
+    }),
+    // s0[s] = v[s]
+    stateLoop('save_state', [], n, (b, i) => load(b, i, 0), l.s0),
+    // v[s] = s0[s] + h * k_j[s]; local 1 is k_j's byte offset from k1
+    stateLoop('stage', [F64, I32], n, (b, i) => {
+      load(b, i, l.s0);
+      dt(b);
+      b.u8(OP.localGet).u32(i).u8(OP.localGet).u32(1).u8(OP.i32Add).u8(OP.f64Load).u32(3).u32(k1);
+      b.u8(OP.f64Mul).u8(OP.f64Add);
+    }),
+    // v[s] = s0[s] + (dt / 2) * (k1[s] + k2[s])
+    stateLoop('rk2', [F64], n, (b, i) => {
+      load(b, i, l.s0);
+      dt(b).u8(OP.f64Const).f64(2).u8(OP.f64Div);
+      load(b, i, k1);
+      load(b, i, k2).u8(OP.f64Add).u8(OP.f64Mul).u8(OP.f64Add);
+    }),
+    // v[s] = s0[s] + (dt / 6) * (k1[s] + 2 * k2[s] + 2 * k3[s] + k4[s])
+    stateLoop('rk4', [F64], n, (b, i) => {
+      load(b, i, l.s0);
+      dt(b).u8(OP.f64Const).f64(6).u8(OP.f64Div);
+      load(b, i, k1);
+      two(b);
+      load(b, i, k2).u8(OP.f64Mul).u8(OP.f64Add);
+      two(b);
+      load(b, i, k3).u8(OP.f64Mul).u8(OP.f64Add);
+      load(b, i, k4).u8(OP.f64Add);
+      b.u8(OP.f64Mul).u8(OP.f64Add);
+    }),
+    checkSum(l.nDynamic),
+  ];
+}
+
+/** The sum of slots [0, nDynamic) in four running sums: non-finite when any slot is NaN or infinite. */
+function checkSum(nDynamic: number): LoopFunction {
+  const b = new Bytes();
+  const i = 0;
+  const acc = (j: number): number => 1 + j;
+  const quads = Math.floor(nDynamic / 4) * 32;
+  loop(b, i, 0, quads, 32, () => {
+    for (let j = 0; j < 4; j++) {
+      b.u8(OP.localGet).u32(acc(j));
+      load(b, i, j * 8).u8(OP.f64Add).u8(OP.localSet).u32(acc(j));
+    }
+  });
+  loop(b, i, quads, nDynamic * 8, 8, () => {
+    b.u8(OP.localGet).u32(acc(0));
+    load(b, i, 0).u8(OP.f64Add).u8(OP.localSet).u32(acc(0));
+  });
+  b.u8(OP.localGet).u32(acc(0)).u8(OP.localGet).u32(acc(1)).u8(OP.f64Add).u8(OP.localGet).u32(acc(2)).u8(OP.f64Add).u8(OP.localGet).u32(acc(3)).u8(OP.f64Add);
+  return { name: 'check_sum', params: [], results: [F64], locals: [[1, I32], [4, F64]], body: b };
+}
+
+/**
+ * `euler_span(start, dt, k0, count)`: Euler steps k0 … k0+count−1 of a run that saves none of them
+ * — evaluate, check for NaN/infinity, advance, clamp non-negative stocks — without leaving
+ * WebAssembly. Returns how many steps it completed; fewer than `count` when the check flagged the
+ * next one (evaluated but not advanced: the integrator takes that step over). Only for models
+ * whose steps need nothing else (no PREVIOUS, no DELAY history, no `stop at`).
+ */
+export function eulerSpan(fn: { readonly deriv: number; readonly checkSum: number; readonly euler: number }, k1: number, nonNegative: readonly number[]): LoopFunction {
+  const [start, dt, k0, count, j, k, t, c] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const b = new Bytes();
+  const get = (l: number): Bytes => b.u8(OP.localGet).u32(l);
+  b.u8(OP.i32Const).s32(0).u8(OP.localSet).u32(j);
+  b.u8(OP.block).u8(OP.void).u8(OP.loop).u8(OP.void);
+  get(j), get(count), b.u8(OP.i32GeU).u8(OP.brIf).u32(1);
+  // k = k0 + j; t = start + k · dt, exactly as the integrator computes them
+  get(k0), get(j), b.u8(OP.f64ConvertI32U).u8(OP.f64Add).u8(OP.localSet).u32(k);
+  get(start), get(k), get(dt), b.u8(OP.f64Mul).u8(OP.f64Add).u8(OP.localSet).u32(t);
+  get(t), get(dt), get(k), b.u8(OP.i32Const).s32(k1).u8(OP.call).u32(fn.deriv);
+  b.u8(OP.call).u32(fn.checkSum).u8(OP.localTee).u32(c);
+  get(c), b.u8(OP.f64Sub).u8(OP.f64Const).f64(0).u8(OP.f64Ne).u8(OP.if).u8(OP.void);
+  get(j), b.u8(OP.return).u8(OP.end);
+  get(dt), b.u8(OP.call).u32(fn.euler);
+  for (const s of nonNegative) {
+    b.u8(OP.i32Const).s32(0).u8(OP.f64Load).u32(3).u32(s * 8).u8(OP.f64Const).f64(0).u8(OP.f64Lt).u8(OP.if).u8(OP.void);
+    b.u8(OP.i32Const).s32(0).u8(OP.f64Const).f64(0).u8(OP.f64Store).u32(3).u32(s * 8).u8(OP.end);
+  }
+  get(j), b.u8(OP.i32Const).s32(1).u8(OP.i32Add).u8(OP.localSet).u32(j);
+  b.u8(OP.br).u32(0).u8(OP.end).u8(OP.end);
+  get(count);
+  return { name: 'euler_span', params: [F64, F64, F64, I32], results: [I32], locals: [[1, I32], [3, F64]], body: b };
+}
