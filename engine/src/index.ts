@@ -21,3 +21,21 @@ export { exportXmile } from './interchange/xmile/export.js';
 export { importVensim } from './interchange/vensim/import.js';
 export type { SpreadsheetSource, SheetData, CellRange } from './interchange/spreadsheet.js';
 export { csvField, runToCsv, type Table } from './interchange/csv.js';
+export { runSettings, nonFiniteError } from './sim/simulate.js';
+export { resolveOverrideTarget, overrideValues, type OverrideProblem, type OverrideTarget } from './sim/overrides.js';
+export { trySelectVariable, type Selection, type SelectionProblem } from './sim/select.js';
+// Sensitivity analysis: specs, sampling, chunked runs, streaming statistics, CSV.
+export {
+  checkSpec, sweepValues, DEFAULT_PERCENTILES, DEFAULT_SEED, SENSITIVITY_METHODS,
+  type SensitivitySpec, type SensitivityMethod, type SampledSpec, type SweepSpec, type TornadoSpec, type SampledParameter,
+  type SweptParameter, type TornadoParameter, type SweepRange, type ParameterTarget, type RunSettingsSpec, type SpecProblem, type SpecProblemCode,
+} from './sensitivity/spec.js';
+export { DISTRIBUTION_KINDS, density, distributionProblem, formatDistribution, quantile, summarise, type Distribution, type DistributionKind, type DistributionSummary } from './sensitivity/distributions.js';
+export { planSensitivity, runParameters, type SensitivityPlan, type PlannedParameter, type PlannedOutput, type PlanOptions } from './sensitivity/plan.js';
+export { runChunk, chunkRuns, type ChunkResult } from './sensitivity/chunk.js';
+export { SensitivityAccumulator } from './sensitivity/accumulate.js';
+export { runSensitivity, type RunSensitivityOptions, type SensitivityProgress } from './sensitivity/run.js';
+export type { SensitivityResult, OutputStatistics, SampleRun, ScatterData, Correlation, TornadoResult, TornadoBar, Sweep, ResultParameter, RunFailure } from './sensitivity/results.js';
+export { sensitivityCsv, mainTable, availableTables, SENSITIVITY_TABLES, type SensitivityTable } from './sensitivity/csv.js';
+export { TDigest, type DigestState } from './sensitivity/tdigest.js';
+export { pearson, spearman, ranks } from './sensitivity/correlation.js';
