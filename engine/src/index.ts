@@ -39,3 +39,9 @@ export type { SensitivityResult, OutputStatistics, SampleRun, ScatterData, Corre
 export { sensitivityCsv, mainTable, availableTables, SENSITIVITY_TABLES, type SensitivityTable } from './sensitivity/csv.js';
 export { TDigest, type DigestState } from './sensitivity/tdigest.js';
 export { pearson, spearman, ranks } from './sensitivity/correlation.js';
+// Scenarios: named overrides of values and graphs, validated against the model, compared.
+export type { ScenarioDefinition, GraphOverride, DataOverride, DataTableData, DataTableSource, ScenarioProblem, ScenarioProblemCode } from './scenario/types.js';
+export { checkScenarioShape, validateScenario, resolveGraphs, type ScenarioModel, type ScenarioOptions, type GraphTarget } from './scenario/validate.js';
+export { prepareScenario, applyGraphOverrides, type ScenarioBase, type PreparedScenario } from './scenario/apply.js';
+export { runScenarios, type ScenarioRun, type ScenarioRunOptions } from './scenario/run.js';
+export { compareRuns, comparisonToCsv, type ScenarioComparison, type ComparisonRow, type ComparisonOptions } from './scenario/compare.js';

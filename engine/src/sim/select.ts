@@ -29,16 +29,13 @@ export function selectVariable(ir: ModelIR, text: string): Selection {
 
 /** As selectVariable, but says what is wrong instead of throwing (for validating many names at once). */
 export function trySelectVariable(ir: ModelIR, text: string): Selection | SelectionProblem {
-  const trimmed = text.trim();
-  const bracket = trimmed.endsWith(']') ? trimmed.lastIndexOf('[') : -1;
-  const namePart = unquote(bracket > 0 ? trimmed.slice(0, bracket) : trimmed);
+  const { name: namePart, items } = splitSubscripted(text);
   const problem = (code: SelectionProblem['code'], message: string): SelectionProblem => ({ code, message, name: namePart });
   const index = ir.variableIndex.get(nameKey(namePart));
   if (index === undefined) return problem('unknown-variable', `The model has no variable called "${namePart}".`);
   const variable = ir.variables[index]!;
   if (variable.slots.length === 0) return problem('no-values', `"${variable.name}" is a graph used as a function; it has no values of its own.`);
-  if (bracket <= 0) return { variable, elements: variable.slots.map((_, e) => e) };
-  const items = trimmed.slice(bracket + 1, -1).split(',').map((s) => s.trim());
+  if (!items) return { variable, elements: variable.slots.map((_, e) => e) };
   if (items.length !== variable.dims.length) {
     return problem('dimension-count', `"${variable.name}" has ${variable.dims.length} dimension(s) but "${text}" names ${items.length} element(s).`);
   }
@@ -50,6 +47,14 @@ export function trySelectVariable(ir: ModelIR, text: string): Selection | Select
     flat = flat * dim.elements.length + i;
   }
   return { variable, elements: [flat] };
+}
+
+/** `"x"[a, b]` → name `x` and items `a`, `b`; no items when there is no subscript. */
+export function splitSubscripted(text: string): { readonly name: string; readonly items?: readonly string[] } {
+  const trimmed = text.trim();
+  const bracket = trimmed.endsWith(']') ? trimmed.lastIndexOf('[') : -1;
+  const name = unquote(bracket > 0 ? trimmed.slice(0, bracket) : trimmed);
+  return bracket > 0 ? { name, items: trimmed.slice(bracket + 1, -1).split(',').map((s) => s.trim()) } : { name };
 }
 
 /** `x` or `x[a,b]`: how series and CSV columns are named. */

@@ -56,7 +56,8 @@ export function getSeries(result: RunResult, name: string): Float64Array | undef
   return result.series.find((s) => normaliseSeriesName(s.name) === key)?.values;
 }
 
-function normaliseSeriesName(name: string): string {
+/** The form series names are matched in: case, spaces, underscores and quotes do not matter. */
+export function normaliseSeriesName(name: string): string {
   return name.toLowerCase().replace(/[_\s"]+/g, ' ').replace(/\s*([[\],])\s*/g, '$1').trim();
 }
 
