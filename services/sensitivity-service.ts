@@ -6,7 +6,7 @@
  * number of workers. Callers poll `status` (the browser talks request/response) or pass a listener.
  */
 import { randomUUID } from 'node:crypto';
-import { SensitivityAccumulator, type DataTableData, type Diagnostic, type ScenarioDefinition, type ScenarioProblem, type SensitivityPlan, type SensitivityResult, type SpecProblem } from '../engine/src/index.js';
+import { SensitivityAccumulator, type Diagnostic, type ScenarioProblem, type SensitivityPlan, type SensitivityResult, type SpecProblem } from '../engine/src/index.js';
 import type { RunService } from './run-service.js';
 import type { SensitivityJob } from './sensitivity-job.js';
 
@@ -27,13 +27,8 @@ export interface SensitivityStatus {
   readonly message?: string;
 }
 
-export interface SensitivityRequest {
-  readonly text: string;
-  readonly file: string;
-  readonly spec: unknown;
-  readonly scenario?: ScenarioDefinition;
-  readonly dataTables?: Readonly<Record<string, DataTableData>>;
-}
+/** What to analyse: a job without its key (the service makes one). */
+export type SensitivityRequest = Omit<SensitivityJob, 'key'>;
 
 export type SensitivityStart =
   | { readonly ok: true; readonly jobId: string; readonly runsTotal: number; readonly diagnostics: readonly Diagnostic[] }

@@ -76,7 +76,7 @@ export interface PlanOptions {
   readonly baseOverrides?: Readonly<Record<string, OverrideValue>>;
 }
 
-const DEFAULT_CHUNK = { mc: 100, lhs: 100, oat: 4, tornado: 4 } as const;
+const DEFAULT_CHUNK = { mc: 200, lhs: 200, oat: 4, tornado: 4 } as const;
 
 /** Resolves a spec against a compiled model; every problem is reported, none thrown. */
 export function planSensitivity(model: Simulatable, input: unknown, options: PlanOptions = {}): { readonly plan?: SensitivityPlan; readonly problems: readonly SpecProblem[] } {

@@ -24,8 +24,8 @@ export const DEFAULT_COMPRESSION = 100;
 export class TDigest {
   private means = new Float64Array(0);
   private weights = new Float64Array(0);
-  private bufMeans: Float64Array;
-  private bufWeights: Float64Array;
+  /** Values added since the last compression (each of weight 1). */
+  private buffer: Float64Array;
   private buffered = 0;
   private total = 0;
   private lo = Number.POSITIVE_INFINITY;
@@ -34,43 +34,36 @@ export class TDigest {
 
   constructor(readonly compression = DEFAULT_COMPRESSION) {
     this.bufferLimit = Math.max(32, Math.ceil(5 * compression));
-    this.bufMeans = new Float64Array(32);
-    this.bufWeights = new Float64Array(32);
+    this.buffer = new Float64Array(32);
   }
 
   static fromState(state: DigestState, compression = DEFAULT_COMPRESSION): TDigest {
     const d = new TDigest(compression);
-    d.means = Float64Array.from(state.means);
-    d.weights = Float64Array.from(state.weights);
-    d.total = d.weights.reduce((a, b) => a + b, 0);
-    d.lo = state.min;
-    d.hi = state.max;
+    d.merge(state);
     return d;
   }
 
   get count(): number {
-    return this.total + this.bufferedWeight();
+    return this.total + this.buffered;
   }
 
-  add(x: number, weight = 1): void {
-    if (this.buffered === this.bufMeans.length) {
+  add(x: number): void {
+    if (this.buffered === this.buffer.length) {
       if (this.buffered >= this.bufferLimit) this.compress();
       else this.grow();
     }
-    this.bufMeans[this.buffered] = x;
-    this.bufWeights[this.buffered] = weight;
-    this.buffered++;
+    this.buffer[this.buffered++] = x;
     if (x < this.lo) this.lo = x;
     if (x > this.hi) this.hi = x;
   }
 
-  /** Adds another digest's centroids (as weighted points, so the merge follows the same rules). */
+  /** Adds another digest: both centroid lists are sorted, so they merge in one pass, then re-cluster. */
   merge(state: DigestState): void {
-    for (let i = 0; i < state.means.length; i++) this.add(state.means[i]!, state.weights[i]!);
-    if (state.means.length > 0) {
-      if (state.min < this.lo) this.lo = state.min;
-      if (state.max > this.hi) this.hi = state.max;
-    }
+    if (state.means.length === 0) return;
+    this.compress();
+    this.cluster(state.means, state.weights);
+    if (state.min < this.lo) this.lo = state.min;
+    if (state.max > this.hi) this.hi = state.max;
   }
 
   state(): DigestState {
@@ -105,58 +98,67 @@ export class TDigest {
     return end > prevH ? prevX + ((this.hi - prevX) * (h - prevH)) / (end - prevH) : this.hi;
   }
 
-  private bufferedWeight(): number {
-    let w = 0;
-    for (let i = 0; i < this.buffered; i++) w += this.bufWeights[i]!;
-    return w;
-  }
-
   private grow(): void {
-    const size = Math.min(this.bufferLimit, this.bufMeans.length * 2);
-    const m = new Float64Array(size);
-    const w = new Float64Array(size);
-    m.set(this.bufMeans);
-    w.set(this.bufWeights);
-    this.bufMeans = m;
-    this.bufWeights = w;
+    const b = new Float64Array(Math.min(this.bufferLimit, this.buffer.length * 2));
+    b.set(this.buffer);
+    this.buffer = b;
   }
 
-  /** Sorts the centroids and buffered points together and re-clusters them under the k₁ scale. */
+  /** Folds the buffered values in: sorted numerically (equal values are interchangeable), then clustered with the centroids. */
   private compress(): void {
     if (this.buffered === 0) return;
-    const c = this.means.length;
-    const n = c + this.buffered;
-    const allMeans = new Float64Array(n);
-    const allWeights = new Float64Array(n);
-    allMeans.set(this.means);
-    allWeights.set(this.weights);
-    allMeans.set(this.bufMeans.subarray(0, this.buffered), c);
-    allWeights.set(this.bufWeights.subarray(0, this.buffered), c);
+    const values = this.buffer.slice(0, this.buffered).sort();
     this.buffered = 0;
-    // Ties keep their order of arrival, so the result never depends on the sort's internals.
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => allMeans[a]! - allMeans[b]! || a - b);
-    let total = 0;
-    for (let i = 0; i < n; i++) total += allWeights[i]!;
-    const outMeans = new Float64Array(n);
-    const outWeights = new Float64Array(n);
+    this.cluster(values, undefined);
+  }
+
+  /**
+   * Merges sorted incoming centroids (weight 1 each when `weights` is undefined) with the sorted
+   * centroids, ties taking the existing centroid first, and re-clusters under the k₁ scale: a
+   * cluster grows while the k-scale distance from its start stays within 1.
+   */
+  private cluster(inMeans: Float64Array, inWeights: Float64Array | undefined): void {
+    const a = this.means;
+    const aw = this.weights;
+    const na = a.length;
+    const nb = inMeans.length;
+    let total = this.total;
+    if (inWeights) for (let j = 0; j < nb; j++) total += inWeights[j]!;
+    else total += nb;
+    const outMeans = new Float64Array(na + nb);
+    const outWeights = new Float64Array(na + nb);
     let out = 0;
-    let curMean = allMeans[order[0]!]!;
-    let curWeight = allWeights[order[0]!]!;
+    let i = 0;
+    let j = 0;
+    let curMean = 0;
+    let curWeight = 0;
     let before = 0;
-    let limit = total * this.nextQuantileLimit(0);
-    for (let j = 1; j < n; j++) {
-      const i = order[j]!;
-      const w = allWeights[i]!;
-      if (before + curWeight + w <= limit) {
+    let limit = 0;
+    while (i < na || j < nb) {
+      let m: number;
+      let w: number;
+      if (j >= nb || (i < na && a[i]! <= inMeans[j]!)) {
+        m = a[i]!;
+        w = aw[i++]!;
+      } else {
+        m = inMeans[j]!;
+        w = inWeights ? inWeights[j]! : 1;
+        j++;
+      }
+      if (curWeight === 0) {
+        curMean = m;
+        curWeight = w;
+        limit = total * this.nextQuantileLimit(0);
+      } else if (before + curWeight + w <= limit) {
         curWeight += w;
-        curMean += ((allMeans[i]! - curMean) * w) / curWeight;
+        curMean += ((m - curMean) * w) / curWeight;
       } else {
         outMeans[out] = curMean;
         outWeights[out] = curWeight;
         out++;
         before += curWeight;
         limit = total * this.nextQuantileLimit(before / total);
-        curMean = allMeans[i]!;
+        curMean = m;
         curWeight = w;
       }
     }
