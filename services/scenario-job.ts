@@ -20,6 +20,7 @@ export interface ScenarioJob {
   /** Compare against this scenario (default: the first) at these times (default: every saved time). */
   readonly base?: string;
   readonly times?: readonly number[];
+  /** The project's data tables by lower-case name, for data overrides. */
   readonly dataTables?: Readonly<Record<string, DataTableData>>;
 }
 
@@ -34,6 +35,7 @@ export interface ScenarioJobResult {
   readonly ok: boolean;
   readonly diagnostics: readonly Diagnostic[];
   readonly message?: string;
+  readonly timeUnit?: string;
   readonly problems: readonly ScenarioProblem[];
   readonly runs: readonly ScenarioJobRun[];
   readonly comparison?: ScenarioComparison;
@@ -58,7 +60,7 @@ function runOrValidate(job: ScenarioJob, run: boolean): ScenarioJobResult {
   if (shapeProblems.length > 0) return { ok: false, diagnostics: compiled.diagnostics, problems: shapeProblems, runs: [] };
   const scenarios = shapes.map((s) => s.scenario!) as ScenarioDefinition[];
   const tables = job.dataTables ?? {};
-  const dataTables = (name: string): DataTableData | undefined => tables[name];
+  const dataTables = (name: string): DataTableData | undefined => tables[name.toLowerCase()];
   if (!run) {
     const problems = scenarios.flatMap((s) => validateScenario(compiled.model!, s, { dataTables }));
     return { ok: problems.length === 0, diagnostics: compiled.diagnostics, problems, runs: [] };
@@ -76,9 +78,11 @@ function runOrValidate(job: ScenarioJob, run: boolean): ScenarioJobResult {
     });
     // Compare only when every scenario ran: a table missing one would mislead.
     const ok = problems.length === 0;
+    const timeUnit = compiled.model.ir.sim.timeUnit;
     return {
       ok,
       diagnostics: compiled.diagnostics,
+      ...(timeUnit ? { timeUnit } : {}),
       problems,
       runs: runs.map((r) => ({
         scenario: r.scenario,

@@ -18,7 +18,7 @@ export interface SensitivityJob {
   readonly spec: unknown;
   /** A scenario every run starts from (its values and graphs). */
   readonly scenario?: ScenarioDefinition;
-  /** The project's data tables, by name, for the scenario's data overrides. */
+  /** The project's data tables by lower-case name, for the scenario's data overrides. */
   readonly dataTables?: Readonly<Record<string, DataTableData>>;
 }
 
@@ -59,7 +59,7 @@ function build(job: SensitivityJob): (Planned & { readonly diagnostics: readonly
   let baseOverrides = {};
   if (job.scenario) {
     const tables = job.dataTables ?? {};
-    const { prepared, problems } = prepareScenario({ ast: parseModel(job.text, job.file).ast, model }, job.scenario, { dataTables: (name) => tables[name] });
+    const { prepared, problems } = prepareScenario({ ast: parseModel(job.text, job.file).ast, model }, job.scenario, { dataTables: (name) => tables[name.toLowerCase()] });
     if (!prepared) return fail({ scenarioProblems: problems, message: `The scenario "${job.scenario.name}" does not fit the model.` });
     model = prepared.model;
     baseOverrides = prepared.overrides;

@@ -6,33 +6,20 @@
  * number of workers. Callers poll `status` (the browser talks request/response) or pass a listener.
  */
 import { randomUUID } from 'node:crypto';
-import { SensitivityAccumulator, type Diagnostic, type ScenarioProblem, type SensitivityPlan, type SensitivityResult, type SpecProblem } from '../engine/src/index.js';
+import { SensitivityAccumulator, type SensitivityPlan, type SensitivityResult } from '../engine/src/index.js';
+import type { SensitivityProgress, SensitivityStartOutput } from './api.js';
 import type { RunService } from './run-service.js';
 import type { SensitivityJob } from './sensitivity-job.js';
 
-export type SensitivityJobState = 'running' | 'done' | 'cancelled' | 'failed';
+export type SensitivityJobState = SensitivityProgress['state'];
 
-export interface SensitivityStatus {
-  readonly jobId: string;
-  readonly state: SensitivityJobState;
-  readonly runsDone: number;
-  readonly runsTotal: number;
-  readonly failedRuns: number;
-  readonly elapsedMs: number;
-  /** Runs finished per second so far (0 before the first chunk). */
-  readonly runsPerSecond: number;
-  /** Estimated time left at the current rate; null before the first chunk and once finished. */
-  readonly etaMs: number | null;
-  /** Why a job failed. */
-  readonly message?: string;
-}
+/** A job's progress as the API reports it (the workbench adds where it stored the results). */
+export type SensitivityStatus = Omit<SensitivityProgress, 'storedId'>;
 
 /** What to analyse: a job without its key (the service makes one). */
 export type SensitivityRequest = Omit<SensitivityJob, 'key'>;
 
-export type SensitivityStart =
-  | { readonly ok: true; readonly jobId: string; readonly runsTotal: number; readonly diagnostics: readonly Diagnostic[] }
-  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[]; readonly problems: readonly SpecProblem[]; readonly scenarioProblems: readonly ScenarioProblem[]; readonly message?: string };
+export type SensitivityStart = SensitivityStartOutput;
 
 export interface SensitivityServiceOptions {
   /** Finished jobs kept for their results (oldest forgotten first). */
