@@ -3,9 +3,13 @@ import { extname } from 'node:path';
 import { compileAst, formatDiagnostic, ModelInputError, simulate, runToCsv } from '../engine/src/index.js';
 import { loadModelFile, ModelFileError, readModelFile, writableExtensions, writeModelText } from '../services/model-files.js';
 import { parseArgs, USAGE, UsageError, type Command } from './args.js';
+import { scenariosCommand } from './scenarios.js';
+import { sensitivityCommand, type CommandIo } from './sensitivity.js';
+
+export type MainOptions = Pick<CommandIo, 'progress' | 'workerUrl'>;
 
 /** Exit codes: 0 ok, 1 problems in the model or the run, 2 wrong command line or unreadable input. */
-export async function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export async function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void, options: MainOptions = {}): Promise<number> {
   let command: Command;
   try {
     command = parseArgs(argv);
@@ -22,6 +26,8 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
   }
   try {
     if (command.command === 'convert') return await convert(command.model, command.out, err);
+    if (command.command === 'sensitivity') return await sensitivityCommand(command, { out, err, ...options });
+    if (command.command === 'scenarios') return await scenariosCommand(command, { out, err, ...options });
     const compiled = await loadModelFile(command.model);
     for (const d of compiled.diagnostics) err(`${formatDiagnostic(d)}\n`);
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error').length;
@@ -47,7 +53,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     }
     return 0;
   } catch (e) {
-    if (e instanceof ModelFileError || e instanceof ModelInputError) {
+    if (e instanceof ModelFileError || e instanceof ModelInputError || e instanceof UsageError) {
       err(`cwb: ${e.message}\n`);
       return 2;
     }
