@@ -34,7 +34,7 @@ export { DISTRIBUTION_KINDS, density, distributionProblem, formatDistribution, q
 export { planSensitivity, runParameters, type SensitivityPlan, type PlannedParameter, type PlannedOutput, type PlanOptions } from './sensitivity/plan.js';
 export { runChunk, chunkRuns, type ChunkResult } from './sensitivity/chunk.js';
 export { SensitivityAccumulator } from './sensitivity/accumulate.js';
-export { runSensitivity, type RunSensitivityOptions, type SensitivityProgress } from './sensitivity/run.js';
+export { runSensitivity, type RunSensitivityOptions, type InProcessProgress } from './sensitivity/run.js';
 export type { SensitivityResult, OutputStatistics, SampleRun, ScatterData, Correlation, TornadoResult, TornadoBar, Sweep, ResultParameter, RunFailure } from './sensitivity/results.js';
 export { sensitivityCsv, mainTable, availableTables, SENSITIVITY_TABLES, type SensitivityTable } from './sensitivity/csv.js';
 export { TDigest, type DigestState } from './sensitivity/tdigest.js';

@@ -5,14 +5,14 @@ import { planSensitivity, type PlanOptions } from './plan.js';
 import type { SensitivityResult } from './results.js';
 import type { SpecProblem } from './spec.js';
 
-export interface SensitivityProgress {
+export interface InProcessProgress {
   readonly runsDone: number;
   readonly runsTotal: number;
   readonly failedRuns: number;
 }
 
 export interface RunSensitivityOptions extends PlanOptions {
-  readonly onProgress?: (progress: SensitivityProgress) => void;
+  readonly onProgress?: (progress: InProcessProgress) => void;
   /** Checked between chunks: true stops the analysis, which then reports what it completed. */
   readonly shouldStop?: () => boolean;
 }
