@@ -161,3 +161,14 @@ describe('a stock with only a constant inflow', () => {
     expect(getSeries(simulate(b.model), 'S')![20]).toBe(35);
   });
 });
+
+describe('scenario text never reaches generated code', () => {
+  it('names are only looked up, and new points become table data', () => {
+    const evil = '"); globalThis.pwned = 1; ("';
+    expect(validateScenario(residential.model, { name: evil, overrides: { [evil]: 1 }, graphs: { [`Admission pressure[${evil}]`]: { points: [[0, 1]] } } }).map((p) => p.code)).toEqual(['unknown-variable', 'dimension-count']);
+    const { prepared } = prepareScenario(residential, { name: evil, graphs: { 'Admission pressure': { points: [[0, 1e308], [1, -0]] } } });
+    expect(prepared!.model.source).not.toContain('pwned');
+    expect(prepared!.model.source).not.toContain('1e+308');
+    expect((globalThis as { pwned?: number }).pwned).toBeUndefined();
+  });
+});
