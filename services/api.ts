@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from '../engine/src/diagnostics.js';
 import type {
-  DataOverride, GraphOverride, ScenarioComparison, ScenarioDefinition, ScenarioProblem, SensitivityResult, SensitivitySpec,
+  DataOverride, GraphOverride, ModelDescription, ScenarioComparison, ScenarioDefinition, ScenarioProblem, SensitivityResult, SensitivitySpec,
   SensitivityTable, SpecProblem,
 } from '../engine/src/index.js';
 
@@ -70,6 +70,12 @@ export interface ScenarioToSave {
 
 /** A scenario named in a request: one stored in the project (by id), or one defined on the spot. */
 export type ScenarioRef = { readonly id: number } | ScenarioDefinition;
+
+/** What forms for scenarios and specs offer; `description` is absent when the model has errors. */
+export interface ModelDescriptionOutput {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly description?: ModelDescription;
+}
 
 export interface ScenarioValidationRequest {
   /** The model text as it is now (the editor's). */
@@ -318,6 +324,8 @@ export interface WorkbenchApi {
   /** Scenarios of one model (default: of every model). */
   listScenarios(projectId: string, modelId?: number): Promise<ScenarioInfo[]>;
   deleteScenario(projectId: string, scenarioId: number): Promise<void>;
+  /** The model's parameters (constants and stocks, with their values), outputs, graphs (with their points) and saved times, for pickers. */
+  describeModel(text: string, file?: string): Promise<ModelDescriptionOutput>;
   /** Checks scenarios against the model text as it is now: names that no longer exist, are no longer constants, or have another number of elements. */
   validateScenarios(request: ScenarioValidationRequest): Promise<ScenarioValidation>;
   /** Runs scenarios (one or many) and compares them: series for overlaid charts and a difference table. */
@@ -350,7 +358,7 @@ export type ApiMethod = keyof WorkbenchApi;
 export const API_METHODS: readonly ApiMethod[] = [
   'listExamples', 'listProjects', 'createProject', 'openProject', 'createProjectFromExample', 'getProject', 'closeProject',
   'getModel', 'saveModel', 'listModelVersions', 'deleteModel',
-  'saveScenario', 'listScenarios', 'deleteScenario', 'validateScenarios', 'compareScenarios',
+  'saveScenario', 'listScenarios', 'deleteScenario', 'describeModel', 'validateScenarios', 'compareScenarios',
   'startSensitivity', 'getSensitivityProgress', 'cancelSensitivity', 'getSensitivityResult',
   'listSensitivityRuns', 'getSensitivityRun', 'deleteSensitivityRun', 'exportSensitivityCsv',
   'checkModel', 'runModel', 'getRun', 'deleteRun', 'exportRunCsv',

@@ -65,6 +65,11 @@ export class RunService {
     return this.ask({ kind: 'scenarios', job, validateOnly }, 'scenarios', 'Running the scenarios failed');
   }
 
+  /** A model's parameters (with their values), outputs, graphs (with their points) and saved times. */
+  async describe(text: string, file: string): Promise<ReplyValue<'describe'>> {
+    return this.ask({ kind: 'describe', text, file }, 'describe', 'Describing the model failed');
+  }
+
   async sensitivityPlan(job: SensitivityJob): Promise<SensitivityPlanReply> {
     return this.ask({ kind: 'sensitivity-plan', job }, 'sensitivity-plan', 'Planning the analysis failed');
   }

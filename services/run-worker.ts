@@ -2,13 +2,14 @@
 import { parentPort } from 'node:worker_threads';
 import type { ChunkResult } from '../engine/src/index.js';
 import { checkJob, runJob, type RunJob, type RunJobResult } from './run-job.js';
-import { scenarioJob, validateScenariosJob, type ScenarioJob, type ScenarioJobResult } from './scenario-job.js';
+import { describeJob, scenarioJob, validateScenariosJob, type ScenarioJob, type ScenarioJobResult } from './scenario-job.js';
 import { chunkJob, planJob, type SensitivityJob, type SensitivityPlanReply } from './sensitivity-job.js';
 
 export type WorkerRequest =
   | { readonly id: number; readonly kind: 'run'; readonly job: RunJob }
   | { readonly id: number; readonly kind: 'check'; readonly text: string; readonly file: string }
   | { readonly id: number; readonly kind: 'scenarios'; readonly job: ScenarioJob; readonly validateOnly?: boolean }
+  | { readonly id: number; readonly kind: 'describe'; readonly text: string; readonly file: string }
   | { readonly id: number; readonly kind: 'sensitivity-plan'; readonly job: SensitivityJob }
   | { readonly id: number; readonly kind: 'sensitivity-chunk'; readonly job: SensitivityJob; readonly chunk: number };
 
@@ -16,6 +17,7 @@ export type WorkerReply =
   | { readonly id: number; readonly ok: true; readonly kind: 'run'; readonly result: RunJobResult }
   | { readonly id: number; readonly ok: true; readonly kind: 'check'; readonly diagnostics: RunJobResult['diagnostics'] }
   | { readonly id: number; readonly ok: true; readonly kind: 'scenarios'; readonly result: ScenarioJobResult }
+  | { readonly id: number; readonly ok: true; readonly kind: 'describe'; readonly result: ReturnType<typeof describeJob> }
   | { readonly id: number; readonly ok: true; readonly kind: 'sensitivity-plan'; readonly result: SensitivityPlanReply }
   | { readonly id: number; readonly ok: true; readonly kind: 'sensitivity-chunk'; readonly result: ChunkResult }
   | { readonly id: number; readonly ok: false; readonly message: string };
@@ -41,6 +43,9 @@ port.on('message', (request: WorkerRequest) => {
         port.postMessage({ id: request.id, ok: true, kind: 'scenarios', result } satisfies WorkerReply);
         return;
       }
+      case 'describe':
+        port.postMessage({ id: request.id, ok: true, kind: 'describe', result: describeJob(request.text, request.file) } satisfies WorkerReply);
+        return;
       case 'sensitivity-plan':
         port.postMessage({ id: request.id, ok: true, kind: 'sensitivity-plan', result: planJob(request.job) } satisfies WorkerReply);
         return;

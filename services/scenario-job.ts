@@ -4,8 +4,8 @@
  * comparison table. A scenario that does not fit the model is reported, not run.
  */
 import {
-  checkScenarioShape, compareRuns, ModelInputError, parseModel, runScenarios, validateScenario,
-  type DataTableData, type Diagnostic, type ScenarioComparison, type ScenarioDefinition, type ScenarioProblem,
+  checkScenarioShape, compareRuns, describeModel, ModelInputError, parseModel, runScenarios, validateScenario,
+  type DataTableData, type Diagnostic, type ModelDescription, type ScenarioComparison, type ScenarioDefinition, type ScenarioProblem,
 } from '../engine/src/index.js';
 import type { RunSettings } from './api.js';
 import { compileCached, type JobSeries } from './run-job.js';
@@ -39,6 +39,12 @@ export interface ScenarioJobResult {
   readonly problems: readonly ScenarioProblem[];
   readonly runs: readonly ScenarioJobRun[];
   readonly comparison?: ScenarioComparison;
+}
+
+/** The parameters, outputs, graphs and saved times of a model, for the forms that build scenarios and specs. */
+export function describeJob(text: string, file: string): { readonly diagnostics: readonly Diagnostic[]; readonly description?: ModelDescription } {
+  const compiled = compileCached(text, file);
+  return { diagnostics: compiled.diagnostics, ...(compiled.model ? { description: describeModel(compiled.model) } : {}) };
 }
 
 /** Only checks: the problems of each scenario against the model as it is now. */

@@ -44,8 +44,13 @@ function modelText(text: unknown): string {
   return text;
 }
 
-export function scenarioApi(ctx: ScenarioApiContext): Pick<WorkbenchApi, 'validateScenarios' | 'compareScenarios'> {
+export function scenarioApi(ctx: ScenarioApiContext): Pick<WorkbenchApi, 'describeModel' | 'validateScenarios' | 'compareScenarios'> {
   return {
+    async describeModel(text, file = 'model.cwm') {
+      const result = await ctx.runs.describe(modelText(text), safeFileName(file));
+      return { diagnostics: [...result.diagnostics], ...(result.description ? { description: result.description } : {}) };
+    },
+
     async validateScenarios(request) {
       const text = modelText(request?.text);
       const store = request.projectId !== undefined ? ctx.project(request.projectId).store : undefined;

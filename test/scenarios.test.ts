@@ -1,7 +1,7 @@
 /** Scenarios on the example models: comparisons against hand-computed values, graph and data overrides, stale scenarios. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compareRuns, comparisonToCsv, getSeries, parseModel, prepareScenario, runScenarios, simulate, validateScenario, type ScenarioBase } from '../engine/src/index.js';
+import { compareRuns, comparisonToCsv, describeModel, getSeries, parseModel, prepareScenario, runScenarios, simulate, validateScenario, type ScenarioBase } from '../engine/src/index.js';
 import { compile } from './helpers.js';
 
 function base(file: string, edit: (text: string) => string = (t) => t): ScenarioBase {
@@ -170,5 +170,23 @@ describe('scenario text never reaches generated code', () => {
     expect(prepared!.model.source).not.toContain('pwned');
     expect(prepared!.model.source).not.toContain('1e+308');
     expect((globalThis as { pwned?: number }).pwned).toBeUndefined();
+  });
+});
+
+describe('describing a model for the forms', () => {
+  it('lists parameters with their values, outputs, graphs with their points, and saved times', () => {
+    const d = describeModel(residential.model);
+    expect(d.savedTimes).toEqual([2025, 2026, 2027, 2028, 2029, 2030, 2031, 2032, 2033, 2034, 2035]);
+    expect(d.timeUnit).toBe('year');
+    const byName = new Map(d.parameters.map((p) => [p.name, p]));
+    expect(byName.get('Average length of stay')).toMatchObject({ kind: 'const', units: 'years', elements: ['Average length of stay'], values: [2.3] });
+    expect(byName.get('Older population')).toMatchObject({ kind: 'stock', elements: ['Older population[65-74]', 'Older population[75-84]', 'Older population[85+]'], values: [21000, 13500, 5200] });
+    expect(byName.get('People in residential care')!.values).toEqual([1150]);
+    // Computed during the run: an output, not a parameter.
+    expect(byName.has('Occupancy')).toBe(false);
+    expect(d.outputs.find((o) => o.name === 'Occupancy')).toMatchObject({ kind: 'aux' });
+    expect(d.graphs).toEqual([{ name: 'Admission pressure', points: [[0.5, 1], [0.85, 1], [0.95, 0.9], [1, 0.7], [1.1, 0.5]], interpolation: 'continuous' }]);
+    const inter = describeModel(base('intermediate-care.cwm').model);
+    expect(inter.graphs.map((g) => g.element)).toEqual(['Older population[65-74]', 'Older population[75-84]', 'Older population[85+]']);
   });
 });

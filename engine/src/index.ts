@@ -45,3 +45,4 @@ export { checkScenarioShape, validateScenario, resolveGraphs, type ScenarioModel
 export { prepareScenario, applyGraphOverrides, type ScenarioBase, type PreparedScenario } from './scenario/apply.js';
 export { runScenarios, type ScenarioRun, type ScenarioRunOptions } from './scenario/run.js';
 export { compareRuns, comparisonToCsv, type ScenarioComparison, type ComparisonRow, type ComparisonOptions } from './scenario/compare.js';
+export { describeModel, type ModelDescription, type ModelParameter, type ModelOutput, type ModelGraph } from './scenario/describe.js';

@@ -73,6 +73,15 @@ describe('scenarios through the API', () => {
     expect((await api.getProject(snap.projectId)).scenarios).toHaveLength(2);
   });
 
+  it('describes the model for pickers, and reports errors instead of a description', async () => {
+    const d = await api.describeModel(RESIDENTIAL);
+    expect(d.description!.parameters.find((p) => p.name === 'Places commissioned')).toMatchObject({ values: [1300], units: 'places' });
+    expect(d.description!.outputs.length).toBeGreaterThan(d.description!.parameters.length);
+    const broken = await api.describeModel('aux a = b');
+    expect(broken.description).toBeUndefined();
+    expect(broken.diagnostics[0]).toMatchObject({ severity: 'error', code: 'unknown-name' });
+  });
+
   it('flags stored scenarios that no longer fit the edited model text', async () => {
     // An aux computed from constants only is still a parameter (it is computed once), so this still fits.
     const asAux = await api.validateScenarios({ text: RESIDENTIAL.replace('const "Weekly fee per resident"', 'aux "Weekly fee per resident"'), projectId: snap.projectId, modelId });
