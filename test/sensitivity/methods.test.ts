@@ -210,3 +210,26 @@ describe('problems with a spec are typed and complete', () => {
     ]);
   });
 });
+
+describe("the model's own random functions", () => {
+  const noisy = compile('simulation\n  start: 0\n  stop: 3\n  dt: 1\nconst k = 0\naux x = NORMAL(0, 1) + k\n');
+
+  it('get a fresh seed in every Monte Carlo run, derived from the seed and the run', () => {
+    const N = 4000;
+    const { result } = runSensitivity(noisy, { method: 'mc', runs: N, seed: 4, outputs: ['x'], parameters: [] });
+    const x = result!.outputs[0]!;
+    // NORMAL(0, 1) draws: mean 0 and sd 1 within 4 standard errors (SE(sd) = 1/√(2N)).
+    expect(Math.abs(x.mean[0]!)).toBeLessThan(4 / Math.sqrt(N));
+    expect(Math.abs(x.sd[0]! - 1)).toBeLessThan(4 / Math.sqrt(2 * N));
+    // A run's numbers depend on the seed and its index only, not on how runs are grouped in chunks.
+    const samples = (chunkSize: number) => runSensitivity(noisy, { method: 'mc', runs: 50, seed: 4, chunkSize, samples: 20, outputs: ['x'], parameters: [] }).result!.samples;
+    expect(samples(7)).toEqual(samples(200));
+    expect(new Set(samples(7).map((s) => s.series[0]!.values[0])).size).toBe(20);
+  });
+
+  it('share the model seed across one-at-a-time runs, so differences come from the parameters', () => {
+    const { result } = runSensitivity(noisy, { method: 'oat', outputs: ['x'], times: [2], parameters: [{ name: 'k', values: [1, 2] }] });
+    const [base, one, two] = [result!.sweeps![0]!.outputs[0]!.base!, ...result!.sweeps![0]!.outputs[0]!.values as number[]];
+    expect([one! - base, two! - base].map((d) => Math.round(d * 1e12) / 1e12)).toEqual([1, 2]);
+  });
+});
