@@ -4,9 +4,13 @@ import { bindDataTables, compileAst, formatDiagnostic, ModelInputError, simulate
 import { dataTablesNextTo, loadModelFile, ModelFileError, readModelFile, writableExtensions, writeModelText } from '../services/model-files.js';
 import { parseArgs, USAGE, UsageError, type Command } from './args.js';
 import { timedRuns, timingReport } from './timing.js';
+import { scenariosCommand } from './scenarios.js';
+import { sensitivityCommand, type CommandIo } from './sensitivity.js';
+
+export type MainOptions = Pick<CommandIo, 'progress' | 'workerUrl'>;
 
 /** Exit codes: 0 ok, 1 problems in the model or the run, 2 wrong command line or unreadable input. */
-export async function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export async function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void, options: MainOptions = {}): Promise<number> {
   let command: Command;
   try {
     command = parseArgs(argv);
@@ -23,6 +27,8 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
   }
   try {
     if (command.command === 'convert') return await convert(command.model, command.out, err);
+    if (command.command === 'sensitivity') return await sensitivityCommand(command, { out, err, ...options });
+    if (command.command === 'scenarios') return await scenariosCommand(command, { out, err, ...options });
     const loadStart = performance.now();
     const compiled = await loadModelFile(command.model);
     const compileMs = performance.now() - loadStart;
@@ -34,14 +40,14 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
       return errors > 0 ? 1 : 0;
     }
     if (!compiled.model) return 1;
-    const options = {
+    const runOptions = {
       overrides: new Map(command.sets.map((s) => [s.name, s.values.length === 1 ? s.values[0]! : s.values])),
       ...(command.method ? { method: command.method } : {}),
       ...(command.dt === undefined ? {} : { dt: command.dt }),
       ...(command.seed === undefined ? {} : { seed: command.seed }),
       ...(command.vars ? { vars: command.vars } : {}),
     };
-    const { result, runMs } = timedRuns(() => simulate(compiled.model!, options), command.repeat ?? 1);
+    const { result, runMs } = timedRuns(() => simulate(compiled.model!, runOptions), command.repeat ?? 1);
     if (command.timing) {
       out(`${JSON.stringify(timingReport(compileMs, runMs, result))}\n`);
       if (result.error) err(`cwb: ${result.error.message}\n`);
@@ -56,7 +62,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     }
     return 0;
   } catch (e) {
-    if (e instanceof ModelFileError || e instanceof ModelInputError) {
+    if (e instanceof ModelFileError || e instanceof ModelInputError || e instanceof UsageError) {
       err(`cwb: ${e.message}\n`);
       return 2;
     }

@@ -5,6 +5,10 @@
  * renderer (projects are named inside the workspace folder), no functions, no class instances.
  */
 import type { Diagnostic } from '../engine/src/diagnostics.js';
+import type {
+  DataOverride, GraphOverride, ModelDescription, ScenarioComparison, ScenarioDefinition, ScenarioProblem, SensitivityResult, SensitivitySpec,
+  SensitivityTable, SpecProblem,
+} from '../engine/src/index.js';
 
 export type Method = 'euler' | 'rk2' | 'rk4';
 
@@ -43,10 +47,159 @@ export interface ScenarioInfo {
   readonly id: number;
   readonly modelId: number;
   readonly name: string;
+  readonly description: string;
   /** Constant or initial-value overrides by variable name (`"Length of stay"`, `"rate[85+]"`). */
   readonly overrides: Readonly<Record<string, number | readonly number[]>>;
+  /** New points for graphical functions (`"Admission pressure"`, `"Population projection[85+]"`). */
+  readonly graphs: Readonly<Record<string, GraphOverride>>;
+  /** Graphical functions whose points come from two columns of one of the project's data tables. */
+  readonly data: Readonly<Record<string, DataOverride>>;
   readonly updatedAt: string;
 }
+
+/** A scenario as saved: only the name and model are required (older callers send just `overrides`). */
+export interface ScenarioToSave {
+  readonly id?: number;
+  readonly modelId: number;
+  readonly name: string;
+  readonly description?: string;
+  readonly overrides?: Readonly<Record<string, number | readonly number[]>>;
+  readonly graphs?: Readonly<Record<string, GraphOverride>>;
+  readonly data?: Readonly<Record<string, DataOverride>>;
+}
+
+/** A scenario named in a request: one stored in the project (by id), or one defined on the spot. */
+export type ScenarioRef = { readonly id: number } | ScenarioDefinition;
+
+/** What forms for scenarios and specs offer; `description` is absent when the model has errors. */
+export interface ModelDescriptionOutput {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly description?: ModelDescription;
+}
+
+export interface ScenarioValidationRequest {
+  /** The model text as it is now (the editor's). */
+  readonly text: string;
+  readonly file?: string;
+  /** The project whose scenarios and data tables to use. */
+  readonly projectId?: string;
+  /** Scenarios to check; default: every stored scenario of `modelId`. */
+  readonly scenarios?: readonly ScenarioRef[];
+  readonly modelId?: number;
+}
+
+export interface ScenarioValidation {
+  /** False when the model has errors (see diagnostics) or a scenario has problems. */
+  readonly ok: boolean;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly message?: string;
+  /** One entry per scenario checked, in order, with its problems (empty when it fits the model). */
+  readonly scenarios: readonly { readonly name: string; readonly id?: number; readonly problems: readonly ScenarioProblem[] }[];
+}
+
+export interface ScenarioCompareRequest {
+  readonly text: string;
+  readonly file?: string;
+  readonly projectId?: string;
+  /** Scenarios to run, in order; a definition without overrides is the model as it is. */
+  readonly scenarios: readonly ScenarioRef[];
+  /** Name of the scenario the others are compared against (default: the first). */
+  readonly base?: string;
+  /** Variables to record and compare (default: all). */
+  readonly variables?: readonly string[];
+  /** Saved times for the difference table (default: every saved time). */
+  readonly times?: readonly number[];
+  readonly settings?: RunSettings;
+  /** Keep each scenario's run in this project (labelled with the scenario's name). */
+  readonly store?: { readonly projectId: string; readonly modelId: number };
+}
+
+export interface ScenarioCompareOutput {
+  /** False when the model has errors, a scenario does not fit the model (see problems) or the settings are unusable. */
+  readonly ok: boolean;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly message?: string;
+  readonly problems: readonly ScenarioProblem[];
+  readonly timeUnit?: string;
+  /** Each scenario's run, for overlaid charts. */
+  readonly runs: readonly {
+    readonly scenario: string;
+    readonly times: readonly number[];
+    readonly series: readonly SeriesData[];
+    readonly nonFinite?: { readonly variable: string; readonly time: number; readonly message: string };
+    readonly run?: RunInfo;
+  }[];
+  /** The difference table (absolute and % against the base), when every scenario ran. */
+  readonly comparison?: ScenarioComparison;
+  /** The same table as CSV. */
+  readonly csv?: string;
+}
+
+export interface SensitivityStartRequest {
+  readonly text: string;
+  readonly file?: string;
+  readonly spec: SensitivitySpec;
+  /** Every run starts from this scenario (stored, by id, in `projectId`; or defined here). */
+  readonly scenario?: ScenarioRef;
+  readonly projectId?: string;
+  /** Keep the results, with the spec, in this project, linked to the model's current version. */
+  readonly store?: { readonly projectId: string; readonly modelId: number; readonly label?: string };
+}
+
+export type SensitivityStartOutput =
+  | { readonly ok: true; readonly jobId: string; readonly runsTotal: number; readonly diagnostics: readonly Diagnostic[] }
+  | {
+      readonly ok: false;
+      readonly diagnostics: readonly Diagnostic[];
+      /** Problems with the spec; `path` says where (`parameters[1].distribution`). */
+      readonly problems: readonly SpecProblem[];
+      readonly scenarioProblems: readonly ScenarioProblem[];
+      readonly message?: string;
+    };
+
+export interface SensitivityProgress {
+  readonly jobId: string;
+  readonly state: 'running' | 'done' | 'cancelled' | 'failed';
+  readonly runsDone: number;
+  readonly runsTotal: number;
+  readonly failedRuns: number;
+  readonly elapsedMs: number;
+  readonly runsPerSecond: number;
+  /** Estimated time left; null before the first chunk and once finished. */
+  readonly etaMs: number | null;
+  readonly message?: string;
+  /** Set once the results are kept in the project. */
+  readonly storedId?: number;
+}
+
+export interface SensitivityJobOutput {
+  readonly progress: SensitivityProgress;
+  readonly spec: SensitivitySpec;
+  /** Present once the job is done or cancelled (a cancelled job covers the runs finished). */
+  readonly result?: SensitivityResult;
+}
+
+export interface SensitivityRunInfo {
+  readonly id: number;
+  readonly modelId: number;
+  readonly modelVersion: number;
+  readonly label: string;
+  readonly method: SensitivitySpec['method'];
+  readonly createdAt: string;
+  readonly plannedRuns: number;
+  readonly completedRuns: number;
+  readonly failedRuns: number;
+  readonly elapsedMs: number;
+}
+
+export interface StoredSensitivityRun extends SensitivityRunInfo {
+  readonly spec: SensitivitySpec;
+  readonly scenario?: ScenarioDefinition;
+  readonly result: SensitivityResult;
+}
+
+/** A sensitivity result to export: a stored one, or a job's (stored or not). */
+export type SensitivitySource = { readonly projectId: string; readonly sensitivityRunId: number } | { readonly jobId: string };
 
 export interface DataTableInfo {
   readonly id: number;
@@ -120,6 +273,7 @@ export interface ProjectSnapshot {
   readonly scenarios: readonly ScenarioInfo[];
   readonly dataTables: readonly DataTableInfo[];
   readonly runs: readonly RunInfo[];
+  readonly sensitivityRuns: readonly SensitivityRunInfo[];
 }
 
 export interface SeriesData {
@@ -204,8 +358,27 @@ export interface WorkbenchApi {
   listModelVersions(projectId: string, modelId: number): Promise<ModelVersionInfo[]>;
   deleteModel(projectId: string, modelId: number): Promise<void>;
 
-  saveScenario(projectId: string, scenario: { readonly id?: number; readonly modelId: number; readonly name: string; readonly overrides: Readonly<Record<string, number | readonly number[]>> }): Promise<ScenarioInfo>;
+  saveScenario(projectId: string, scenario: ScenarioToSave): Promise<ScenarioInfo>;
+  /** Scenarios of one model (default: of every model). */
+  listScenarios(projectId: string, modelId?: number): Promise<ScenarioInfo[]>;
   deleteScenario(projectId: string, scenarioId: number): Promise<void>;
+  /** The model's parameters (constants and stocks, with their values), outputs, graphs (with their points) and saved times, for pickers. */
+  describeModel(text: string, file?: string): Promise<ModelDescriptionOutput>;
+  /** Checks scenarios against the model text as it is now: names that no longer exist, are no longer constants, or have another number of elements. */
+  validateScenarios(request: ScenarioValidationRequest): Promise<ScenarioValidation>;
+  /** Runs scenarios (one or many) and compares them: series for overlaid charts and a difference table. */
+  compareScenarios(request: ScenarioCompareRequest): Promise<ScenarioCompareOutput>;
+
+  /** Plans and starts a sensitivity analysis in the background; poll its progress with the job id. */
+  startSensitivity(request: SensitivityStartRequest): Promise<SensitivityStartOutput>;
+  getSensitivityProgress(jobId: string): Promise<SensitivityProgress>;
+  cancelSensitivity(jobId: string): Promise<SensitivityProgress>;
+  getSensitivityResult(jobId: string): Promise<SensitivityJobOutput>;
+  listSensitivityRuns(projectId: string): Promise<SensitivityRunInfo[]>;
+  getSensitivityRun(projectId: string, sensitivityRunId: number): Promise<StoredSensitivityRun>;
+  deleteSensitivityRun(projectId: string, sensitivityRunId: number): Promise<void>;
+  /** One table of a result as CSV (statistics, samples, scatter, correlations, tornado, sweeps). */
+  exportSensitivityCsv(source: SensitivitySource, table: SensitivityTable): Promise<ExportOutput>;
 
   checkModel(text: string, file?: string): Promise<Diagnostic[]>;
   runModel(request: RunRequest): Promise<RunOutput>;
@@ -227,7 +400,9 @@ export type ApiMethod = keyof WorkbenchApi;
 export const API_METHODS: readonly ApiMethod[] = [
   'listExamples', 'listProjects', 'createProject', 'openProject', 'createProjectFromExample', 'getProject', 'closeProject',
   'getModel', 'saveModel', 'listModelVersions', 'deleteModel',
-  'saveScenario', 'deleteScenario',
+  'saveScenario', 'listScenarios', 'deleteScenario', 'describeModel', 'validateScenarios', 'compareScenarios',
+  'startSensitivity', 'getSensitivityProgress', 'cancelSensitivity', 'getSensitivityResult',
+  'listSensitivityRuns', 'getSensitivityRun', 'deleteSensitivityRun', 'exportSensitivityCsv',
   'checkModel', 'runModel', 'getRun', 'deleteRun', 'exportRunCsv',
   'importDataTable', 'getDataTable', 'deleteDataTable',
   'importModel', 'exportModel',

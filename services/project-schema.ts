@@ -70,6 +70,31 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
+    description: 'scenarios with graph and data-table overrides and a description; sensitivity analyses with the spec that produced them',
+    apply: (db) => db.exec(`
+      ALTER TABLE scenario ADD COLUMN graphs TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE scenario ADD COLUMN data TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE scenario ADD COLUMN description TEXT NOT NULL DEFAULT '';
+      CREATE TABLE sensitivity_run (
+        id INTEGER PRIMARY KEY,
+        model_id INTEGER NOT NULL REFERENCES model(id) ON DELETE CASCADE,
+        model_version INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        method TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        scenario TEXT,
+        created_at TEXT NOT NULL,
+        planned_runs INTEGER NOT NULL,
+        completed_runs INTEGER NOT NULL,
+        failed_runs INTEGER NOT NULL,
+        elapsed_ms REAL NOT NULL,
+        result TEXT NOT NULL
+      );
+      CREATE INDEX sensitivity_by_model ON sensitivity_run(model_id);
+    `),
+  },
+  {
+    version: 3,
     description: 'data tables record the date of their source and the notes of their import',
     apply: (db) => db.exec(`
       ALTER TABLE data_table ADD COLUMN source_date TEXT NOT NULL DEFAULT '';

@@ -12,7 +12,7 @@ import { basename, dirname, join } from 'node:path';
 import {
   ApiError,
   type DataProblemInfo, type DataTableContents, type DataTableInfo, type ModelInfo, type ModelText, type ModelVersionInfo, type RunInfo, type RunSettings, type ScenarioInfo,
-  type SeriesData, type StoredRun,
+  type SensitivityRunInfo, type SeriesData, type StoredRun, type StoredSensitivityRun,
 } from './api.js';
 import { APPLICATION_ID, MIGRATIONS, type Migration } from './project-schema.js';
 
@@ -25,6 +25,16 @@ export interface RunToSave {
   readonly settings: RunSettings;
   readonly times: ArrayLike<number>;
   readonly series: readonly { readonly name: string; readonly variable: string; readonly kind?: string; readonly units?: string; readonly values: ArrayLike<number> }[];
+}
+
+export interface SensitivityRunToSave {
+  readonly modelId: number;
+  readonly modelVersion: number;
+  readonly label: string;
+  readonly spec: StoredSensitivityRun['spec'];
+  readonly scenario?: StoredSensitivityRun['scenario'];
+  readonly elapsedMs: number;
+  readonly result: StoredSensitivityRun['result'];
 }
 
 export interface DataTableToSave {
@@ -169,32 +179,46 @@ export class ProjectStore {
 
   // --- scenarios ----------------------------------------------------------------------------------
 
-  listScenarios(): ScenarioInfo[] {
-    const rows = this.db.prepare('SELECT id, model_id AS modelId, name, overrides, updated_at AS updatedAt FROM scenario ORDER BY model_id, name COLLATE NOCASE').all() as (Omit<ScenarioInfo, 'overrides'> & { overrides: string })[];
-    return rows.map((r) => ({ ...r, overrides: JSON.parse(r.overrides) as Overrides }));
+  listScenarios(modelId?: unknown): ScenarioInfo[] {
+    const select = 'SELECT id, model_id AS modelId, name, description, overrides, graphs, data, updated_at AS updatedAt FROM scenario';
+    const rows = (modelId === undefined
+      ? this.db.prepare(`${select} ORDER BY model_id, name COLLATE NOCASE`).all()
+      : this.db.prepare(`${select} WHERE model_id = ? ORDER BY name COLLATE NOCASE`).all(validId(modelId, 'model'))) as (Omit<ScenarioInfo, 'overrides' | 'graphs' | 'data'> & { overrides: string; graphs: string; data: string })[];
+    return rows.map((r) => ({ ...r, overrides: JSON.parse(r.overrides) as Overrides, graphs: JSON.parse(r.graphs) as ScenarioInfo['graphs'], data: JSON.parse(r.data) as ScenarioInfo['data'] }));
   }
 
-  saveScenario(scenario: { readonly id?: unknown; readonly modelId: unknown; readonly name: unknown; readonly overrides: unknown }): ScenarioInfo {
+  getScenario(scenarioId: unknown): ScenarioInfo {
+    const id = validId(scenarioId, 'scenario');
+    const found = this.listScenarios().find((s) => s.id === id);
+    if (!found) throw new ApiError('not-found', 'That scenario is no longer in the project.');
+    return found;
+  }
+
+  /** Saves a scenario; `graphs`, `data` and `description` are optional so callers that only know `overrides` keep working. */
+  saveScenario(scenario: { readonly id?: unknown; readonly modelId: unknown; readonly name: unknown; readonly overrides?: unknown; readonly graphs?: unknown; readonly data?: unknown; readonly description?: unknown }): ScenarioInfo {
     const modelId = validId(scenario.modelId, 'model');
     const name = validName(scenario.name, 'scenario');
-    const overrides = JSON.stringify(validOverrides(scenario.overrides));
+    const overrides = JSON.stringify(validOverrides(scenario.overrides ?? {}));
+    const graphs = JSON.stringify(validGraphs(scenario.graphs ?? {}));
+    const data = JSON.stringify(validDataOverrides(scenario.data ?? {}));
+    const description = scenario.description === undefined ? '' : validText(scenario.description).slice(0, 4000);
     const now = timestamp();
     return this.transaction(() => {
       this.getModel(modelId);
       let id: number;
       try {
         if (scenario.id === undefined || scenario.id === null) {
-          id = Number(this.db.prepare('INSERT INTO scenario (model_id, name, overrides, updated_at) VALUES (?, ?, ?, ?)').run(modelId, name, overrides, now).lastInsertRowid);
+          id = Number(this.db.prepare('INSERT INTO scenario (model_id, name, description, overrides, graphs, data, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(modelId, name, description, overrides, graphs, data, now).lastInsertRowid);
         } else {
           id = validId(scenario.id, 'scenario');
-          const changed = this.db.prepare('UPDATE scenario SET model_id = ?, name = ?, overrides = ?, updated_at = ? WHERE id = ?').run(modelId, name, overrides, now, id).changes;
+          const changed = this.db.prepare('UPDATE scenario SET model_id = ?, name = ?, description = ?, overrides = ?, graphs = ?, data = ?, updated_at = ? WHERE id = ?').run(modelId, name, description, overrides, graphs, data, now, id).changes;
           if (changed === 0) throw new ApiError('not-found', 'That scenario is no longer in the project.');
         }
       } catch (err) {
         if (isConstraint(err)) throw new ApiError('conflict', `This model already has a scenario called "${name}".`);
         throw err;
       }
-      return this.listScenarios().find((s) => s.id === id)!;
+      return this.getScenario(id);
     });
   }
 
@@ -289,6 +313,50 @@ export class ProjectStore {
   deleteRun(runId: unknown): void {
     const id = validId(runId, 'run');
     if (this.db.prepare('DELETE FROM run WHERE id = ?').run(id).changes === 0) throw new ApiError('not-found', 'That run is no longer in the project.');
+  }
+
+  // --- sensitivity analyses -----------------------------------------------------------------------
+
+  listSensitivityRuns(): SensitivityRunInfo[] {
+    return this.db.prepare(`
+      SELECT id, model_id AS modelId, model_version AS modelVersion, label, method, created_at AS createdAt,
+             planned_runs AS plannedRuns, completed_runs AS completedRuns, failed_runs AS failedRuns, elapsed_ms AS elapsedMs
+      FROM sensitivity_run ORDER BY id`).all() as SensitivityRunInfo[];
+  }
+
+  /** Keeps an analysis's results with the spec (and base scenario) that produced them. */
+  saveSensitivityRun(run: SensitivityRunToSave): SensitivityRunInfo {
+    const label = validName(run.label, 'analysis label');
+    const now = timestamp();
+    return this.transaction(() => {
+      const version = this.db.prepare('SELECT 1 FROM model_version WHERE model_id = ? AND version = ?').get(run.modelId, run.modelVersion);
+      if (!version) throw new ApiError('not-found', `The analysis's model version ${run.modelVersion} is not in the project.`);
+      const id = Number(this.db.prepare(`
+        INSERT INTO sensitivity_run (model_id, model_version, label, method, spec, scenario, created_at, planned_runs, completed_runs, failed_runs, elapsed_ms, result)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        run.modelId, run.modelVersion, label, run.result.method, JSON.stringify(run.spec), run.scenario ? JSON.stringify(run.scenario) : null, now,
+        run.result.plannedRuns, run.result.completedRuns, run.result.failedRuns, run.elapsedMs, JSON.stringify(run.result),
+      ).lastInsertRowid);
+      return this.listSensitivityRuns().find((r) => r.id === id)!;
+    });
+  }
+
+  getSensitivityRun(runId: unknown): StoredSensitivityRun {
+    const id = validId(runId, 'analysis');
+    const info = this.listSensitivityRuns().find((r) => r.id === id);
+    if (!info) throw new ApiError('not-found', 'That analysis is no longer in the project.');
+    const row = this.db.prepare('SELECT spec, scenario, result FROM sensitivity_run WHERE id = ?').get(id) as { spec: string; scenario: string | null; result: string };
+    return {
+      ...info,
+      spec: JSON.parse(row.spec) as StoredSensitivityRun['spec'],
+      ...(row.scenario ? { scenario: JSON.parse(row.scenario) as NonNullable<StoredSensitivityRun['scenario']> } : {}),
+      result: JSON.parse(row.result) as StoredSensitivityRun['result'],
+    };
+  }
+
+  deleteSensitivityRun(runId: unknown): void {
+    const id = validId(runId, 'analysis');
+    if (this.db.prepare('DELETE FROM sensitivity_run WHERE id = ?').run(id).changes === 0) throw new ApiError('not-found', 'That analysis is no longer in the project.');
   }
 
   // --- the file -----------------------------------------------------------------------------------
@@ -408,6 +476,49 @@ export function validOverrides(value: unknown): Overrides {
     else throw new ApiError('bad-request', `The override of "${name.slice(0, 80)}" must be a finite number or a list of them.`);
   }
   return out;
+}
+
+const INTERPOLATIONS = ['continuous', 'extrapolate', 'discrete'];
+
+/** Graph overrides: names to { points: [[x, y], …], interpolation? }. Whether they fit the model is checked when it runs. */
+export function validGraphs(value: unknown): ScenarioInfo['graphs'] {
+  const out: Record<string, ScenarioInfo['graphs'][string]> = {};
+  for (const [name, g] of Object.entries(validMap(value, 'Graph overrides', 'new points'))) {
+    validName(name, 'graph name');
+    const what = `The new points of "${name.slice(0, 80)}"`;
+    if (!isMap(g) || !Array.isArray(g.points) || g.points.length === 0) throw new ApiError('bad-request', `${what} must be a list of [x, y] pairs.`);
+    const points = g.points.map((p: unknown) => {
+      if (!Array.isArray(p) || p.length !== 2 || !p.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new ApiError('bad-request', `${what} must be pairs of finite numbers.`);
+      return [p[0], p[1]] as [number, number];
+    });
+    if (g.interpolation !== undefined && !INTERPOLATIONS.includes(g.interpolation as string)) throw new ApiError('bad-request', `${what}: interpolation must be ${INTERPOLATIONS.join(', ')}.`);
+    out[name] = { points, ...(g.interpolation ? { interpolation: g.interpolation as 'continuous' } : {}) };
+  }
+  return out;
+}
+
+/** Data overrides: graph names to { table, x, y, interpolation? }. */
+export function validDataOverrides(value: unknown): ScenarioInfo['data'] {
+  const out: Record<string, ScenarioInfo['data'][string]> = {};
+  for (const [name, d] of Object.entries(validMap(value, 'Data overrides', 'a data table and its columns'))) {
+    validName(name, 'graph name');
+    if (!isMap(d)) throw new ApiError('bad-request', `The data override of "${name.slice(0, 80)}" must name a table and its x and y columns.`);
+    const table = validName(d.table, 'data table name');
+    const x = validName(d.x, 'column name');
+    const y = validName(d.y, 'column name');
+    if (d.interpolation !== undefined && !INTERPOLATIONS.includes(d.interpolation as string)) throw new ApiError('bad-request', `The data override of "${name.slice(0, 80)}": interpolation must be ${INTERPOLATIONS.join(', ')}.`);
+    out[name] = { table, x, y, ...(d.interpolation ? { interpolation: d.interpolation as 'continuous' } : {}) };
+  }
+  return out;
+}
+
+function validMap(value: unknown, what: string, to: string): Record<string, unknown> {
+  if (!isMap(value)) throw new ApiError('bad-request', `${what} must map graph names to ${to}.`);
+  return value;
+}
+
+function isMap(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 function isConstraint(err: unknown): boolean {

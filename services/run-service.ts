@@ -5,11 +5,14 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { Diagnostic } from '../engine/src/index.js';
+import type { ChunkResult, Diagnostic } from '../engine/src/index.js';
 import type { RunJob, RunJobResult } from './run-job.js';
 import type { WorkerReply, WorkerRequest } from './run-worker.js';
+import type { ScenarioJob, ScenarioJobResult } from './scenario-job.js';
+import type { SensitivityJob, SensitivityPlanReply } from './sensitivity-job.js';
 
-type JobBody = { readonly kind: 'run'; readonly job: RunJob } | { readonly kind: 'check'; readonly text: string; readonly file: string };
+/** A request without its id (the service numbers them). */
+type JobBody = WorkerRequest extends infer R ? (R extends { readonly id: number } ? Omit<R, 'id'> : never) : never;
 
 interface Pending {
   readonly body: JobBody;
@@ -29,6 +32,9 @@ export interface RunServiceOptions {
   readonly workerUrl?: URL;
 }
 
+/** What each kind of request answers with. */
+type ReplyValue<K> = Extract<WorkerReply, { kind: K; ok: true }> extends infer R ? (R extends { diagnostics: infer D } ? D : R extends { result: infer V } ? V : never) : never;
+
 export class RunService {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
@@ -47,17 +53,37 @@ export class RunService {
   }
 
   async run(job: RunJob): Promise<RunJobResult> {
-    const reply = await this.submit({ kind: 'run', job });
-    if (!reply.ok) throw new Error(`The run failed: ${reply.message}`);
-    if (reply.kind !== 'run') throw new Error('The run worker answered a different request.');
-    return reply.result;
+    return this.ask({ kind: 'run', job }, 'run', 'The run failed');
   }
 
   async check(text: string, file: string): Promise<readonly Diagnostic[]> {
-    const reply = await this.submit({ kind: 'check', text, file });
-    if (!reply.ok) throw new Error(`Checking the model failed: ${reply.message}`);
-    if (reply.kind !== 'check') throw new Error('The run worker answered a different request.');
-    return reply.diagnostics;
+    return this.ask({ kind: 'check', text, file }, 'check', 'Checking the model failed');
+  }
+
+  /** Runs (or with validateOnly, only checks) scenarios of a model and compares them. */
+  async scenarios(job: ScenarioJob, validateOnly = false): Promise<ScenarioJobResult> {
+    return this.ask({ kind: 'scenarios', job, validateOnly }, 'scenarios', 'Running the scenarios failed');
+  }
+
+  /** A model's parameters (with their values), outputs, graphs (with their points) and saved times. */
+  async describe(text: string, file: string): Promise<ReplyValue<'describe'>> {
+    return this.ask({ kind: 'describe', text, file }, 'describe', 'Describing the model failed');
+  }
+
+  async sensitivityPlan(job: SensitivityJob): Promise<SensitivityPlanReply> {
+    return this.ask({ kind: 'sensitivity-plan', job }, 'sensitivity-plan', 'Planning the analysis failed');
+  }
+
+  async sensitivityChunk(job: SensitivityJob, chunk: number): Promise<ChunkResult> {
+    return this.ask({ kind: 'sensitivity-chunk', job, chunk }, 'sensitivity-chunk', 'A chunk of the analysis failed');
+  }
+
+  private async ask<K extends Extract<WorkerReply, { ok: true }>['kind']>(body: JobBody, kind: K, failure: string): Promise<ReplyValue<K>> {
+    const reply = await this.submit(body);
+    if (!reply.ok) throw new Error(`${failure}: ${reply.message}`);
+    if (reply.kind !== kind) throw new Error('The run worker answered a different request.');
+    const r = reply as Extract<WorkerReply, { kind: K }>;
+    return ('diagnostics' in r ? r.diagnostics : (r as { result: unknown }).result) as ReplyValue<K>;
   }
 
   async close(): Promise<void> {

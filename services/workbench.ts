@@ -18,6 +18,10 @@ import {
 import { runToCsv } from '../engine/src/index.js';
 import { ProjectStore } from './project-store.js';
 import { RunService } from './run-service.js';
+import { scenarioApi } from './workbench-scenarios.js';
+import { sensitivityApi } from './workbench-sensitivity.js';
+import { SensitivityService } from './sensitivity-service.js';
+import { fileSafe, safeFileName } from './file-names.js';
 
 export interface WorkbenchOptions {
   /** Folder holding the `.cwbproj` files the renderer may open by name. */
@@ -38,7 +42,7 @@ export interface Workbench extends WorkbenchApi {
 
 export const PROJECT_EXTENSION = '.cwbproj';
 
-interface OpenProject {
+export interface OpenProject {
   readonly id: string;
   readonly path: string;
   readonly store: ProjectStore;
@@ -59,6 +63,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     ...(options.runWorkers !== undefined ? { workers: options.runWorkers } : {}),
     ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
   });
+  const sensitivity = new SensitivityService(runs);
   const open = new Map<string, OpenProject>();
 
   const project = (projectId: unknown): OpenProject => {
@@ -74,6 +79,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     scenarios: p.store.listScenarios(),
     dataTables: p.store.listDataTables(),
     runs: p.store.listRuns(),
+    sensitivityRuns: p.store.listSensitivityRuns(),
   });
 
   const register = (path: string, store: ProjectStore): ProjectSnapshot => {
@@ -179,9 +185,16 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       return project(projectId).store.saveScenario(scenario);
     },
 
+    async listScenarios(projectId, modelId) {
+      return project(projectId).store.listScenarios(modelId);
+    },
+
     async deleteScenario(projectId, scenarioId) {
       project(projectId).store.deleteScenario(scenarioId);
     },
+
+    ...scenarioApi({ runs, project }),
+    ...sensitivityApi({ sensitivity, project, openProject: (projectId) => open.get(projectId)?.store }),
 
     async checkModel(text, file = 'model.cwm') {
       if (typeof text !== 'string') throw new ApiError('bad-request', 'The model text must be text.');
@@ -316,6 +329,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     async dispose() {
       for (const p of open.values()) p.store.close();
       open.clear();
+      sensitivity.close();
       await runs.close();
     },
   };
@@ -349,16 +363,6 @@ function readModelText(file: string, content: string): { readonly ast: ModelAst;
     default:
       throw new ApiError('bad-request', `Cannot import "${file}": choose a .cwm, .xmile, .stmx, .itmx or .mdl file.`);
   }
-}
-
-/** A file name from the renderer is only ever a label: strip any folders from it. */
-function safeFileName(name: string): string {
-  const base = basename(String(name).replace(/\\/g, '/'));
-  return base.slice(0, 200) || 'model.cwm';
-}
-
-function fileSafe(name: string): string {
-  return name.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').slice(0, 80) || 'model';
 }
 
 /** Title and a one-paragraph summary from an example's `model "…"` line and doc or header comment. */

@@ -25,3 +25,28 @@ export type { SpreadsheetSource, SheetData, CellRange } from './interchange/spre
 export { csvField, runToCsv, type Table } from './interchange/csv.js';
 export { bindDataTables, type BindOptions, type BindResult } from './data/bind.js';
 export type { DataTableData, DataTableSource } from './data/table.js';
+export { runSettings, nonFiniteError } from './sim/simulate.js';
+export { resolveOverrideTarget, overrideValues, type OverrideProblem, type OverrideTarget } from './sim/overrides.js';
+export { trySelectVariable, type Selection, type SelectionProblem } from './sim/select.js';
+// Sensitivity analysis: specs, sampling, chunked runs, streaming statistics, CSV.
+export {
+  checkSpec, sweepValues, DEFAULT_PERCENTILES, DEFAULT_SEED, SENSITIVITY_METHODS,
+  type SensitivitySpec, type SensitivityMethod, type SampledSpec, type SweepSpec, type TornadoSpec, type SampledParameter,
+  type SweptParameter, type TornadoParameter, type SweepRange, type ParameterTarget, type RunSettingsSpec, type SpecProblem, type SpecProblemCode,
+} from './sensitivity/spec.js';
+export { DISTRIBUTION_KINDS, density, distributionProblem, formatDistribution, quantile, summarise, type Distribution, type DistributionKind, type DistributionSummary } from './sensitivity/distributions.js';
+export { planSensitivity, runParameters, type SensitivityPlan, type PlannedParameter, type PlannedOutput, type PlanOptions } from './sensitivity/plan.js';
+export { runChunk, chunkRuns, type ChunkResult } from './sensitivity/chunk.js';
+export { SensitivityAccumulator } from './sensitivity/accumulate.js';
+export { runSensitivity, type RunSensitivityOptions, type InProcessProgress } from './sensitivity/run.js';
+export type { SensitivityResult, OutputStatistics, SampleRun, ScatterData, Correlation, TornadoResult, TornadoBar, Sweep, ResultParameter, RunFailure } from './sensitivity/results.js';
+export { sensitivityCsv, mainTable, availableTables, SENSITIVITY_TABLES, type SensitivityTable } from './sensitivity/csv.js';
+export { TDigest, type DigestState } from './sensitivity/tdigest.js';
+export { pearson, spearman, ranks } from './sensitivity/correlation.js';
+// Scenarios: named overrides of values and graphs, validated against the model, compared.
+export type { ScenarioDefinition, GraphOverride, DataOverride, ScenarioProblem, ScenarioProblemCode } from './scenario/types.js';
+export { checkScenarioShape, validateScenario, resolveGraphs, type ScenarioModel, type ScenarioOptions, type GraphTarget } from './scenario/validate.js';
+export { prepareScenario, applyGraphOverrides, type ScenarioBase, type PreparedScenario } from './scenario/apply.js';
+export { runScenarios, type ScenarioRun, type ScenarioRunOptions } from './scenario/run.js';
+export { compareRuns, comparisonToCsv, type ScenarioComparison, type ComparisonRow, type ComparisonOptions } from './scenario/compare.js';
+export { describeModel, type ModelDescription, type ModelParameter, type ModelOutput, type ModelGraph } from './scenario/describe.js';

@@ -1,39 +1,23 @@
 /** The workbench services under Node, as the renderer calls them (through the dispatcher). */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importXmile, parseModel, printModel } from '../../engine/src/index.js';
 import type { ProjectSnapshot, WorkbenchApi } from '../../services/api.js';
 import { withinTolerance } from '../../cli/conformance.js';
-import { createDispatcher } from '../../services/dispatch.js';
-import { createWorkbench, type Workbench } from '../../services/workbench.js';
+import { openWorkbench, ROOT, type Harness } from './harness.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const SUITE = join(ROOT, '../shared/test-models');
-const WORKER = new URL('../../dist/services/run-worker.js', import.meta.url);
 
 let workspace: string;
-let workbench: Workbench;
-/** Every call goes through the same dispatcher Electron and the web server use. */
 let api: WorkbenchApi;
+let harness: Harness;
 
 beforeAll(() => {
-  workspace = mkdtempSync(join(tmpdir(), 'cwb-workbench-'));
-  workbench = createWorkbench({ workspaceDir: workspace, examplesDir: join(ROOT, 'resources/models'), runWorkers: 2, workerUrl: WORKER });
-  const dispatch = createDispatcher(workbench);
-  api = new Proxy({} as WorkbenchApi, {
-    get: (_t, method: string) => async (...args: unknown[]) => {
-      const out = await dispatch(method, JSON.parse(JSON.stringify(args)));
-      if (!out.ok) throw Object.assign(new Error(out.error.message), { code: out.error.code });
-      return JSON.parse(JSON.stringify(out.value));
-    },
-  });
+  harness = openWorkbench('cwb-workbench-');
+  ({ workspace, api } = harness);
 });
-afterAll(async () => {
-  await workbench.dispose();
-  rmSync(workspace, { recursive: true, force: true });
-});
+afterAll(() => harness.close());
 
 const DECAY = `model "Decay"
 

@@ -29,6 +29,12 @@ export interface RawRun {
   readonly nonFinite?: NonFiniteValue;
 }
 
+/** The saved values of recorded slot `c` (a view into the store, all of `times`' length). */
+export function savedColumn(raw: RawRun, c: number): Float64Array {
+  const n = raw.times.length;
+  return raw.store.subarray(c * n, (c + 1) * n);
+}
+
 /**
  * Integrates a kernel with the usual system-dynamics semantics: all values at time t are computed
  * from the stocks at t; the stocks then advance by Euler, RK2 (Heun) or RK4. Values are saved at

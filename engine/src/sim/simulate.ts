@@ -1,8 +1,9 @@
 import type { Method } from '../language/ast.js';
 import type { ModelIR } from '../ir/ir.js';
-import { integrate } from './integrate.js';
+import { integrate, type IntegrationSettings, type NonFiniteValue } from './integrate.js';
 import type { Kernel } from './kernel.js';
 import { addRecorded, runPlan, type Recorded } from './plan.js';
+import { overrideArray, type OverrideValue } from './overrides.js';
 import { ModelInputError, selectVariable, seriesName } from './select.js';
 
 /** A compiled model: reusable for any number of runs (scenarios, sensitivity sweeps). */
@@ -11,7 +12,7 @@ export interface Simulatable {
   readonly kernel: Kernel;
 }
 
-export type OverrideValue = number | readonly number[];
+export type { OverrideValue };
 
 export interface SimulateOptions {
   /** Parameter values by name (`"Length of stay"`, `"admission rate[85+]"`); an array sets every element. */
@@ -56,13 +57,50 @@ export function getSeries(result: RunResult, name: string): Float64Array | undef
   return result.series.find((s) => normaliseSeriesName(s.name) === key)?.values;
 }
 
-function normaliseSeriesName(name: string): string {
+/** The form series names are matched in: case, spaces, underscores and quotes do not matter. */
+export function normaliseSeriesName(name: string): string {
   return name.toLowerCase().replace(/[_\s"]+/g, ' ').replace(/\s*([[\],])\s*/g, '$1').trim();
 }
 
 /** Runs a compiled model once. Throws ModelInputError for unknown names or unusable settings. */
 export function simulate(model: Simulatable, options: SimulateOptions = {}): RunResult {
   const { ir, kernel } = model;
+  const settings = runSettings(ir, options);
+  const { method, dt } = settings;
+  const overrides = overrideArray(ir, options.overrides);
+  const recorded = recordedElements(ir, options.vars);
+  const raw = integrate(ir, kernel, settings, overrides, recorded.map((r) => r.slot));
+  const n = raw.times.length;
+  const series: Series[] = recorded.map((r, c) => {
+    // Built field by field (no object spread): a full run of a large model makes thousands.
+    const s: { -readonly [K in keyof Series]: Series[K] } = { name: r.name, variable: r.variable, values: raw.store.subarray(c * n, c * n + raw.saved) };
+    if (r.units !== undefined) s.units = r.units;
+    return s;
+  });
+  const result = { times: raw.saved === raw.times.length ? raw.times : raw.times.subarray(0, raw.saved), series, method, dt };
+  return raw.nonFinite ? { ...result, error: nonFiniteError(ir, raw.nonFinite) } : result;
+}
+
+/** Where and when a run stopped on NaN or infinity, worded for the user. */
+export function nonFiniteError(ir: ModelIR, where: NonFiniteValue): NonFiniteError {
+  const info = ir.slots[where.slot]!;
+  const owner = ir.variables[info.owner]!;
+  const label = info.visible ? seriesName(owner, info.element) : info.label;
+  const what = Number.isNaN(where.value) ? 'not a number (NaN)' : where.value > 0 ? 'infinite' : 'minus infinity';
+  return {
+    kind: 'non-finite',
+    variable: info.visible ? label : seriesName(owner, info.element),
+    time: where.time,
+    value: where.value,
+    message: `${info.visible ? `"${label}"` : label} became ${what} at time ${where.time}; the run stopped there. Look for a division by zero, a logarithm or square root of a negative number, or a value growing without limit.`,
+  };
+}
+
+/**
+ * The integration settings of a run: the model's own, changed by the options. Throws
+ * ModelInputError for a step, save interval or run length that do not fit together.
+ */
+export function runSettings(ir: ModelIR, options: Pick<SimulateOptions, 'method' | 'dt' | 'saveEvery' | 'seed'> = {}): IntegrationSettings {
   const method = options.method ?? ir.sim.method;
   const dt = options.dt ?? ir.sim.dt;
   // A model that saves every step keeps saving every step when the step changes.
@@ -77,32 +115,7 @@ export function simulate(model: Simulatable, options: SimulateOptions = {}): Run
   if (Math.abs(steps - Math.round(steps)) > 1e-6 * Math.max(1, steps)) {
     throw new ModelInputError(`The run length (${ir.sim.stop - ir.sim.start}) is not a whole number of time steps of ${dt}.`);
   }
-  const overrides = overrideArray(ir, options.overrides);
-  const recorded = recordedElements(ir, options.vars);
-  const raw = integrate(ir, kernel, { start: ir.sim.start, stop: ir.sim.stop, dt, saveEvery, method, seed: options.seed ?? ir.sim.seed }, overrides, recorded.map((r) => r.slot));
-  const n = raw.times.length;
-  const series: Series[] = recorded.map((r, c) => {
-    // Built field by field (no object spread): a full run of a large model makes thousands.
-    const s: { -readonly [K in keyof Series]: Series[K] } = { name: r.name, variable: r.variable, values: raw.store.subarray(c * n, c * n + raw.saved) };
-    if (r.units !== undefined) s.units = r.units;
-    return s;
-  });
-  const result = { times: raw.saved === raw.times.length ? raw.times : raw.times.subarray(0, raw.saved), series, method, dt };
-  if (!raw.nonFinite) return result;
-  const info = ir.slots[raw.nonFinite.slot]!;
-  const owner = ir.variables[info.owner]!;
-  const where = info.visible ? seriesName(owner, info.element) : info.label;
-  const what = Number.isNaN(raw.nonFinite.value) ? 'not a number (NaN)' : raw.nonFinite.value > 0 ? 'infinite' : 'minus infinity';
-  return {
-    ...result,
-    error: {
-      kind: 'non-finite',
-      variable: info.visible ? where : seriesName(owner, info.element),
-      time: raw.nonFinite.time,
-      value: raw.nonFinite.value,
-      message: `${info.visible ? `"${where}"` : where} became ${what} at time ${raw.nonFinite.time}; the run stopped there. Look for a division by zero, a logarithm or square root of a negative number, or a value growing without limit.`,
-    },
-  };
+  return { start: ir.sim.start, stop: ir.sim.stop, dt, saveEvery, method, seed: options.seed ?? ir.sim.seed };
 }
 
 
@@ -115,31 +128,4 @@ function recordedElements(ir: ModelIR, vars: readonly string[] | undefined): rea
     for (const e of sel.elements) addRecorded(out, seen, sel.variable, e);
   }
   return out;
-}
-
-function overrideArray(ir: ModelIR, overrides: SimulateOptions['overrides']): Float64Array {
-  const o = new Float64Array(ir.slots.length).fill(Number.NaN);
-  if (!overrides) return o;
-  const overridable = runPlan(ir).overridable;
-  const entries = overrides instanceof Map ? [...overrides.entries()] : Object.entries(overrides as Record<string, OverrideValue>);
-  for (const [name, value] of entries) {
-    const sel = selectVariable(ir, name);
-    if (ir.structural.has(ir.variables.indexOf(sel.variable))) {
-      throw new ModelInputError(`"${sel.variable.name}" sets the order of a delay or smooth, which fixes the model's structure; change it in the model instead.`);
-    }
-    const values = typeof value === 'number' ? sel.elements.map(() => value) : value;
-    if (values.length !== sel.elements.length) {
-      throw new ModelInputError(`"${name}" has ${sel.elements.length} element(s) but ${values.length} value(s) were given.`);
-    }
-    sel.elements.forEach((e, i) => {
-      const slot = sel.variable.slots[e]!;
-      const x = values[i]!;
-      if (!overridable.has(slot)) {
-        throw new ModelInputError(`"${seriesName(sel.variable, e)}" changes during the run, so it cannot be set; only constants and the initial values of stocks can.`);
-      }
-      if (!Number.isFinite(x)) throw new ModelInputError(`The value for "${name}" must be a finite number, not ${x}.`);
-      o[slot] = x;
-    });
-  }
-  return o;
 }
