@@ -363,7 +363,8 @@ export interface WorkbenchApi {
   listScenarios(projectId: string, modelId?: number): Promise<ScenarioInfo[]>;
   deleteScenario(projectId: string, scenarioId: number): Promise<void>;
   /** The model's parameters (constants and stocks, with their values), outputs, graphs (with their points) and saved times, for pickers. */
-  describeModel(text: string, file?: string): Promise<ModelDescriptionOutput>;
+  /** `projectId`: where graphs with `data:` find their tables. */
+  describeModel(text: string, file?: string, projectId?: string): Promise<ModelDescriptionOutput>;
   /** Checks scenarios against the model text as it is now: names that no longer exist, are no longer constants, or have another number of elements. */
   validateScenarios(request: ScenarioValidationRequest): Promise<ScenarioValidation>;
   /** Runs scenarios (one or many) and compares them: series for overlaid charts and a difference table. */

@@ -40,8 +40,9 @@ export interface RunJobResult {
 const CACHE_SIZE = 4;
 const compiled = new Map<string, CompileResult>();
 
-export function compileCached(text: string, file: string, tables?: Readonly<Record<string, DataTableData>>, tablesKey = ''): CompileResult {
-  const key = `${file}\u0000${tablesKey}\u0000${text}`;
+export function compileCached(text: string, file: string, tables?: Readonly<Record<string, DataTableData>>, tablesKey?: string): CompileResult {
+  // A table re-imported under the same name must not hit the old compilation: key by contents.
+  const key = `${file}\u0000${tablesKey ?? (tables && Object.keys(tables).length ? JSON.stringify(tables) : '')}\u0000${text}`;
   const hit = compiled.get(key);
   if (hit) {
     // Most recently used last, so the oldest is evicted first.

@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ChunkResult, Diagnostic } from '../engine/src/index.js';
+import type { ChunkResult, DataTableData, Diagnostic } from '../engine/src/index.js';
 import type { RunJob, RunJobResult } from './run-job.js';
 import type { WorkerReply, WorkerRequest } from './run-worker.js';
 import type { ScenarioJob, ScenarioJobResult } from './scenario-job.js';
@@ -66,8 +66,8 @@ export class RunService {
   }
 
   /** A model's parameters (with their values), outputs, graphs (with their points) and saved times. */
-  async describe(text: string, file: string): Promise<ReplyValue<'describe'>> {
-    return this.ask({ kind: 'describe', text, file }, 'describe', 'Describing the model failed');
+  async describe(text: string, file: string, dataTables?: Readonly<Record<string, DataTableData>>): Promise<ReplyValue<'describe'>> {
+    return this.ask({ kind: 'describe', text, file, ...(dataTables ? { dataTables } : {}) }, 'describe', 'Describing the model failed');
   }
 
   async sensitivityPlan(job: SensitivityJob): Promise<SensitivityPlanReply> {

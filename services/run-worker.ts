@@ -1,6 +1,6 @@
 /** Worker-thread entry for the run service: keeps simulation off the thread that serves the UI. */
 import { parentPort } from 'node:worker_threads';
-import type { ChunkResult } from '../engine/src/index.js';
+import type { ChunkResult, DataTableData } from '../engine/src/index.js';
 import { checkJob, runJob, type RunJob, type RunJobResult } from './run-job.js';
 import { describeJob, scenarioJob, validateScenariosJob, type ScenarioJob, type ScenarioJobResult } from './scenario-job.js';
 import { chunkJob, planJob, type SensitivityJob, type SensitivityPlanReply } from './sensitivity-job.js';
@@ -9,7 +9,7 @@ export type WorkerRequest =
   | { readonly id: number; readonly kind: 'run'; readonly job: RunJob }
   | { readonly id: number; readonly kind: 'check'; readonly text: string; readonly file: string }
   | { readonly id: number; readonly kind: 'scenarios'; readonly job: ScenarioJob; readonly validateOnly?: boolean }
-  | { readonly id: number; readonly kind: 'describe'; readonly text: string; readonly file: string }
+  | { readonly id: number; readonly kind: 'describe'; readonly text: string; readonly file: string; readonly dataTables?: Readonly<Record<string, DataTableData>> }
   | { readonly id: number; readonly kind: 'sensitivity-plan'; readonly job: SensitivityJob }
   | { readonly id: number; readonly kind: 'sensitivity-chunk'; readonly job: SensitivityJob; readonly chunk: number };
 
@@ -44,7 +44,7 @@ port.on('message', (request: WorkerRequest) => {
         return;
       }
       case 'describe':
-        port.postMessage({ id: request.id, ok: true, kind: 'describe', result: describeJob(request.text, request.file) } satisfies WorkerReply);
+        port.postMessage({ id: request.id, ok: true, kind: 'describe', result: describeJob(request.text, request.file, request.dataTables) } satisfies WorkerReply);
         return;
       case 'sensitivity-plan':
         port.postMessage({ id: request.id, ok: true, kind: 'sensitivity-plan', result: planJob(request.job) } satisfies WorkerReply);

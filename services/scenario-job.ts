@@ -42,8 +42,8 @@ export interface ScenarioJobResult {
 }
 
 /** The parameters, outputs, graphs and saved times of a model, for the forms that build scenarios and specs. */
-export function describeJob(text: string, file: string): { readonly diagnostics: readonly Diagnostic[]; readonly description?: ModelDescription } {
-  const compiled = compileCached(text, file);
+export function describeJob(text: string, file: string, dataTables?: Readonly<Record<string, DataTableData>>): { readonly diagnostics: readonly Diagnostic[]; readonly description?: ModelDescription } {
+  const compiled = compileCached(text, file, dataTables);
   return { diagnostics: compiled.diagnostics, ...(compiled.model ? { description: describeModel(compiled.model) } : {}) };
 }
 
@@ -58,7 +58,7 @@ export function scenarioJob(job: ScenarioJob): ScenarioJobResult {
 }
 
 function runOrValidate(job: ScenarioJob, run: boolean): ScenarioJobResult {
-  const compiled = compileCached(job.text, job.file);
+  const compiled = compileCached(job.text, job.file, job.dataTables);
   const none = { problems: [], runs: [] };
   if (!compiled.model) return { ok: false, diagnostics: compiled.diagnostics, message: 'The model has errors: fix them to run scenarios.', ...none };
   const shapes = job.scenarios.map((s) => checkScenarioShape(s));

@@ -52,7 +52,7 @@ export function chunkJob(job: SensitivityJob, chunk: number): ChunkResult {
 }
 
 function build(job: SensitivityJob): (Planned & { readonly diagnostics: readonly Diagnostic[] }) | Extract<SensitivityPlanReply, { ok: false }> {
-  const compiled = compileCached(job.text, job.file);
+  const compiled = compileCached(job.text, job.file, job.dataTables);
   const fail = (extra: Partial<Extract<SensitivityPlanReply, { ok: false }>>): Extract<SensitivityPlanReply, { ok: false }> => ({ ok: false, diagnostics: compiled.diagnostics, problems: [], scenarioProblems: [], ...extra });
   if (!compiled.model) return fail({ message: 'The model has errors: fix them to run an analysis.' });
   let model = compiled.model;

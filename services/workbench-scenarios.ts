@@ -3,8 +3,9 @@
  * it is now, run and compare them in a worker, keep their runs. Scenarios named by id come from the
  * project; their data overrides read the project's data tables.
  */
-import { comparisonToCsv, type DataTableData, type ScenarioDefinition } from '../engine/src/index.js';
+import { comparisonToCsv, type ScenarioDefinition } from '../engine/src/index.js';
 import { ApiError, type ScenarioRef, type SeriesData, type WorkbenchApi } from './api.js';
+import { projectTables } from './project-tables.js';
 import type { ProjectStore } from './project-store.js';
 import type { RunService } from './run-service.js';
 import type { OpenProject } from './workbench.js';
@@ -27,18 +28,6 @@ export function resolveScenario(store: ProjectStore | undefined, ref: ScenarioRe
   return { scenario: ref as ScenarioDefinition };
 }
 
-/**
- * The project's data tables the scenarios' data overrides name (only those: tables can be large),
- * keyed by lower-case name as the jobs look them up (table names are unique ignoring case).
- */
-export function dataTablesFor(store: ProjectStore | undefined, scenarios: readonly ScenarioDefinition[]): Record<string, DataTableData> {
-  const names = new Set(scenarios.flatMap((s) => Object.values(s.data ?? {}).map((d) => String(d?.table).toLowerCase())));
-  const out: Record<string, DataTableData> = {};
-  if (!store) return out;
-  for (const info of store.listDataTables()) if (names.has(info.name.toLowerCase())) out[info.name.toLowerCase()] = store.getDataTable(info.id);
-  return out;
-}
-
 function modelText(text: unknown): string {
   if (typeof text !== 'string') throw new ApiError('bad-request', 'Scenarios need the model text.');
   return text;
@@ -46,8 +35,9 @@ function modelText(text: unknown): string {
 
 export function scenarioApi(ctx: ScenarioApiContext): Pick<WorkbenchApi, 'describeModel' | 'validateScenarios' | 'compareScenarios'> {
   return {
-    async describeModel(text, file = 'model.cwm') {
-      const result = await ctx.runs.describe(modelText(text), safeFileName(file));
+    async describeModel(text, file = 'model.cwm', projectId) {
+      const store = projectId !== undefined ? ctx.project(projectId).store : undefined;
+      const result = await ctx.runs.describe(modelText(text), safeFileName(file), projectTables(store, modelText(text)));
       return { diagnostics: [...result.diagnostics], ...(result.description ? { description: result.description } : {}) };
     },
 
@@ -59,7 +49,7 @@ export function scenarioApi(ctx: ScenarioApiContext): Pick<WorkbenchApi, 'descri
       else if (store && request.modelId !== undefined) resolved = store.listScenarios(request.modelId).map((s) => resolveScenario(store, { id: s.id }));
       else throw new ApiError('bad-request', 'Name the scenarios to check, or a project and model whose scenarios to check.');
       const scenarios = resolved.map((r) => r.scenario);
-      const result = await ctx.runs.scenarios({ text, file: safeFileName(request.file ?? 'model.cwm'), scenarios, settings: {}, dataTables: dataTablesFor(store, scenarios) }, true);
+      const result = await ctx.runs.scenarios({ text, file: safeFileName(request.file ?? 'model.cwm'), scenarios, settings: {}, dataTables: projectTables(store, text, scenarios) }, true);
       return {
         ok: result.ok,
         diagnostics: result.diagnostics,
@@ -83,7 +73,7 @@ export function scenarioApi(ctx: ScenarioApiContext): Pick<WorkbenchApi, 'descri
         ...(request.variables ? { variables: request.variables } : {}),
         ...(request.base !== undefined ? { base: request.base } : {}),
         ...(request.times ? { times: request.times } : {}),
-        dataTables: dataTablesFor(store, scenarios),
+        dataTables: projectTables(store, text, scenarios),
       });
       const model = target && request.store && result.ok ? target.store.getModel(request.store.modelId) : undefined;
       return {

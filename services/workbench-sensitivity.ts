@@ -8,7 +8,8 @@ import { ApiError, type SensitivityProgress, type WorkbenchApi } from './api.js'
 import { fileSafe, safeFileName } from './file-names.js';
 import type { ProjectStore } from './project-store.js';
 import { SensitivityJobError, type SensitivityService } from './sensitivity-service.js';
-import { dataTablesFor, resolveScenario } from './workbench-scenarios.js';
+import { projectTables } from './project-tables.js';
+import { resolveScenario } from './workbench-scenarios.js';
 import type { OpenProject } from './workbench.js';
 
 export interface SensitivityApiContext {
@@ -70,7 +71,7 @@ export function sensitivityApi(ctx: SensitivityApiContext): Pick<WorkbenchApi, M
       };
       let jobId = '';
       const started = await ctx.sensitivity.start(
-        { text: request.text, file, spec: request.spec, ...(scenario ? { scenario, dataTables: dataTablesFor(from, [scenario]) } : {}) },
+        { text: request.text, file, spec: request.spec, dataTables: projectTables(from, request.text, scenario ? [scenario] : []), ...(scenario ? { scenario } : {}) },
         (status) => { if (status.state !== 'running' && jobId) keep(jobId); },
       );
       if (started.ok) {

@@ -7,8 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { bindDataTables, exportXmile, importVensim, importXmile, parseModel, printModel, type DataTableData, type DataTableSource, type Diagnostic, type ModelAst } from '../engine/src/index.js';
+import { bindDataTables, exportXmile, importVensim, importXmile, parseModel, printModel, type Diagnostic, type ModelAst } from '../engine/src/index.js';
 import { readDataFile } from './data-tables.js';
+import { projectTables, tableSource } from './project-tables.js';
 import {
   ApiError,
   type DataImportOutput, type DataImportRequest, type DataTableContents, type ExampleInfo, type ExportFormat, type ExportOutput, type ImportOutput, type ImportRequest, type ModelInfo,
@@ -205,7 +206,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       if (!request || typeof request.text !== 'string') throw new ApiError('bad-request', 'A run needs the model text.');
       const target = request.store ? project(request.store.projectId) : undefined;
       const dataFrom = target ?? (request.projectId !== undefined ? project(request.projectId) : undefined);
-      const data = dataFrom ? tablesFor(dataFrom.store, request.text) : undefined;
+      const tables = dataFrom ? projectTables(dataFrom.store, request.text) : undefined;
       const started = performance.now();
       const result = await runs.run({
         text: request.text,
@@ -213,7 +214,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
         settings: request.settings ?? {},
         ...(request.overrides ? { overrides: request.overrides } : {}),
         ...(request.variables ? { variables: request.variables } : {}),
-        ...(data ? { tables: data.tables, tablesKey: data.key } : {}),
+        ...(tables ? { tables } : {}),
       });
       const elapsedMs = performance.now() - started;
       let run;
@@ -309,7 +310,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
       if (errors.length > 0) throw new ApiError('bad-request', `Fix the model's errors before exporting it (line ${errors[0]!.line}: ${errors[0]!.message}).`);
       // XMILE has no data tables: graphs that read one are written with the table's points.
-      const bound = bindDataTables(parsed.ast, tablesFor(project(projectId).store, model.text).source);
+      const bound = bindDataTables(parsed.ast, tableSource(projectTables(project(projectId).store, model.text)));
       const unbound = bound.diagnostics.find((d) => d.severity === 'error');
       if (unbound) throw new ApiError('bad-request', `Cannot export: line ${unbound.line}: ${unbound.message}`);
       return { fileName: `${name}.${format}`, content: exportXmile(bound.ast) };
@@ -334,22 +335,6 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     },
   };
   return api;
-}
-
-/** The project's data tables a model's graphs read (found by name in its text), and a key for caching. */
-function tablesFor(store: ProjectStore, text: string): { tables: Record<string, DataTableData>; key: string; source: DataTableSource } {
-  const tables: Record<string, DataTableData> = {};
-  const keys: string[] = [];
-  for (const v of parseModel(text, 'model.cwm').ast.variables) {
-    const name = v.data?.table.text;
-    if (name === undefined || name in tables) continue;
-    const t = store.findDataTable(name);
-    if (!t) continue;
-    tables[name] = { columns: t.columns, rows: t.rows };
-    keys.push(`${t.id}@${t.importedAt}`);
-  }
-  const byName = new Map(Object.entries(tables).map(([n, t]) => [n.trim().toLowerCase(), t]));
-  return { tables, key: keys.join(','), source: (name) => byName.get(name.trim().toLowerCase()) };
 }
 
 function readModelText(file: string, content: string): { readonly ast: ModelAst; readonly diagnostics: readonly Diagnostic[] } {

@@ -169,6 +169,21 @@ describe('models, runs and files', () => {
     expect(run.ok).toBe(true);
     // 2027: each band 2/5 of the way to 2030 — 71200, 41600, 15000 — times 2%, 5%, 15%.
     expect(run.series.find((x) => x.name === 'People needing care')!.values[2]).toBeCloseTo(71200 * 0.02 + 41600 * 0.05 + 15000 * 0.15, 9);
+    // Scenarios and sensitivity analyses of the model read the same table.
+    const compared = await api.compareScenarios({ text, projectId: snap.projectId, scenarios: [{ name: 'baseline' }, { name: 'More need at 85+', overrides: { 'Needing care[85+]': 0.2 } }], variables: ['People needing care'], times: [2030] });
+    expect(compared.ok).toBe(true);
+    // 2030: the 85+ population is 16500; 5 points more need is 825 more people.
+    expect(compared.comparison!.rows[0]!.differences[1]).toBeCloseTo(16500 * 0.05, 9);
+    const started = await api.startSensitivity({ text, projectId: snap.projectId, spec: { method: 'oat', outputs: ['People needing care'], times: [2035], parameters: [{ name: 'Needing care[85+]', values: [0.1, 0.3] }] } });
+    expect(started.ok).toBe(true);
+    if (!started.ok) return;
+    let job = await api.getSensitivityResult(started.jobId);
+    for (let i = 0; i < 200 && job.progress.state === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      job = await api.getSensitivityResult(started.jobId);
+    }
+    // 2035: 76000·2% + 48000·5% + 19000·p for p = 10% and 30%.
+    expect(job.result!.sweeps![0]!.outputs[0]!.values).toEqual([76000 * 0.02 + 48000 * 0.05 + 19000 * 0.1, 76000 * 0.02 + 48000 * 0.05 + 19000 * 0.3].map((x) => expect.closeTo(x, 6)));
     // Outside a project there is no table to read: a clear error, not numbers.
     const alone = await api.runModel({ text });
     expect(alone.ok).toBe(false);
