@@ -7,6 +7,8 @@ import { ModelEditor, type EditorHandle } from './ModelEditor.js';
 import { ProblemsPanel } from './ProblemsPanel.js';
 import { ProjectTree } from './ProjectTree.js';
 import { ResultsTable } from './ResultsTable.js';
+import { ScenariosPanel } from './analysis/ScenariosPanel.js';
+import { SensitivityPanel } from './analysis/SensitivityPanel.js';
 import { DataImportDialog } from './DataImportDialog.js';
 import { DataTableView } from './DataTableView.js';
 import { setProjectDataTables } from './editor/monaco-language.js';
@@ -29,13 +31,15 @@ simulation
 
 `;
 
+const TAB_LABELS: Record<Tab, string> = { chart: 'Chart', table: 'Table', diagram: 'Diagram', scenarios: 'Scenarios', sensitivity: 'Sensitivity' };
+
 interface OpenModel {
   readonly id?: number;
   readonly name: string;
   readonly version?: number;
 }
 
-type Tab = 'chart' | 'table' | 'diagram';
+type Tab = 'chart' | 'table' | 'diagram' | 'scenarios' | 'sensitivity';
 
 export function App() {
   const [project, setProject] = useState<ProjectSnapshot>();
@@ -360,9 +364,9 @@ export function App() {
         </section>
         <section className="results-column">
           <div className="tabs" role="tablist">
-            {(['chart', 'table', 'diagram'] as const).map((t) => (
+            {(['chart', 'table', 'diagram', 'scenarios', 'sensitivity'] as const).map((t) => (
               <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''} data-testid={`tab-${t}`} onClick={() => setTab(t)}>
-                {t === 'chart' ? 'Chart' : t === 'table' ? 'Table' : 'Diagram'}
+                {TAB_LABELS[t]}
               </button>
             ))}
           </div>
@@ -370,6 +374,8 @@ export function App() {
             {tab === 'chart' ? <ChartPanel runs={chartRuns} selected={selected} onSelect={setSelected} {...(liveRun?.timeUnit ? { timeUnit: liveRun.timeUnit } : {})} title={model?.name ?? ''} /> : null}
             {tab === 'table' ? <ResultsTable {...(chartRuns[0] ? { run: chartRuns[0] } : {})} selected={selected} /> : null}
             {tab === 'diagram' ? <DiagramPanel text={text} onSelect={(line, column) => editor.current?.reveal(line, column)} /> : null}
+            {tab === 'scenarios' ? <ScenariosPanel project={project} {...(model?.id !== undefined ? { modelId: model.id } : {})} text={text} onChanged={() => { refreshProject().catch((e: Error) => report(e.message)); }} onError={report} /> : null}
+            {tab === 'sensitivity' ? <SensitivityPanel project={project} {...(model?.id !== undefined ? { modelId: model.id } : {})} text={text} onChanged={() => { refreshProject().catch((e: Error) => report(e.message)); }} onError={report} /> : null}
           </div>
           <footer className="status" data-testid="status">{status}</footer>
         </section>

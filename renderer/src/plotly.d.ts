@@ -1,12 +1,20 @@
 // The slice of plotly.js the workbench uses (plotly.js-dist-min ships no types).
 declare module 'plotly.js-dist-min' {
   export interface PlotTrace {
-    x: readonly number[];
-    y: readonly number[];
+    x: readonly (number | string | null)[];
+    y: readonly (number | string | null)[];
     name: string;
-    type: 'scatter';
-    mode: 'lines' | 'lines+markers';
+    type: 'scatter' | 'bar';
+    mode?: 'lines' | 'lines+markers' | 'markers';
     line?: { dash?: 'solid' | 'dash' | 'dot'; width?: number; color?: string };
+    marker?: { color?: string | readonly string[]; size?: number; opacity?: number };
+    fill?: 'none' | 'tonexty';
+    fillcolor?: string;
+    orientation?: 'h' | 'v';
+    base?: readonly number[];
+    showlegend?: boolean;
+    hoverinfo?: string;
+    text?: readonly string[];
     meta?: Record<string, unknown>;
   }
   export interface PlotLayout {
