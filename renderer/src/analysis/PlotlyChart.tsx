@@ -1,4 +1,5 @@
-import Plotly, { type PlotLayout, type PlotTrace } from 'plotly.js-dist-min';
+import Plotly, { type PlotLayout, type PlotTrace as PlotlyTrace } from 'plotly.js-dist-min';
+import type { PlotTrace } from './traces.js';
 import { useEffect, useRef } from 'react';
 
 interface Props {
@@ -15,7 +16,7 @@ export function PlotlyChart({ traces, layout, testId, fileName, height = 360 }: 
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!el.current) return;
-    void Plotly.react(el.current, [...traces], { margin: { l: 70, r: 20, t: 30, b: 50 }, legend: { orientation: 'h', y: -0.25 }, ...layout }, { displaylogo: false, responsive: true });
+    void Plotly.react(el.current, traces as unknown as PlotlyTrace[], { margin: { l: 70, r: 20, t: 30, b: 50 }, legend: { orientation: 'h', y: -0.25 }, ...layout }, { displaylogo: false, responsive: true });
   }, [traces, layout]);
   useEffect(() => () => { if (el.current) Plotly.purge(el.current); }, []);
   const save = (format: 'png' | 'svg') => { if (el.current) void Plotly.downloadImage(el.current, { format, filename: fileName.replace(/[^\w-]+/g, '_') || 'chart', width: 1000, height: 600 }); };

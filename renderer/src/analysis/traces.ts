@@ -3,9 +3,26 @@
  * under Node): fan charts (bands between percentile pairs around the median), spaghetti plots,
  * tornado bars, scatter plots with their correlation, and one variable across scenarios.
  */
-import type { PlotTrace } from 'plotly.js-dist-min';
 import type { SensitivityResult } from '../../../engine/src/index.js';
 import type { ScenarioCompareOutput } from '../../../services/api.js';
+
+/** A Plotly trace, as far as these charts use one (declared here so Node tests need no DOM types). */
+export interface PlotTrace {
+  readonly x: readonly (number | string | null)[];
+  readonly y: readonly (number | string | null)[];
+  readonly name: string;
+  readonly type: 'scatter' | 'bar';
+  readonly mode?: 'lines' | 'lines+markers' | 'markers';
+  readonly line?: { readonly dash?: 'solid' | 'dash' | 'dot'; readonly width?: number; readonly color?: string };
+  readonly marker?: { readonly color?: string; readonly size?: number; readonly opacity?: number };
+  readonly fill?: 'none' | 'tonexty';
+  readonly fillcolor?: string;
+  readonly orientation?: 'h' | 'v';
+  readonly base?: readonly number[];
+  readonly showlegend?: boolean;
+  readonly hoverinfo?: string;
+  readonly meta?: Record<string, unknown>;
+}
 
 const BAND_COLOURS = ['rgba(31,111,235,0.15)', 'rgba(31,111,235,0.3)', 'rgba(31,111,235,0.45)'];
 const SCENARIO_COLOURS = ['#1f6feb', '#d97706', '#15803d', '#b91c1c', '#7c3aed', '#0e7490', '#a16207', '#be185d'];
