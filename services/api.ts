@@ -7,7 +7,7 @@
 import type { Diagnostic } from '../engine/src/diagnostics.js';
 import type {
   DataOverride, GraphOverride, ModelDescription, ScenarioComparison, ScenarioDefinition, ScenarioProblem, SensitivityResult, SensitivitySpec,
-  SensitivityTable, SpecProblem,
+  SensitivityTable, SpecProblem, HypothesisTest, HypothesisVerdict,
 } from '../engine/src/index.js';
 
 export type Method = 'euler' | 'rk2' | 'rk4';
@@ -201,6 +201,24 @@ export interface StoredSensitivityRun extends SensitivityRunInfo {
 /** A sensitivity result to export: a stored one, or a job's (stored or not). */
 export type SensitivitySource = { readonly projectId: string; readonly sensitivityRunId: number } | { readonly jobId: string };
 
+export interface HypothesisInfo {
+  readonly id: number;
+  readonly modelId: number;
+  readonly statement: string;
+  readonly test?: HypothesisTest;
+  readonly updatedAt: string;
+}
+
+export interface HypothesisEvaluation {
+  /** False when the model has errors or a scenario a test names does not fit the model. */
+  readonly ok: boolean;
+  readonly message?: string;
+  readonly verdicts: readonly (HypothesisVerdict & { readonly id: number })[];
+  /** The runs the tests read, for the evidence charts: each scenario's run of the tested variables. */
+  readonly runs: ScenarioCompareOutput['runs'];
+  readonly timeUnit?: string;
+}
+
 export interface DataTableInfo {
   readonly id: number;
   readonly name: string;
@@ -272,6 +290,7 @@ export interface ProjectSnapshot {
   readonly models: readonly ModelInfo[];
   readonly scenarios: readonly ScenarioInfo[];
   readonly dataTables: readonly DataTableInfo[];
+  readonly hypotheses: readonly HypothesisInfo[];
   readonly runs: readonly RunInfo[];
   readonly sensitivityRuns: readonly SensitivityRunInfo[];
 }
@@ -387,6 +406,11 @@ export interface WorkbenchApi {
   deleteRun(projectId: string, runId: number): Promise<void>;
   exportRunCsv(projectId: string, runId: number): Promise<ExportOutput>;
 
+  saveHypothesis(projectId: string, hypothesis: { readonly id?: number; readonly modelId: number; readonly statement: string; readonly test?: HypothesisTest }): Promise<HypothesisInfo>;
+  deleteHypothesis(projectId: string, hypothesisId: number): Promise<void>;
+  /** Runs the scenarios the model's hypotheses test (with the editor's text) and judges each. */
+  evaluateHypotheses(request: { readonly text: string; readonly projectId: string; readonly modelId: number }): Promise<HypothesisEvaluation>;
+
   importDataTable(request: DataImportRequest): Promise<DataImportOutput>;
   getDataTable(projectId: string, tableId: number): Promise<DataTableContents>;
   deleteDataTable(projectId: string, tableId: number): Promise<void>;
@@ -405,6 +429,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'startSensitivity', 'getSensitivityProgress', 'cancelSensitivity', 'getSensitivityResult',
   'listSensitivityRuns', 'getSensitivityRun', 'deleteSensitivityRun', 'exportSensitivityCsv',
   'checkModel', 'runModel', 'getRun', 'deleteRun', 'exportRunCsv',
+  'saveHypothesis', 'deleteHypothesis', 'evaluateHypotheses',
   'importDataTable', 'getDataTable', 'deleteDataTable',
   'importModel', 'exportModel',
 ];

@@ -101,6 +101,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE data_table ADD COLUMN notes TEXT NOT NULL DEFAULT '[]';
     `),
   },
+  {
+    version: 4,
+    description: 'the hypothesis register: statements with optional tests on model outputs',
+    apply: (db) => db.exec(`
+      CREATE TABLE hypothesis (
+        id INTEGER PRIMARY KEY,
+        model_id INTEGER NOT NULL REFERENCES model(id) ON DELETE CASCADE,
+        statement TEXT NOT NULL,
+        test TEXT,
+        position INTEGER NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX hypothesis_by_model ON hypothesis(model_id);
+    `),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

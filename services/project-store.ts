@@ -11,9 +11,10 @@ import { endianness } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import {
   ApiError,
-  type DataProblemInfo, type DataTableContents, type DataTableInfo, type ModelInfo, type ModelText, type ModelVersionInfo, type RunInfo, type RunSettings, type ScenarioInfo,
+  type DataProblemInfo, type DataTableContents, type DataTableInfo, type HypothesisInfo, type ModelInfo, type ModelText, type ModelVersionInfo, type RunInfo, type RunSettings, type ScenarioInfo,
   type SensitivityRunInfo, type SeriesData, type StoredRun, type StoredSensitivityRun,
 } from './api.js';
+import { checkHypothesis, type HypothesisTest } from '../engine/src/index.js';
 import { APPLICATION_ID, MIGRATIONS, type Migration } from './project-schema.js';
 
 export type Overrides = Readonly<Record<string, number | readonly number[]>>;
@@ -225,6 +226,41 @@ export class ProjectStore {
   deleteScenario(scenarioId: unknown): void {
     const id = validId(scenarioId, 'scenario');
     if (this.db.prepare('DELETE FROM scenario WHERE id = ?').run(id).changes === 0) throw new ApiError('not-found', 'That scenario is no longer in the project.');
+  }
+
+  // --- hypotheses ---------------------------------------------------------------------------------
+
+  listHypotheses(): HypothesisInfo[] {
+    const rows = this.db.prepare('SELECT id, model_id AS modelId, statement, test, updated_at AS updatedAt FROM hypothesis ORDER BY model_id, position, id').all() as (Omit<HypothesisInfo, 'test'> & { test: string | null })[];
+    return rows.map(({ test, ...r }) => ({ ...r, ...(test ? { test: JSON.parse(test) as HypothesisTest } : {}) }));
+  }
+
+  saveHypothesis(hypothesis: { readonly id?: unknown; readonly modelId: unknown; readonly statement: unknown; readonly test?: unknown }): HypothesisInfo {
+    const modelId = validId(hypothesis.modelId, 'model');
+    const checked = checkHypothesis({ statement: hypothesis.statement, test: hypothesis.test });
+    if (typeof checked === 'string') throw new ApiError('bad-request', checked);
+    if (checked.statement.length > 2000) throw new ApiError('bad-request', 'A hypothesis can have at most 2,000 characters.');
+    const test = checked.test ? JSON.stringify(checked.test) : null;
+    const now = timestamp();
+    return this.transaction(() => {
+      this.getModel(modelId);
+      let id: number;
+      if (hypothesis.id === undefined || hypothesis.id === null) {
+        const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM hypothesis WHERE model_id = ?').get(modelId) as { n: number };
+        id = Number(this.db.prepare('INSERT INTO hypothesis (model_id, statement, test, position, updated_at) VALUES (?, ?, ?, ?, ?)').run(modelId, checked.statement, test, n, now).lastInsertRowid);
+      } else {
+        id = validId(hypothesis.id, 'hypothesis');
+        if (this.db.prepare('UPDATE hypothesis SET model_id = ?, statement = ?, test = ?, updated_at = ? WHERE id = ?').run(modelId, checked.statement, test, now, id).changes === 0) {
+          throw new ApiError('not-found', 'That hypothesis is no longer in the project.');
+        }
+      }
+      return this.listHypotheses().find((h) => h.id === id)!;
+    });
+  }
+
+  deleteHypothesis(hypothesisId: unknown): void {
+    const id = validId(hypothesisId, 'hypothesis');
+    if (this.db.prepare('DELETE FROM hypothesis WHERE id = ?').run(id).changes === 0) throw new ApiError('not-found', 'That hypothesis is no longer in the project.');
   }
 
   // --- data tables --------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import {
 import { runToCsv } from '../engine/src/index.js';
 import { ProjectStore } from './project-store.js';
 import { RunService } from './run-service.js';
+import { hypothesisApi } from './workbench-hypotheses.js';
 import { scenarioApi } from './workbench-scenarios.js';
 import { sensitivityApi } from './workbench-sensitivity.js';
 import { SensitivityService } from './sensitivity-service.js';
@@ -78,6 +79,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     name: basename(p.path, PROJECT_EXTENSION),
     models: p.store.listModels(),
     scenarios: p.store.listScenarios(),
+    hypotheses: p.store.listHypotheses(),
     dataTables: p.store.listDataTables(),
     runs: p.store.listRuns(),
     sensitivityRuns: p.store.listSensitivityRuns(),
@@ -195,6 +197,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     },
 
     ...scenarioApi({ runs, project }),
+    ...hypothesisApi({ project, compareScenarios: (request) => api.compareScenarios(request) }),
     ...sensitivityApi({ sensitivity, project, openProject: (projectId) => open.get(projectId)?.store }),
 
     async checkModel(text, file = 'model.cwm') {

@@ -47,6 +47,7 @@ export type DiagnosticCode =
   | 'sim-spec'
   | 'graph'
   | 'data-table'
+  | 'indicator'
   | 'units'
   | 'bad-units'
   | 'internal';

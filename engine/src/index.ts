@@ -50,3 +50,5 @@ export { prepareScenario, applyGraphOverrides, type ScenarioBase, type PreparedS
 export { runScenarios, type ScenarioRun, type ScenarioRunOptions } from './scenario/run.js';
 export { compareRuns, comparisonToCsv, type ScenarioComparison, type ComparisonRow, type ComparisonOptions } from './scenario/compare.js';
 export { describeModel, type ModelDescription, type ModelParameter, type ModelOutput, type ModelGraph } from './scenario/describe.js';
+export { indicatorsOf, rate, DEFAULT_AMBER, type Indicator, type Rating } from './check/indicators.js';
+export { BASELINE_SCENARIO, checkHypothesis, judgeHypothesis, scenariosNeeded, variablesNeeded, type HypothesisComparison, type HypothesisDefinition, type HypothesisOperand, type HypothesisStatus, type HypothesisTest, type HypothesisVerdict, type JudgedRun } from './hypotheses/judge.js';

@@ -1,3 +1,4 @@
+import { indicatorsOf } from './indicators.js';
 import { DiagnosticSink, type Diagnostic, type SourceSpan } from '../diagnostics.js';
 import type { DimensionDecl, Expr, Method, ModelAst, SimSpecDecl, VarDecl } from '../language/ast.js';
 import { elementKey } from '../names.js';
@@ -32,6 +33,7 @@ export function checkModel(ast: ModelAst, sink: DiagnosticSink = new DiagnosticS
   const sim = stopAt && target && target.dims.length === 0 ? { ...spec, stopAt: stopAt.key } : spec;
   for (const v of variables.values()) resolveVariable(v, variables, dimensions, sink);
   checkConstants([...variables.values()].map((v) => v.variable), sink);
+  indicatorsOf(ast, sink);
   checkUnits([...variables.values()].filter((v) => !v.opaque).map((v) => v.variable), sim, sink);
   const model: CheckedModel = {
     file: ast.file,

@@ -74,6 +74,8 @@ export interface VarDecl {
   readonly elementGraphs?: readonly ElementGraph[];
   /** Graphs: points read from a project data table (`data: "Population projections"`). */
   readonly data?: DataBinding;
+  /** A commissioning indicator: a target, which way is better, and how near counts as amber. */
+  readonly indicator?: IndicatorDecl;
   /** Part of the declaration could not be read (already reported): report nothing that follows from it. */
   readonly broken?: boolean;
   readonly span: SourceSpan;
@@ -97,6 +99,16 @@ export interface DataBinding {
   readonly where: readonly { readonly column: TextValue; readonly value: TextValue }[];
   /** Between and beyond the table's years (continuous by default: linear, flat beyond). */
   readonly interpolation?: Interpolation;
+  readonly span: SourceSpan;
+}
+
+export interface IndicatorDecl {
+  /** `target: 550` (a constant expression). */
+  readonly target?: Expr;
+  /** `better: lower` or `better: higher`. */
+  readonly better?: { readonly value: string; readonly span: SourceSpan };
+  /** `amber: 10%`: within this fraction of the target (on the wrong side) counts as amber. */
+  readonly amber?: Expr;
   readonly span: SourceSpan;
 }
 

@@ -291,7 +291,8 @@ class Parser {
     let graphSpan: SourceSpan | undefined;
     let graphBroken = false;
     const elementGraphs: ElementGraph[] = [];
-    const allowed = ['doc'];
+    const allowed = ['doc', 'target', 'better', 'amber'];
+    const indicator: { target?: Expr; better?: { value: string; span: SourceSpan }; amber?: Expr; span?: SourceSpan } = {};
     if (kind === 'stock') allowed.push('inflow', 'outflow', 'non-negative');
     if (kind === 'flow') allowed.push('non-negative');
     if (kind === 'graph') allowed.push('points', 'x', 'y', 'interpolation', 'data', 'data x', 'data y', 'data where');
@@ -303,6 +304,21 @@ class Parser {
       };
       if (key === 'doc') {
         doc = this.docText();
+        return true;
+      }
+      if (key === 'target' || key === 'amber') {
+        indicator.span ??= keyTok.span;
+        indicator[key] = this.expression();
+        return true;
+      }
+      if (key === 'better') {
+        indicator.span ??= keyTok.span;
+        const v = this.peek();
+        const word = v.kind === 'ident' ? v.text.toLowerCase() : '';
+        // Reported here; the indicator keeps the word so no second "say which way" follows.
+        if (word !== 'lower' && word !== 'higher') this.sink.error('syntax', v.span, `"better:" is lower or higher (which way the indicator should go); found ${describe(v)}.`, name.text);
+        if (v.kind !== 'newline' && v.kind !== 'eof') this.i++;
+        indicator.better = { value: word, span: v.span };
         return true;
       }
       if (kind === 'stock' && (key === 'inflow' || key === 'inflows' || key === 'outflow' || key === 'outflows')) {
@@ -406,6 +422,7 @@ class Parser {
     if (graph) decl.graph = graph;
     if (elementGraphs.length) decl.elementGraphs = elementGraphs.map((g) => ({ ...g, interpolation }));
     if (data.table) decl.data = { table: data.table, ...(data.x ? { x: data.x } : {}), ...(data.y ? { y: data.y } : {}), where: data.where, ...(interpolation !== 'continuous' ? { interpolation } : {}), span: data.span! };
+    if (indicator.span) decl.indicator = { ...(indicator.target ? { target: indicator.target } : {}), ...(indicator.better ? { better: indicator.better } : {}), ...(indicator.amber ? { amber: indicator.amber } : {}), span: indicator.span };
     if (broken) decl.broken = broken;
     this.variables.push(decl);
   }

@@ -97,6 +97,9 @@ function variable(v: VarDecl): string[] {
   }
   const interpolation = v.graph?.interpolation ?? v.elementGraphs?.[0]?.interpolation ?? v.data?.interpolation ?? 'continuous';
   if (interpolation !== 'continuous') out.push(`  interpolation: ${interpolation}`);
+  if (v.indicator?.target) out.push(`  target: ${printExpr(v.indicator.target)}`);
+  if (v.indicator?.better) out.push(`  better: ${v.indicator.better.value}`);
+  if (v.indicator?.amber) out.push(`  amber: ${printExpr(v.indicator.amber)}`);
   if (v.doc) out.push(`  doc: ${docText(v.doc, '  ')}`);
   return out;
 }

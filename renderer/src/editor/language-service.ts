@@ -604,7 +604,12 @@ const PROPERTIES: Record<StatementWord, readonly (readonly [label: string, inser
     ['non-negative', 'non-negative', 'The flow is never below zero.'],
     ['doc:', 'doc: ', 'What the flow means, in quotes.'],
   ],
-  aux: [['doc:', 'doc: ', 'What the variable means, in quotes.']],
+  aux: [
+    ['doc:', 'doc: ', 'What the variable means, in quotes.'],
+    ['target:', 'target: ', 'Makes it an indicator: the value it should reach (with "better:").'],
+    ['better:', 'better: ', 'Which way the indicator should go: lower or higher.'],
+    ['amber:', 'amber: 10%', 'How far short of the target still counts as amber (default 10% of the target).'],
+  ],
   const: [['doc:', 'doc: ', 'What the constant means and where its value comes from, in quotes.']],
   graph: [
     ['points:', 'points: (${1:0}, ${2:0}), (${3:1}, ${4:1})', 'The graph\'s points as (x, y) pairs, x increasing.'],
@@ -657,6 +662,10 @@ const CHOICES: Record<string, readonly (readonly [string, string])[]> = {
     ['euler', 'Euler integration (the default)'],
     ['rk2', 'Runge-Kutta 2 (Heun)'],
     ['rk4', 'Runge-Kutta 4'],
+  ],
+  better: [
+    ['lower', 'the indicator should be at or below its target (admissions, delays, cost)'],
+    ['higher', 'the indicator should be at or above its target (people still at home, satisfaction)'],
   ],
   interpolation: [
     ['continuous', 'straight lines between points, flat beyond the ends (default)'],
@@ -753,6 +762,7 @@ export function completions(analysis: Analysis, text: string, line: number, colu
         return analysis.symbols.map((s) => ({ ...variableItem(s, range), insertText: lead + printName(s.name) }));
       case 'method':
       case 'interpolation':
+      case 'better':
         return CHOICES[propertyKey]!.map(([label, doc]) => ({ label, kind: 'value', insertText: lead + label, range, filterText: label, documentation: doc }));
       case 'time unit':
         return unitItems(analysis, range, lead);
@@ -1264,7 +1274,7 @@ export const cwmMonarchLanguage = {
       [/^(\s*)(model)(?=\s)(?!\s*:)/, ['white', { token: 'keyword', next: '@text' }]],
       [/^(\s*)(simulation)(?=\s)(?!\s*:)/, ['white', 'keyword']],
       [/^(\s*)(doc)(\s*)(:)/, ['white', 'key', 'white', { token: 'delimiter', next: '@text' }]],
-      [/^(\s*)(inflows?|outflows?|points|data x|data y|data where|data|x|y|interpolation|start|stop at|stop|dt|save every|method|time unit|seed)(\s*)(:)/, ['white', 'key', 'white', 'delimiter']],
+      [/^(\s*)(inflows?|outflows?|points|data x|data y|data where|data|target|better|amber|x|y|interpolation|start|stop at|stop|dt|save every|method|time unit|seed)(\s*)(:)/, ['white', 'key', 'white', 'delimiter']],
       [/^(\s*)(non-negative|nonnegative)\b/, ['white', 'key']],
       [/^(\s*)(\[)/, ['white', { token: 'delimiter.bracket', next: '@subscript' }]],
       { include: '@expression' },

@@ -12,7 +12,7 @@ import { elementKey } from '../../names.js';
 export function exportXmile(ast: ModelAst): string {
   const out: string[] = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    `<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0"${ast.sim?.stopAt || ast.variables.some((v) => v.kind === 'const') ? ' xmlns:cwb="https://commissioning-workbench.org/xmile"' : ''}>`,
+    `<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0"${ast.sim?.stopAt || ast.variables.some((v) => v.kind === 'const' || v.indicator) ? ' xmlns:cwb="https://commissioning-workbench.org/xmile"' : ''}>`,
     '  <header>',
     '    <vendor>Commissioning Workbench</vendor>',
     '    <product version="0.1.0" lang="en">Commissioning Workbench</product>',
@@ -55,7 +55,7 @@ function variable(v: VarDecl, ast: ModelAst): string[] {
   const tag = v.kind === 'graph' && !v.equation && v.elementEquations.length === 0 && !v.elementGraphs?.length ? 'gf' : TAGS[v.kind];
   const gfType = tag === 'gf' && v.graph && v.graph.interpolation !== 'continuous' ? ` type="${v.graph.interpolation}"` : '';
   const constant = v.kind === 'const' ? ' cwb:kind="const"' : '';
-  const out = [`      <${tag} name="${escapeAttr(v.name.text)}"${gfType}${constant}>`];
+  const out = [`      <${tag} name="${escapeAttr(v.name.text)}"${gfType}${constant}${indicatorAttributes(v)}>`];
   const inner = (...lines: string[]): number => out.push(...lines.map((line) => `        ${line}`));
   if (v.doc) inner(`<doc>${escapeText(v.doc)}</doc>`);
   if (v.dims.length) {
@@ -169,4 +169,13 @@ function diagramItem(d: DiagramItem): string[] {
 function graphLines(xs: readonly number[], ys: readonly number[], interpolation: string): string[] {
   const type = interpolation === 'continuous' ? '' : ` type="${interpolation}"`;
   return [`<gf${type}>`, `  <xpts>${xs.map(String).join(',')}</xpts>`, `  <ypts>${ys.map(String).join(',')}</ypts>`, '</gf>'];
+}
+
+/** An indicator's target, direction and amber band, as numbers (XMILE has no indicators). */
+function indicatorAttributes(v: VarDecl): string {
+  const ind = v.indicator;
+  const target = ind?.target ? foldConstant(ind.target) : undefined;
+  if (!ind?.better || target === undefined) return '';
+  const amber = ind.amber ? foldConstant(ind.amber) : undefined;
+  return ` cwb:target="${target}" cwb:better="${ind.better.value}"${amber === undefined ? '' : ` cwb:amber="${amber}"`}`;
 }

@@ -1,5 +1,5 @@
 import { DiagnosticSink, type Diagnostic, type SourceSpan } from '../../diagnostics.js';
-import type { DiagramItem, DimensionDecl, ElementEquation, ElementGraph, Expr, GraphSpec, Interpolation, ModelAst, NameRef, SimSpecDecl, VarDecl, VarKind } from '../../language/ast.js';
+import type { DiagramItem, DimensionDecl, ElementEquation, ElementGraph, Expr, GraphSpec, IndicatorDecl, Interpolation, ModelAst, NameRef, SimSpecDecl, VarDecl, VarKind } from '../../language/ast.js';
 import { parseExpression } from '../../language/parser.js';
 import { rewriteExpr } from '../../language/rewrite.js';
 import { expandMacros, type MacroDefinition } from '../macros.js';
@@ -278,6 +278,7 @@ class XmileReader {
       ...(doc && doc.text.trim() ? { doc: stripHtml(doc.text) } : {}),
       ...(graph ? { graph } : {}),
       ...(elementGraphs.length ? { elementGraphs } : {}),
+      ...(indicatorOf(e) ? { indicator: indicatorOf(e)! } : {}),
       span: spanOf(e),
     };
   }
@@ -420,4 +421,15 @@ function readDiagram(model: XmlElement): DiagramItem[] {
     items.push({ kind: e.local, name: xmileName(name, e).text, x, y, ...(points.length ? { points } : {}) });
   }
   return items;
+}
+
+/** Our export writes an indicator's target, direction and amber band as cwb: attributes (other tools ignore them). */
+function indicatorOf(e: XmlElement): IndicatorDecl | undefined {
+  const target = Number(e.attributes.get('cwb:target'));
+  const better = e.attributes.get('cwb:better');
+  if (!Number.isFinite(target) || (better !== 'lower' && better !== 'higher')) return undefined;
+  const span = spanOf(e);
+  const amber = Number(e.attributes.get('cwb:amber'));
+  const num = (value: number): Expr => ({ kind: 'number', value, span });
+  return { target: num(target), better: { value: better, span }, ...(Number.isFinite(amber) ? { amber: num(amber) } : {}), span };
 }
