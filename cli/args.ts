@@ -8,7 +8,8 @@ export { parseNumber, splitNames, UsageError } from './arg-helpers.js';
 export const USAGE = `Usage:
   cwb run <model> [--set name=value]... [--method euler|rk2|rk4] [--dt n] [--seed n]
                   [--csv out.csv] [--vars a,b,...] [--repeat n] [--timing]
-  cwb check <model>
+                  [--data "table name=file.csv|file.xlsx"]...
+  cwb check <model> [--data "table=file.csv"]...
   cwb convert <model> <out.cwm|out.xmile|out.stmx>
   cwb sensitivity <model> --param "name=uniform(0.1,0.3)"... --outputs a,b
                   [--method mc|lhs|oat|tornado] [--runs N] [--seed S] [--percentiles 5,50,95]
@@ -27,6 +28,8 @@ export const USAGE = `Usage:
   scenarios   run named scenarios and compare them: values, differences and % differences
               against the base (the first compared, or --base); "baseline" is the model as it is
 
+  --data t=file      the data table graphs name with  data: "t"  (a .csv, .tsv or .xlsx file;
+                     a table named like a file next to the model needs no --data)
   --repeat n         run the model n times (for timing; default 1)
   --timing           print {compile_ms, run_ms_median, run_ms_min, steps, variables} as JSON
                      instead of the CSV
@@ -42,7 +45,7 @@ export type Command =
   | { readonly command: 'help' }
   | SensitivityCommand
   | ScenariosCommand
-  | { readonly command: 'check'; readonly model: string }
+  | { readonly command: 'check'; readonly model: string; readonly data?: Readonly<Record<string, string>> }
   | { readonly command: 'convert'; readonly model: string; readonly out: string }
   | {
       readonly command: 'run';
@@ -55,6 +58,8 @@ export type Command =
       readonly vars?: readonly string[];
       readonly repeat?: number;
       readonly timing?: boolean;
+      /** Data tables by name: `--data "Population projections=pop.csv"`. */
+      readonly data?: Readonly<Record<string, string>>;
     };
 
 export function parseArgs(argv: readonly string[]): Command {
@@ -76,11 +81,19 @@ export function parseArgs(argv: readonly string[]): Command {
   let vars: string[] | undefined;
   let repeat: number | undefined;
   let timing = false;
+  const data: Record<string, string> = {};
   walkArgs(rest, (arg) => {
     if (model !== undefined) throw new UsageError(`Unexpected argument "${arg}" (the model is already "${model}").`);
     model = arg;
   }, (flag, value, inline) => {
-    if (command === 'check') throw new UsageError(`"check" takes no option ${flag}.`);
+    if (flag === '--data') {
+      const text = value();
+      const eq = text.indexOf('=');
+      if (eq <= 0 || eq === text.length - 1) throw new UsageError(`--data needs "table name=file.csv", got "${text}".`);
+      data[text.slice(0, eq).trim()] = text.slice(eq + 1).trim();
+      return;
+    }
+    if (command === 'check') throw new UsageError(`"check" takes no option ${flag} (only --data).`);
     switch (flag) {
       case '--set':
         sets.push(parseSet(value()));
@@ -116,7 +129,8 @@ export function parseArgs(argv: readonly string[]): Command {
     }
   });
   if (model === undefined) throw new UsageError(`"${command}" needs a model file.`);
-  if (command === 'check') return { command, model };
+  const tables = Object.keys(data).length ? { data } : {};
+  if (command === 'check') return { command, model, ...tables };
   return {
     command,
     model,
@@ -128,5 +142,6 @@ export function parseArgs(argv: readonly string[]): Command {
     ...(vars ? { vars } : {}),
     ...(repeat === undefined ? {} : { repeat }),
     ...(timing ? { timing } : {}),
+    ...tables,
   };
 }

@@ -30,7 +30,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     if (command.command === 'sensitivity') return await sensitivityCommand(command, { out, err, ...options });
     if (command.command === 'scenarios') return await scenariosCommand(command, { out, err, ...options });
     const loadStart = performance.now();
-    const compiled = await loadModelFile(command.model);
+    const compiled = await loadModelFile(command.model, { dataTables: dataTablesNextTo(command.model, command.data) });
     const compileMs = performance.now() - loadStart;
     for (const d of compiled.diagnostics) err(`${formatDiagnostic(d)}\n`);
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error').length;

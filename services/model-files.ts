@@ -4,6 +4,7 @@ import { dirname, extname, join } from 'node:path';
 import { compileAst, exportXmile, importVensim, importXmile, parseModel, printModel, type CompileOptions, type CompileResult, type Diagnostic, type ModelAst } from '../engine/src/index.js';
 import type { DataFile, DataTableData, DataTableSource, SpreadsheetSource } from '../engine/src/index.js';
 import { readDataFile } from './data-tables.js';
+import { readCompanion } from './model-companion.js';
 import { readDelimitedSheet } from './delimited-sheet.js';
 import { readXls } from './xls.js';
 import { readXlsx, type Workbook } from './xlsx.js';
@@ -45,7 +46,21 @@ export async function loadModelFile(path: string, options: CompileOptions = {}):
  * (`data: "population.csv"`, `data: "projections.xlsx!Leeds"` for one sheet), or given by name
  * (`cwb run --data "Population=pop.csv"`, paths relative to the working folder).
  */
-export function dataTablesNextTo(modelPath: string, named: Readonly<Record<string, string>> = {}): DataTableSource {
+export function dataTablesNextTo(modelPath: string, given: Readonly<Record<string, string>> = {}): DataTableSource {
+  // Tables the model's companion file names (`<model>.project.json`) come first; --data overrides them.
+  let companion: ReturnType<typeof readCompanion>;
+  try {
+    companion = readCompanion(modelPath);
+  } catch {
+    companion = undefined; // a broken companion is reported where it is loaded for its scenarios
+  }
+  const sheets = new Map<string, string>();
+  const named: Record<string, string> = {};
+  for (const t of companion?.dataTables ?? []) {
+    named[t.name] = t.file;
+    if (t.sheet) sheets.set(t.file, t.sheet);
+  }
+  Object.assign(named, given);
   const cache = new Map<string, DataTableData | string | undefined>();
   return (name) => {
     if (cache.has(name)) return cache.get(name);
@@ -61,7 +76,7 @@ export function dataTablesNextTo(modelPath: string, named: Readonly<Record<strin
         table = `the file "${path}" cannot be opened.`;
       }
       if (content) {
-        const read = readDataFile(path, content, m?.[2]);
+        const read = readDataFile(path, content, m?.[2] ?? sheets.get(path));
         const errors = read.problems.filter((p) => p.severity === 'error');
         table = read.table ?? errors.slice(0, 3).map((p) => `${p.cell ? `${p.cell}: ` : ''}${p.message}`).join(' ');
       }

@@ -10,6 +10,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { bindDataTables, exportXmile, importVensim, importXmile, parseModel, printModel, type Diagnostic, type ModelAst } from '../engine/src/index.js';
 import { readDataFile } from './data-tables.js';
 import { projectTables, tableSource } from './project-tables.js';
+import { readCompanion } from './model-companion.js';
 import {
   ApiError,
   type DataImportOutput, type DataImportRequest, type DataTableContents, type ExampleInfo, type ExportFormat, type ExportOutput, type ImportOutput, type ImportRequest, type ModelInfo,
@@ -154,7 +155,17 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
         for (let n = 2; taken.has(projectName.toLowerCase()); n++) projectName = `${example.title} ${n}`;
       }
       const snap = createProject(projectName);
-      project(snap.projectId).store.saveModel({ name: example.title, text: example.text, note: `From the example ${example.id}.cwm` });
+      const { store } = project(snap.projectId);
+      const model = store.saveModel({ name: example.title, text: example.text, note: `From the example ${example.id}.cwm` });
+      // The example's companion: its data tables, scenarios and hypotheses, ready to run.
+      const companion = readCompanion(join(options.examplesDir, `${example.id}.cwm`));
+      for (const t of companion?.dataTables ?? []) {
+        const read = readDataFile(t.file, readFileSync(t.file), t.sheet);
+        if (!read.table) throw new ApiError('internal', `The example's data table "${t.name}" cannot be read: ${read.problems[0]?.message ?? 'unknown problem'}`);
+        store.saveDataTable({ name: t.name, columns: read.table.columns, rows: read.table.rows, units: t.units ?? '', source: t.source ?? basename(t.file), sourceDate: t.sourceDate ?? '', notes: read.problems });
+      }
+      for (const sc of companion?.scenarios ?? []) store.saveScenario({ modelId: model.id, ...sc });
+      for (const h of companion?.hypotheses ?? []) store.saveHypothesis({ modelId: model.id, ...h });
       return snapshot(project(snap.projectId));
     },
 

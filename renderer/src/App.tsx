@@ -8,6 +8,8 @@ import { ProblemsPanel } from './ProblemsPanel.js';
 import { ProjectTree } from './ProjectTree.js';
 import { ResultsTable } from './ResultsTable.js';
 import { ScenariosPanel } from './analysis/ScenariosPanel.js';
+import { Dashboard } from './commissioning/Dashboard.js';
+import { HypothesesPanel } from './commissioning/HypothesesPanel.js';
 import { SensitivityPanel } from './analysis/SensitivityPanel.js';
 import { DataImportDialog } from './DataImportDialog.js';
 import { DataTableView } from './DataTableView.js';
@@ -31,7 +33,7 @@ simulation
 
 `;
 
-const TAB_LABELS: Record<Tab, string> = { chart: 'Chart', table: 'Table', diagram: 'Diagram', scenarios: 'Scenarios', sensitivity: 'Sensitivity' };
+const TAB_LABELS: Record<Tab, string> = { chart: 'Chart', table: 'Table', diagram: 'Diagram', scenarios: 'Scenarios', sensitivity: 'Sensitivity', dashboard: 'Indicators', hypotheses: 'Hypotheses' };
 
 interface OpenModel {
   readonly id?: number;
@@ -39,7 +41,7 @@ interface OpenModel {
   readonly version?: number;
 }
 
-type Tab = 'chart' | 'table' | 'diagram' | 'scenarios' | 'sensitivity';
+type Tab = 'chart' | 'table' | 'diagram' | 'scenarios' | 'sensitivity' | 'dashboard' | 'hypotheses';
 
 export function App() {
   const [project, setProject] = useState<ProjectSnapshot>();
@@ -364,7 +366,7 @@ export function App() {
         </section>
         <section className="results-column">
           <div className="tabs" role="tablist">
-            {(['chart', 'table', 'diagram', 'scenarios', 'sensitivity'] as const).map((t) => (
+            {(['chart', 'table', 'diagram', 'scenarios', 'sensitivity', 'dashboard', 'hypotheses'] as const).map((t) => (
               <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''} data-testid={`tab-${t}`} onClick={() => setTab(t)}>
                 {TAB_LABELS[t]}
               </button>
@@ -375,6 +377,8 @@ export function App() {
             {tab === 'table' ? <ResultsTable {...(chartRuns[0] ? { run: chartRuns[0] } : {})} selected={selected} /> : null}
             {tab === 'diagram' ? <DiagramPanel text={text} onSelect={(line, column) => editor.current?.reveal(line, column)} /> : null}
             {tab === 'scenarios' ? <ScenariosPanel project={project} {...(model?.id !== undefined ? { modelId: model.id } : {})} text={text} onChanged={() => { refreshProject().catch((e: Error) => report(e.message)); }} onError={report} /> : null}
+            {tab === 'dashboard' ? <Dashboard project={project} {...(model?.id !== undefined ? { modelId: model.id } : {})} text={text} onError={report} /> : null}
+            {tab === 'hypotheses' ? <HypothesesPanel project={project} {...(model?.id !== undefined ? { modelId: model.id } : {})} text={text} onChanged={() => { refreshProject().catch((e: Error) => report(e.message)); }} onError={report} /> : null}
             {tab === 'sensitivity' ? <SensitivityPanel project={project} {...(model?.id !== undefined ? { modelId: model.id } : {})} text={text} onChanged={() => { refreshProject().catch((e: Error) => report(e.message)); }} onError={report} /> : null}
           </div>
           <footer className="status" data-testid="status">{status}</footer>

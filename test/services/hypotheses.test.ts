@@ -69,3 +69,16 @@ describe('the register in a project', () => {
     expect((await h.api.getProject(snap.projectId)).hypotheses).toHaveLength(4);
   });
 });
+
+describe('an example with its register', () => {
+  it('opens with its data table, scenarios and hypotheses, and judges them as its documentation says', async () => {
+    const example = await h.api.createProjectFromExample('rebalancing');
+    expect(example.dataTables.map((t) => [t.name, t.rowCount])).toEqual([['Population projections', 33]]);
+    expect(example.scenarios.map((s) => s.name).sort()).toEqual(['More extra care', 'Rebalanced']);
+    const model = example.models[0]!;
+    const text = (await h.api.getModel(example.projectId, model.id)).text;
+    const out = await h.api.evaluateHypotheses({ text, projectId: example.projectId, modelId: model.id });
+    expect(out.ok).toBe(true);
+    expect(out.verdicts.map((v) => v.status)).toEqual(['supported', 'supported', 'supported', 'not supported', 'not supported', 'untested']);
+  });
+});
