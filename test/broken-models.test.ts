@@ -248,7 +248,7 @@ stock d = 1
   colour: red
 `),
     ).toEqual([
-      [2, 3, 'error', "\"colour\" is not a property of a const. Allowed here: doc."],
+      [2, 3, 'error', "\"colour\" is not a property of a const. Allowed here: doc, target, better, amber."],
     ]);
   });
 

@@ -96,3 +96,54 @@ describe('rebalancing (docs/examples/rebalancing.md)', () => {
     expect(value(rebalanced, 'Spend by funder[council]', 2026)).toBe(value(base, 'Spend by funder[council]', 2026));
   });
 });
+
+describe('care homes (docs/examples/care-homes.md)', () => {
+  const file = 'care-homes.cwm';
+  const base = simulate(load(file).model);
+  const reablement = runScenario(file, 'More reablement');
+  const longer = runScenario(file, 'Longer stays');
+  const within = (x: number, lo: number, hi: number) => expect(x >= lo && x <= hi, `${x} in [${lo}, ${hi}]`).toBe(true);
+
+  it('short stays last exactly six weeks: places needed follow admissions × stay ÷ occupancy', () => {
+    // 2025: 54000·0.2% + 39000·0.8% + 14000·2.6% = 784 a year, for 6/52 of a year, at 85% occupancy.
+    expect(value(base, 'Short-stay places needed', 2025)).toBeCloseTo((784 * 6) / 52 / 0.85, 6);
+    within(value(base, 'Long-term places needed in all', 2035), 1700, 1800);
+    within(value(base, 'Short-stay places needed', 2030), 110, 130);
+    within(value(base, 'Long-term admissions per 100k aged 65+', 2030), 620, 650);
+    expect(value(base, 'Long-term occupancy of places now', 2030)).toBeGreaterThan(1);
+  });
+
+  it('more reablement trades long-term places for short-stay places; longer stays need more places', () => {
+    within(value(reablement, 'Long-term places needed in all', 2035), 1550, 1680);
+    within(value(reablement, 'Short-stay places needed', 2030), 170, 190);
+    within(value(reablement, 'Long-term admissions per 100k aged 65+', 2030), 570, 600);
+    within(value(longer, 'Long-term places needed in all', 2035), 2000, 2150);
+    expect(value(reablement, 'Share of places that are short-stay', 2035)).toBeGreaterThan(value(base, 'Share of places that are short-stay', 2035));
+  });
+});
+
+describe('intermediate care (docs/examples/intermediate-care.md)', () => {
+  const file = 'intermediate-care.cwm';
+  const runs = { 58: runScenario(file, '20% fewer step-down places'), 72: simulate(load(file).model), 86: runScenario(file, '20% more step-down places') };
+  const within = (x: number, lo: number, hi: number) => expect(x >= lo && x <= hi, `${x} in [${lo}, ${hi}]`).toBe(true);
+
+  it('gives the figures the documentation states at week 104', () => {
+    const expected = {
+      58: { wait: [120, 150], per100k: [300, 350], cost: [350e3, 400e3], care: [5.5, 6] },
+      72: { wait: [30, 40], per100k: [80, 95], cost: [90e3, 110e3], care: [4, 4.5] },
+      86: { wait: [15, 20], per100k: [38, 45], cost: [40e3, 50e3], care: [3.7, 4] },
+    } as const;
+    for (const places of [58, 72, 86] as const) {
+      const run = runs[places];
+      const e = expected[places];
+      within(value(run, 'Waiting in hospital', 104), e.wait[0], e.wait[1]);
+      within(value(run, 'Delayed transfers per 100k aged 65+', 104), e.per100k[0], e.per100k[1]);
+      within(value(run, 'Cost of delays (NHS)', 104), e.cost[0], e.cost[1]);
+      within(value(run, 'Long-term care admissions', 104), e.care[0], e.care[1]);
+      // Never more people in intermediate care than its places (after the first weeks of a cut).
+      expect(value(run, 'In intermediate care', 104)).toBeLessThanOrEqual(places + 1e-9);
+      // Delay costs are bed days at £400.
+      expect(value(run, 'Cost of delays (NHS)', 104)).toBeCloseTo(value(run, 'Waiting in hospital', 104) * 400 * 7, 6);
+    }
+  });
+});
