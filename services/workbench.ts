@@ -149,10 +149,12 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     async createProjectFromExample(exampleId, name) {
       const example = examples().find((e) => e.id === exampleId);
       if (!example) throw new ApiError('not-found', `There is no example called "${String(exampleId).slice(0, 80)}".`);
-      let projectName = name ?? example.title;
+      // A title becomes a file name: characters a file name cannot hold are dropped, length kept to 80.
+      const title = example.title.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' - ').replace(/\s+/g, ' ').replace(/^[\s.-]+/, '').slice(0, 72).trim();
+      let projectName = name ?? title;
       if (name === undefined) {
         const taken = new Set((await api.listProjects()).map((p) => p.name.toLowerCase()));
-        for (let n = 2; taken.has(projectName.toLowerCase()); n++) projectName = `${example.title} ${n}`;
+        for (let n = 2; taken.has(projectName.toLowerCase()); n++) projectName = `${title} ${n}`;
       }
       const snap = createProject(projectName);
       const { store } = project(snap.projectId);
@@ -367,6 +369,13 @@ function readModelText(file: string, content: string): { readonly ast: ModelAst;
 /** Title and a one-paragraph summary from an example's `model "…"` line and doc or header comment. */
 export function describeExample(text: string, file: string): { readonly title: string; readonly summary: string } {
   const title = /^model\s+"([^"]+)"/m.exec(text)?.[1] ?? basename(file, '.cwm');
-  const comment = text.split('\n').filter((l) => l.startsWith('#')).map((l) => l.replace(/^#\s?/, '')).join(' ').trim();
+  // The header comment: the first block of # lines, up to the first line that is not one.
+  const lines = text.split('\n');
+  const header: string[] = [];
+  for (const l of lines) {
+    if (!l.startsWith('#')) break;
+    header.push(l.replace(/^#\s?/, ''));
+  }
+  const comment = header.join(' ').replace(/\s+/g, ' ').trim();
   return { title, summary: comment.slice(0, 400) };
 }

@@ -16,6 +16,7 @@ import { DataTableView } from './DataTableView.js';
 import { setProjectDataTables } from './editor/monaco-language.js';
 import { TutorialPanel } from './TutorialPanel.js';
 import { Welcome } from './Welcome.js';
+import { describeStep } from './numbers.js';
 import { api, bridge } from './bridge.js';
 
 const AUTO_RUN_DELAY_MS = 400;
@@ -136,7 +137,7 @@ export function App() {
           setLiveRun(out);
           setLiveRunText(req.text);
           setRunMessage(out.nonFinite ? out.nonFinite.message : undefined);
-          setStatus(`Ran ${out.times.length} saved steps with ${out.method?.toUpperCase()} (dt ${out.dt}) in ${Math.round(out.elapsedMs)} ms`);
+          setStatus(`Ran ${out.times.length} saved steps with ${out.method?.toUpperCase()} (dt ${describeStep(out.dt)}) in ${Math.round(out.elapsedMs)} ms`);
         } else {
           setRunMessage(out.message);
         }
@@ -387,3 +388,4 @@ export function App() {
     </div>
   );
 }
+

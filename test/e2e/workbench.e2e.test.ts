@@ -402,6 +402,41 @@ describe.skipIf(!existsSync(CHROMIUM))('workbench in the browser', () => {
     expect(await check(true)).toContain('With a 2.2-year stay, spend in 2035 is £');
   });
 
+  it('opens the care homes example, takes a new population table, and shows its indicators and hypothesis verdicts', async () => {
+    await page.click('.topbar .brand');
+    await page.click('[data-testid=example][data-id=care-homes]');
+    await page.waitForSelector('[data-testid=tree-data][data-name="Population projections"]');
+    // An area with more very old people: 85+ grows twice as fast as in the shipped table.
+    const years = Array.from({ length: 11 }, (_, i) => 2025 + i);
+    const row = (age: string, base: number, growth: number) => `Example county,${age},${years.map((y) => Math.round(base * Math.exp(growth * (y - 2025)))).join(',')}`;
+    const csvPath = join(workspace, 'older-area.csv');
+    writeFileSync(csvPath, [`AREA,AGE_GROUP,${years.join(',')}`, row('65-74', 54000, 0.01), row('75-84', 39000, 0.022), row('85+', 14000, 0.06)].join('\n'));
+    await page.click('[data-testid=import-data]');
+    const chooser = page.waitForEvent('filechooser');
+    await page.click('[data-testid=data-choose]');
+    await (await chooser).setFiles(csvPath);
+    await page.fill('[data-testid=data-name]', 'Population projections');
+    await page.click('[data-testid=data-import-submit]');
+    await page.waitForSelector('[data-testid=data-problems] .good, [data-testid=data-problems] p.good');
+    await page.click('.modal-buttons button:has-text("Close")');
+
+    await page.click('[data-testid=tab-dashboard]');
+    const cell = await page.waitForSelector('[data-testid=dashboard-table][data-scenario=Baseline] [data-testid=indicator-cell][data-indicator="Long-term admissions per 100k aged 65+"][data-year="2030"]');
+    // Over 605 (550 + 10%) admissions per 100,000 is red; with faster growth at 85+ even more so.
+    expect(await cell.getAttribute('data-rating')).toBe('red');
+    expect(Number((await cell.textContent())!.replace(/,/g, ''))).toBeGreaterThan(640);
+    expect(await page.$$eval('[data-testid=dashboard-table]', (ts) => ts.map((t) => t.getAttribute('data-scenario')))).toEqual(['Baseline', 'Longer stays', 'More reablement']);
+    await shot('18-indicator-dashboard');
+
+    await page.click('[data-testid=tab-hypotheses]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=hyp-verdict]:not([data-status=pending])').length === 4);
+    const verdicts = await page.$$eval('[data-testid=hyp-verdict]', (els) => els.map((e) => e.getAttribute('data-status')));
+    expect(verdicts).toEqual(['supported', 'supported', 'not supported', 'not supported']);
+    await page.click('.hypothesis-list li:first-child .statement');
+    await page.waitForFunction(() => ((document.querySelector('[data-testid=hyp-chart]') as unknown as { data?: unknown[] } | null)?.data?.length ?? 0) >= 2);
+    await shot('19-hypotheses');
+  });
+
   it('refuses API calls without the token or from another origin', async () => {
     const body = JSON.stringify({ method: 'listProjects', args: [] });
     const noToken = await fetch(`${origin}/api/call`, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body });

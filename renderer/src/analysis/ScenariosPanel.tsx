@@ -4,6 +4,7 @@ import type { ModelDescriptionOutput, ProjectSnapshot, ScenarioCompareOutput, Sc
 import { api, bridge } from '../bridge.js';
 import { PlotlyChart } from './PlotlyChart.js';
 import { scenarioTraces } from './traces.js';
+import { format } from '../numbers.js';
 
 interface Props {
   readonly project: ProjectSnapshot;
@@ -234,10 +235,4 @@ export function ScenariosPanel({ project, modelId, text, onChanged, onError }: P
       {result && !result.ok && result.problems.length ? <ul className="scenario-problems">{result.problems.map((p, i) => <li key={i}>{p.scenario}: {p.message}</li>)}</ul> : null}
     </div>
   );
-}
-
-export function format(v: number | null): string {
-  if (v === null) return '';
-  if (Number.isInteger(v)) return v.toLocaleString('en-GB');
-  return Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-GB') : String(Number(v.toPrecision(6)));
 }

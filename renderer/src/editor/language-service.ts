@@ -14,6 +14,7 @@ import { printName } from '../../../engine/src/language/print.js';
 import type { SourcePos, Token } from '../../../engine/src/language/tokens.js';
 import type { VarDecl, VarKind } from '../../../engine/src/language/ast.js';
 import { nameKey } from '../../../engine/src/names.js';
+import { COMMISSIONING_SNIPPETS } from './snippets.js';
 
 // ---- types --------------------------------------------------------------------------------
 
@@ -84,7 +85,7 @@ export interface Analysis {
   readonly dataTables?: readonly DataTableNames[];
 }
 
-export type CompletionKind = 'variable' | 'function' | 'constant' | 'keyword' | 'property' | 'dimension' | 'element' | 'unit' | 'value';
+export type CompletionKind = 'variable' | 'function' | 'constant' | 'keyword' | 'property' | 'dimension' | 'element' | 'unit' | 'value' | 'snippet';
 
 export interface CompletionItem {
   readonly label: string;
@@ -855,6 +856,13 @@ function lineStartItems(ctx: CompletionContext, range: Range): CompletionItem[] 
   }
   for (const word of STATEMENT_WORDS) {
     items.push({ label: word, kind: 'keyword', insertText: `${word} `, range, filterText: word, sortText: `2 ${word}`, documentation: STATEMENT_DOCS[word] });
+  }
+  // Building blocks go in between statements, not inside one's property lines.
+  if (!indented) {
+    COMMISSIONING_SNIPPETS.forEach((s, i) => {
+      const reads = s.reads.length ? `\n\nReads: ${s.reads.join(', ')}.` : '';
+      items.push({ label: s.label, kind: 'snippet', insertText: s.body, snippet: true, range, filterText: `snippet ${s.id} ${s.label}`, sortText: `4 ${String(i).padStart(2, '0')}`, detail: 'commissioning building block', documentation: s.summary + reads });
+    });
   }
   return items;
 }

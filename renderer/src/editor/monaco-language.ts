@@ -81,6 +81,7 @@ export function registerCwmLanguage(monaco: MonacoApi): void {
     element: languages.CompletionItemKind.EnumMember,
     unit: languages.CompletionItemKind.Unit,
     value: languages.CompletionItemKind.Value,
+    snippet: languages.CompletionItemKind.Snippet,
   };
 
   languages.registerCompletionItemProvider(CWM_LANGUAGE_ID, {
