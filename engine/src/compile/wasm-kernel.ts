@@ -2,15 +2,19 @@ import type { Assignment, IExpr, ModelIR, RandomDist } from '../ir/ir.js';
 import { RUNTIME_FUNCTIONS } from '../runtime/index.js';
 import { RANDOM_FUNCTION } from './codegen.js';
 import * as f from '../runtime/functions.js';
-import type { IntegratorOps, Kernel, RunBuffers, Workspace } from '../sim/kernel.js';
+import type { IntegratorOps, Kernel, RunBuffers, RunShape, Workspace } from '../sim/kernel.js';
 import { Bytes, encodeModule, F64, I32, OP, type FuncType } from './wasm-encode.js';
-import { eulerSpan, loopFunctions } from './wasm-loops.js';
+import { eulerSpan, loopFunctions, recordFunction, type LoopFunction } from './wasm-loops.js';
+import { HELPER_TYPES, helperModule, type HelperName } from './wasm-helpers.js';
+import { layoutOf, runRegions, tableDescriptor, writeTables, type Layout } from './wasm-layout.js';
+import { Hoisting } from './wasm-hoist.js';
 
 /**
  * Compiles the IR to a WebAssembly kernel: every slot is an f64 in linear memory at slot·8, each
  * equation straight-line code that loads and stores slots. +, −, ×, ÷, √, |x|, floor, min and max
- * are WebAssembly instructions with exactly JavaScript's IEEE results; everything else calls the
- * very functions the JavaScript kernel and the interpreter call, so all three agree bit for bit.
+ * are WebAssembly instructions with exactly JavaScript's IEEE results; graphical functions and DELAY
+ * pipelines are WebAssembly transcriptions of the runtime's (wasm-helpers.ts); everything else
+ * calls the very functions the JavaScript kernel and the interpreter call, so all agree bit for bit.
  * Only numbers reach the module: slot offsets, literals and indices of our own import table.
  */
 
@@ -55,9 +59,14 @@ function childrenOf(e: IExpr): readonly IExpr[] {
 }
 
 interface Minimal {
-  Memory: new (limits: { initial: number }) => { readonly buffer: ArrayBuffer };
+  Memory: new (limits: { initial: number }) => Memory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+interface Memory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
 }
 
 /** The host's WebAssembly, when it has one (the engine runs in Node, browsers and workers). */
@@ -70,11 +79,16 @@ class Emitter {
   private readonly typeIndex = new Map<string, number>();
   readonly imports: [string, number][] = [];
   readonly importFns: Record<string, Fn> = {};
+  /** Imports served by the helpers module (filled in at instantiation). */
+  readonly helpers: HelperName[] = [];
   private readonly importIndex = new Map<string, number>();
   /** The run buffers of the current call, for imports that read DELAY history and random streams. */
   current: RunBuffers | undefined;
 
-  constructor(private readonly ir: ModelIR) {}
+  constructor(
+    private readonly ir: ModelIR,
+    private readonly layout: Layout,
+  ) {}
 
   type(params: readonly number[], results: readonly number[]): number {
     const key = `${params.join(',')}>${results.join(',')}`;
@@ -103,8 +117,29 @@ class Emitter {
     b.u8(OP.call).u32(this.imported(name, arity, make));
   }
 
+  /** A call of one of the WebAssembly helpers (wasm-helpers.ts). */
+  private callHelper(b: Bytes, name: HelperName): void {
+    let i = this.importIndex.get(name);
+    if (i === undefined) {
+      i = this.imports.length;
+      this.imports.push([name, this.type(HELPER_TYPES[name].params, HELPER_TYPES[name].results)]);
+      this.helpers.push(name);
+      this.importIndex.set(name, i);
+    }
+    b.u8(OP.call).u32(i);
+  }
+
+  /** Where the function being emitted computes its costly invariant calls once (see wasm-hoist.ts). */
+  hoist: Hoisting | undefined;
+
   /** Pushes the value of `e`; locals 0, 1, 2 are t, dt and the step number k. */
   expr(b: Bytes, e: IExpr): void {
+    const local = this.hoist?.local(e, (into, same) => this.compute(into, same));
+    if (local === undefined) this.compute(b, e);
+    else b.u8(OP.localGet).u32(local);
+  }
+
+  private compute(b: Bytes, e: IExpr): void {
     const x = (a: IExpr): void => this.expr(b, a);
     switch (e.k) {
       case 'num':
@@ -161,21 +196,18 @@ class Emitter {
         e.args.forEach((a, i) => (x(a), i > 0 && b.u8(op)));
         return;
       }
-      case 'lookup': {
-        const table = this.ir.tables[e.table]!;
-        const lookup = { continuous: f.lookupContinuous, extrapolate: f.lookupExtrapolate, discrete: f.lookupDiscrete }[table.interpolation];
+      case 'lookup':
+        // The table's points are in memory, behind its descriptor: only its number is in the code.
         x(e.x);
-        this.call(b, `lookup${e.table}`, 1, () => (v: number) => lookup(table.xs, table.ys, v));
+        b.u8(OP.i32Const).s32(tableDescriptor(this.layout, e.table));
+        this.callHelper(b, `lookup_${this.ir.tables[e.table]!.interpolation}`);
         return;
-      }
-      case 'delay': {
-        b.u8(OP.f64Const).f64(e.site);
+      case 'delay':
         x(e.delay), x(e.init);
-        b.u8(OP.localGet).u32(0).u8(OP.localGet).u32(1);
-        const start = this.ir.sim.start;
-        this.call(b, 'delay', 5, () => (site: number, delay: number, init: number, t: number, dt: number) => f.delayOutput(this.current!.history[site]!, delay, init, t, start, dt));
+        b.u8(OP.localGet).u32(0).u8(OP.localGet).u32(1).u8(OP.f64Const).f64(this.ir.sim.start);
+        b.u8(OP.i32Const).s32(e.site).u8(OP.i32Const).s32(this.layout.header);
+        this.callHelper(b, 'delay');
         return;
-      }
       case 'rand': {
         const dist = RANDOM[e.dist];
         const n = e.args.length;
@@ -253,20 +285,6 @@ class Emitter {
   }
 }
 
-/** Byte offsets of the parts of linear memory. */
-interface Layout {
-  readonly overrides: number;
-  readonly work: number;
-  readonly bytes: number;
-}
-
-function layoutOf(ir: ModelIR): Layout {
-  const n = ir.slots.length;
-  const overrides = n * 8;
-  const work = overrides + n * 8;
-  return { overrides, work, bytes: work + 5 * ir.nState * 8 };
-}
-
 export interface WasmKernel {
   readonly kernel: Kernel;
   /** The init module's bytes, then the step module's. */
@@ -282,12 +300,36 @@ class Functions {
   }
 }
 
-function chunk<T>(items: readonly T[], emit: (b: Bytes, item: T, index: number) => void): Bytes[] {
-  const out: Bytes[] = [];
+/** A chunk function: its code and its f64 locals beyond the parameters (`scratch` of its own, then hoisted values). */
+interface Chunk {
+  readonly body: Bytes;
+  readonly locals: [number, number][];
+}
+
+/**
+ * Splits a program into functions of STATEMENTS_PER_FUNCTION statements. `writes` gives the slot
+ * each item assigns (none for derivatives): a chunk may hoist calls reading only slots it does not
+ * write, since no other code runs during its call.
+ */
+function chunk<T>(ir: ModelIR, em: Emitter, items: readonly T[], writes: (item: T) => number | undefined, scratch: number, emit: (b: Bytes, item: T, index: number) => void): Chunk[] {
+  const out: Chunk[] = [];
+  const firstLocal = 4; // after t, dt, k and either d (deriv) or the override scratch (init)
   for (let s = 0; s < items.length; s += STATEMENTS_PER_FUNCTION) {
-    const b = new Bytes();
-    for (let i = s; i < Math.min(items.length, s + STATEMENTS_PER_FUNCTION); i++) emit(b, items[i]!, i);
-    out.push(b);
+    const end = Math.min(items.length, s + STATEMENTS_PER_FUNCTION);
+    const written = new Uint8Array(ir.slots.length);
+    for (let i = s; i < end; i++) {
+      const slot = writes(items[i]!);
+      if (slot !== undefined) written[slot] = 1;
+    }
+    const hoist = new Hoisting(firstLocal, written);
+    em.hoist = hoist;
+    const main = new Bytes();
+    for (let i = s; i < end; i++) emit(main, items[i]!, i);
+    em.hoist = undefined;
+    const body = hoist.count === 0 ? main : hoist.prologue.bytes(main.view());
+    const locals: [number, number][] = [];
+    if (scratch + hoist.count > 0) locals.push([scratch + hoist.count, F64]);
+    out.push({ body, locals });
   }
   return out;
 }
@@ -304,23 +346,23 @@ function caller(chunks: readonly number[], params: number): Bytes {
 
 /** The start-time program: `init(t, dt, k)`, run once per run. */
 function initModule(ir: ModelIR, layout: Layout, pages: number): { em: Emitter; bytes: Uint8Array } {
-  const em = new Emitter(ir);
+  const em = new Emitter(ir, layout);
   const type = em.type([F64, F64, F64], []);
   // Code first: it registers the imports, whose count fixes the defined functions' indices.
-  const bodies = chunk(ir.initProgram, (b, a) => em.assign(b, a, layout.overrides));
+  const bodies = chunk(ir, em, ir.initProgram, (a) => a.slot, 1, (b, a) => em.assign(b, a, layout.overrides));
   const fns = new Functions(em.imports.length);
-  const init = fns.define(type, caller(bodies.map((b) => fns.define(type, b, [[1, F64]])), 3));
+  const init = fns.define(type, caller(bodies.map((c) => fns.define(type, c.body, c.locals)), 3));
   return { em, bytes: encodeModule({ types: em.types, imports: em.imports, functions: fns.list, memoryPages: pages, exports: [['init', init]] }) };
 }
 
 /** What runs at every step: `deriv(t, dt, k, d)` and the integrator's loops. */
 function stepModule(ir: ModelIR, layout: Layout, pages: number): { em: Emitter; bytes: Uint8Array } {
-  const em = new Emitter(ir);
+  const em = new Emitter(ir, layout);
   const type = em.type([F64, F64, F64, I32], []);
-  const derivs = chunk(ir.derivProgram, (b, a) => em.assign(b, a));
-  const rates = chunk(ir.derivatives, (b, e, s) => em.rate(b, s, e));
+  const derivs = chunk(ir, em, ir.derivProgram, (a) => a.slot, 0, (b, a) => em.assign(b, a));
+  const rates = chunk(ir, em, ir.derivatives, () => undefined, 0, (b, e, s) => em.rate(b, s, e));
   const fns = new Functions(em.imports.length);
-  const deriv = fns.define(type, caller([...derivs, ...rates].map((b) => fns.define(type, b)), 4));
+  const deriv = fns.define(type, caller([...derivs, ...rates].map((c) => fns.define(type, c.body, c.locals)), 4));
   const stateBytes = ir.nState * 8;
   const loops = loopFunctions({
     k: [layout.work, layout.work + stateBytes, layout.work + 2 * stateBytes, layout.work + 3 * stateBytes],
@@ -329,11 +371,51 @@ function stepModule(ir: ModelIR, layout: Layout, pages: number): { em: Emitter; 
     nDynamic: ir.nDynamic,
   }).map((l) => [l.name, fns.define(em.type(l.params, l.results), l.body, l.locals)] as const);
   const index = (name: string): number => loops.find(([n]) => n === name)![1];
-  if (ir.previous.length === 0 && ir.delays.length === 0 && ir.stopAt === undefined) {
-    const span = eulerSpan({ deriv, checkSum: index('check_sum'), euler: index('euler') }, layout.work, ir.nonNegative);
+  for (const l of [recordFunction(), captureFunction(ir, layout), releaseFunction(ir, layout)]) loops.push([l.name, fns.define(em.type(l.params, l.results), l.body, l.locals)]);
+  if (ir.stopAt === undefined) {
+    const hasCapture = ir.previous.length > 0 || ir.delays.length > 0;
+    const steps = { deriv, checkSum: index('check_sum'), euler: index('euler'), ...(hasCapture ? { capture: index('capture') } : {}), ...(ir.previous.length > 0 ? { release: index('release') } : {}) };
+    const span = eulerSpan(steps, layout.work, ir.nonNegative);
     loops.push([span.name, fns.define(em.type(span.params, span.results), span.body, span.locals)]);
   }
   return { em, bytes: encodeModule({ types: em.types, imports: em.imports, functions: fns.list, memoryPages: pages, exports: [['deriv', deriv], ...loops] }) };
+}
+
+/**
+ * `capture(k)`: after a step's first evaluation, PREVIOUS inputs go to their pending values and
+ * each DELAY input to its history at step k (found through the run header).
+ */
+function captureFunction(ir: ModelIR, layout: Layout): LoopFunction {
+  const b = new Bytes();
+  const [k, at, stride] = [0, 1, 2];
+  ir.previous.forEach((p, i) => {
+    b.u8(OP.i32Const).s32(0);
+    b.u8(OP.i32Const).s32(0).u8(OP.f64Load).u32(3).u32(p.from * 8);
+    b.u8(OP.f64Store).u32(3).u32(layout.pending + i * 8);
+  });
+  if (ir.delays.length > 0) {
+    b.u8(OP.i32Const).s32(layout.header).u8(OP.i32Load).u32(2).u32(4).u8(OP.localSet).u32(stride);
+    b.u8(OP.i32Const).s32(layout.header).u8(OP.i32Load).u32(2).u32(0);
+    b.u8(OP.localGet).u32(k).u8(OP.i32Const).s32(3).u8(OP.i32Shl).u8(OP.i32Add).u8(OP.localSet).u32(at);
+    ir.delays.forEach((d, i) => {
+      if (i > 0) b.u8(OP.localGet).u32(at).u8(OP.localGet).u32(stride).u8(OP.i32Add).u8(OP.localSet).u32(at);
+      b.u8(OP.localGet).u32(at);
+      b.u8(OP.i32Const).s32(0).u8(OP.f64Load).u32(3).u32(d.input * 8);
+      b.u8(OP.f64Store).u32(3).u32(0);
+    });
+  }
+  return { name: 'capture', params: [I32], results: [], locals: [[2, I32]], body: b };
+}
+
+/** `release()`: after the state has advanced, PREVIOUS slots take their pending values. */
+function releaseFunction(ir: ModelIR, layout: Layout): LoopFunction {
+  const b = new Bytes();
+  ir.previous.forEach((p, i) => {
+    b.u8(OP.i32Const).s32(0);
+    b.u8(OP.i32Const).s32(0).u8(OP.f64Load).u32(3).u32(layout.pending + i * 8);
+    b.u8(OP.f64Store).u32(3).u32(p.to * 8);
+  });
+  return { name: 'release', params: [], results: [], locals: [], body: b };
 }
 
 /**
@@ -360,6 +442,16 @@ function compiledStepModule(wasm: Minimal, bytes: Uint8Array): object {
   return module;
 }
 
+let helpers: object | undefined;
+
+/** The helpers module, compiled on first use (it is the same for every model). */
+function helperImports(wasm: Minimal, memory: Memory, wanted: readonly HelperName[]): Record<string, unknown> {
+  if (wanted.length === 0) return {};
+  helpers ??= new wasm.Module(helperModule(0));
+  const instance = new wasm.Instance(helpers, { rt: { mem: memory } });
+  return Object.fromEntries(wanted.map((h) => [h, instance.exports[h]]));
+}
+
 /** Builds the modules and instantiates them over one memory; undefined where the host has no WebAssembly or refuses it. */
 export function compileWasmKernel(ir: ModelIR): WasmKernel | undefined {
   const wasm = host();
@@ -371,34 +463,46 @@ export function compileWasmKernel(ir: ModelIR): WasmKernel | undefined {
   const step = stepModule(ir, layout, pages);
   try {
     const memory = new wasm.Memory({ initial: pages });
-    const initInstance = new wasm.Instance(new wasm.Module(init.bytes), { rt: { ...init.em.importFns, mem: memory } });
-    const stepInstance = new wasm.Instance(compiledStepModule(wasm, step.bytes), { rt: { ...step.em.importFns, mem: memory } });
+    const imports = (em: Emitter): object => ({ rt: { ...em.importFns, ...helperImports(wasm, memory, em.helpers), mem: memory } });
+    const initInstance = new wasm.Instance(new wasm.Module(init.bytes), imports(init.em));
+    const stepInstance = new wasm.Instance(compiledStepModule(wasm, step.bytes), imports(step.em));
     const bytes = new Uint8Array(init.bytes.length + step.bytes.length);
     bytes.set(init.bytes);
     bytes.set(step.bytes, init.bytes.length);
+    writeTables(memory.buffer, layout, ir.tables);
     return { kernel: makeKernel(ir, [init.em, step.em], layout, memory, { ...initInstance.exports, ...stepInstance.exports }), bytes };
   } catch {
     return undefined; // e.g. a browser main thread refusing a large synchronous compile
   }
 }
 
-function makeKernel(ir: ModelIR, emitters: readonly Emitter[], layout: Layout, memory: { readonly buffer: ArrayBuffer }, exports: Record<string, unknown>): Kernel {
+function makeKernel(ir: ModelIR, emitters: readonly Emitter[], layout: Layout, memory: Memory, exports: Record<string, unknown>): Kernel {
   const use = (buffers: RunBuffers): void => {
     for (const em of emitters) em.current = buffers;
   };
   const runInit = exports['init'] as (t: number, dt: number, k: number) => void;
   const runDeriv = exports['deriv'] as (t: number, dt: number, k: number, d: number) => void;
+  const runRecord = exports['record'] as (list: number, n: number, at: number, stride: number) => void;
+  const runCapture = exports['capture'] as (k: number) => void;
+  const runRelease = exports['release'] as () => void;
   const n = ir.slots.length;
   const nState = ir.nState;
-  const all = new Float64Array(memory.buffer, 0, layout.bytes / 8);
-  const v = all.subarray(0, n);
-  const o = all.subarray(n, 2 * n);
-  const scratch = all.subarray(2 * n, 2 * n + nState);
+  // Views of the memory, made again whenever it has grown (growing detaches the old buffer).
+  let all = new Float64Array(0);
+  let v = all;
+  let o = all;
+  let scratch = all;
+  let ks: Float64Array[] = [];
+  const views = (): void => {
+    if (all.buffer === memory.buffer) return;
+    all = new Float64Array(memory.buffer, 0, layout.work / 8 + 5 * nState);
+    v = all.subarray(0, n);
+    o = all.subarray(n, 2 * n);
+    scratch = all.subarray(2 * n, 2 * n + nState);
+    ks = [0, 1, 2, 3, 4].map((i) => all.subarray(2 * n + i * nState, 2 * n + (i + 1) * nState));
+  };
+  views();
   const inMemory = (a: Float64Array): boolean => a.buffer === memory.buffer;
-  const previousFrom = Int32Array.from(ir.previous, (p) => p.from);
-  const previousTo = Int32Array.from(ir.previous, (p) => p.to);
-  const delayInput = Int32Array.from(ir.delays, (d) => d.input);
-  const ks = [0, 1, 2, 3, 4].map((i) => all.subarray(2 * n + i * nState, 2 * n + (i + 1) * nState));
   const stage = exports['stage'] as (h: number, k: number) => void;
   const ops: { -readonly [K in keyof IntegratorOps]: IntegratorOps[K] } = {
     checkSum: exports['check_sum'] as () => number,
@@ -410,9 +514,39 @@ function makeKernel(ir: ModelIR, emitters: readonly Emitter[], layout: Layout, m
   };
   const span = exports['euler_span'] as ((start: number, dt: number, k0: number, count: number) => number) | undefined;
   if (span) ops.eulerSpan = span;
+
+  /**
+   * Sets up the run's part of memory, growing it when needed: the DELAY histories, zeroed, with the
+   * run header pointing at them, then the saved-slot list and the store. Without room for the
+   * saved values the integrator records them itself; without room for the histories no run can.
+   */
+  const prepare = (shape: RunShape): Pick<Workspace, 'record' | 'store'> => {
+    const count = shape.slots.length;
+    const nSaved = shape.nSaved;
+    const regions = runRegions(layout, ir.delays.length, shape.steps, count, nSaved);
+    if (regions.list >= 2 ** 31 || !fits(memory, regions.list)) throw new RangeError(`The run is too long to keep its ${ir.delays.length} DELAY histories in memory.`);
+    const header = new Int32Array(memory.buffer, layout.header, 2);
+    header[0] = regions.history;
+    header[1] = regions.historyStride;
+    new Float64Array(memory.buffer, regions.history, (regions.list - regions.history) / 8).fill(0);
+    if (count === 0 || regions.end >= 2 ** 31 || !fits(memory, regions.end)) return {};
+    new Int32Array(memory.buffer, regions.list, count).set(shape.slots);
+    const stride = nSaved * 8;
+    return {
+      record: (saved) => runRecord(regions.list, count, regions.store + saved * 8, stride),
+      store: (saved) => {
+        // ArrayBuffer.slice copies without first zeroing a fresh buffer (measured twice as fast as Float64Array.slice).
+        const out = new Float64Array(memory.buffer.slice(regions.store, regions.end));
+        if (saved < nSaved) for (let c = 0; c < count; c++) out.fill(0, c * nSaved + saved, (c + 1) * nSaved);
+        return out;
+      },
+    };
+  };
+
   return {
     init(values, overrides, t, dt, buffers) {
       use(buffers);
+      views();
       const own = values === v;
       if (!own) v.set(values);
       o.set(overrides);
@@ -422,23 +556,39 @@ function makeKernel(ir: ModelIR, emitters: readonly Emitter[], layout: Layout, m
     deriv(values, t, dt, k, d, buffers) {
       use(buffers);
       const own = values === v;
-      if (!own) v.set(values);
+      if (!own) {
+        views();
+        v.set(values);
+      }
       const direct = inMemory(d);
       runDeriv(t, dt, k, direct ? d.byteOffset : scratch.byteOffset);
       if (!direct) d.set(scratch);
       if (!own) values.set(v);
     },
-    capture(values, k, buffers) {
-      for (let i = 0; i < previousFrom.length; i++) buffers.pending[i] = values[previousFrom[i]!]!;
-      for (let i = 0; i < delayInput.length; i++) buffers.history[i]![k] = values[delayInput[i]!]!;
+    capture(values, k) {
+      if (values !== v) throw new Error('internal: a WebAssembly kernel runs only in its own workspace');
+      runCapture(k);
     },
-    release(values, buffers) {
-      for (let i = 0; i < previousTo.length; i++) values[previousTo[i]!] = buffers.pending[i]!;
+    release() {
+      runRelease();
     },
-    workspace(): Workspace {
+    workspace(shape): Workspace {
+      const run = prepare(shape);
+      views();
       all.fill(0, 0, n);
       all.fill(0, 2 * n);
-      return { v, k1: ks[0]!, k2: ks[1]!, k3: ks[2]!, k4: ks[3]!, s0: ks[4]!, ops };
+      return { v, k1: ks[0]!, k2: ks[1]!, k3: ks[2]!, k4: ks[3]!, s0: ks[4]!, ops, keepsHistory: true, ...run };
     },
   };
+}
+
+function fits(memory: Memory, bytes: number): boolean {
+  const have = memory.buffer.byteLength;
+  if (bytes <= have) return true;
+  try {
+    memory.grow(Math.ceil((bytes - have) / 65536));
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -114,10 +114,11 @@ function checkSum(nDynamic: number): LoopFunction {
  * `euler_span(start, dt, k0, count)`: Euler steps k0 … k0+count−1 of a run that saves none of them
  * — evaluate, check for NaN/infinity, advance, clamp non-negative stocks — without leaving
  * WebAssembly. Returns how many steps it completed; fewer than `count` when the check flagged the
- * next one (evaluated but not advanced: the integrator takes that step over). Only for models
- * whose steps need nothing else (no PREVIOUS, no DELAY history, no `stop at`).
+ * next one (evaluated but not advanced: the integrator takes that step over). PREVIOUS and DELAY
+ * inputs are captured and released in the integrator's order when the model has them (`capture`,
+ * `release`). Not for models with `stop at`, whose end the integrator checks at every step.
  */
-export function eulerSpan(fn: { readonly deriv: number; readonly checkSum: number; readonly euler: number }, k1: number, nonNegative: readonly number[]): LoopFunction {
+export function eulerSpan(fn: { readonly deriv: number; readonly checkSum: number; readonly euler: number; readonly capture?: number; readonly release?: number }, k1: number, nonNegative: readonly number[]): LoopFunction {
   const [start, dt, k0, count, j, k, t, c] = [0, 1, 2, 3, 4, 5, 6, 7];
   const b = new Bytes();
   const get = (l: number): Bytes => b.u8(OP.localGet).u32(l);
@@ -131,13 +132,37 @@ export function eulerSpan(fn: { readonly deriv: number; readonly checkSum: numbe
   b.u8(OP.call).u32(fn.checkSum).u8(OP.localTee).u32(c);
   get(c), b.u8(OP.f64Sub).u8(OP.f64Const).f64(0).u8(OP.f64Ne).u8(OP.if).u8(OP.void);
   get(j), b.u8(OP.return).u8(OP.end);
+  if (fn.capture !== undefined) get(k), b.u8(OP.misc).u32(2).u8(OP.call).u32(fn.capture); // k is a whole number: i32.trunc_sat_f64_s is exact
   get(dt), b.u8(OP.call).u32(fn.euler);
   for (const s of nonNegative) {
     b.u8(OP.i32Const).s32(0).u8(OP.f64Load).u32(3).u32(s * 8).u8(OP.f64Const).f64(0).u8(OP.f64Lt).u8(OP.if).u8(OP.void);
     b.u8(OP.i32Const).s32(0).u8(OP.f64Const).f64(0).u8(OP.f64Store).u32(3).u32(s * 8).u8(OP.end);
   }
+  if (fn.release !== undefined) b.u8(OP.call).u32(fn.release);
   get(j), b.u8(OP.i32Const).s32(1).u8(OP.i32Add).u8(OP.localSet).u32(j);
   b.u8(OP.br).u32(0).u8(OP.end).u8(OP.end);
   get(count);
   return { name: 'euler_span', params: [F64, F64, F64, I32], results: [I32], locals: [[1, I32], [3, F64]], body: b };
+}
+
+/**
+ * `record(list, n, at, stride)`: one save of a run, written where the values already are. Slot
+ * numbers are read from the i32 list at byte offset `list` (n of them); the value of the c-th goes
+ * to `at + c · stride` (the store is column by column, `stride` bytes per column). The run's shape
+ * comes in as arguments, so the module stays the same for every run and is compiled once.
+ */
+export function recordFunction(): LoopFunction {
+  const [list, n, at, stride, end] = [0, 1, 2, 3, 4];
+  const b = new Bytes();
+  const get = (l: number): Bytes => b.u8(OP.localGet).u32(l);
+  get(list), get(n), b.u8(OP.i32Const).s32(2).u8(OP.i32Shl).u8(OP.i32Add).u8(OP.localSet).u32(end);
+  b.u8(OP.block).u8(OP.void).u8(OP.loop).u8(OP.void);
+  get(list), get(end), b.u8(OP.i32GeU).u8(OP.brIf).u32(1);
+  get(at);
+  get(list), b.u8(OP.i32Load).u32(2).u32(0).u8(OP.i32Const).s32(3).u8(OP.i32Shl).u8(OP.f64Load).u32(3).u32(0);
+  b.u8(OP.f64Store).u32(3).u32(0);
+  get(list), b.u8(OP.i32Const).s32(4).u8(OP.i32Add).u8(OP.localSet).u32(list);
+  get(at), get(stride), b.u8(OP.i32Add).u8(OP.localSet).u32(at);
+  b.u8(OP.br).u32(0).u8(OP.end).u8(OP.end);
+  return { name: 'record', params: [I32, I32, I32, I32], results: [], locals: [[1, I32]], body: b };
 }

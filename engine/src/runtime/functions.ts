@@ -4,7 +4,7 @@
  */
 
 /** Tolerance for "is the time exactly at this event", relative to DT, so 0.1-steps still hit 0.3. */
-const TIME_EPSILON = 1e-6;
+export const TIME_EPSILON = 1e-6;
 
 export function step(height: number, start: number, t: number, dt: number): number {
   return t >= start - TIME_EPSILON * dt ? height : 0;

@@ -46,19 +46,25 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
   const saveStride = Math.max(1, Math.round(settings.saveEvery / dt));
   const nSaved = Math.floor(steps / saveStride) + 1;
   const times = new Float64Array(nSaved);
-  // One buffer for every saved value (8 bytes each); the series are views of it.
-  const store = new Float64Array(record.length * nSaved);
   const recordSlots = Int32Array.from(record);
   const nRecord = recordSlots.length;
   const nDynamic = ir.nDynamic;
   const nonNegative = Int32Array.from(ir.nonNegative);
   const nSlots = ir.slots.length;
   const nState = ir.nState;
-  const workspace = kernel.workspace?.() ?? freshWorkspace(nSlots, nState);
+  const workspace = kernel.workspace?.({ steps, slots: recordSlots, nSaved }) ?? freshWorkspace(nSlots, nState);
   const { v, k1, k2, k3, k4 } = workspace;
   const ops = workspace.ops ?? javascriptOps(workspace, nState, nDynamic);
+  // One buffer for every saved value (8 bytes each); the series are views of it. A kernel that
+  // records itself hands over its copy at the end instead.
+  const recordInKernel = workspace.record;
+  const store = recordInKernel ? EMPTY : new Float64Array(record.length * nSaved);
+  const finish = (saved: number, nonFinite?: NonFiniteValue): RawRun => {
+    const all = workspace.store ? workspace.store(saved) : store;
+    return nonFinite ? { times, store: all, saved, nonFinite } : { times, store: all, saved };
+  };
   const buffers: RunBuffers = {
-    history: ir.delays.map(() => new Float64Array(steps + 1)),
+    history: workspace.keepsHistory ? [] : ir.delays.map(() => new Float64Array(steps + 1)),
     streams: Int32Array.from({ length: ir.randomSites }, (_, site) => streamFor(settings.seed, site)),
     pending: new Float64Array(ir.previous.length),
   };
@@ -67,7 +73,7 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
   const intendedInfinite = runPlan(ir).intendedInfinite;
   kernel.init(v, overrides, start, dt, buffers);
   const initialProblem = firstNonFinite(v, 0, nSlots, (slot) => intendedInfinite.has(slot));
-  if (initialProblem >= 0) return { times, store, saved: 0, nonFinite: { slot: initialProblem, time: start, value: v[initialProblem]! } };
+  if (initialProblem >= 0) return finish(0, { slot: initialProblem, time: start, value: v[initialProblem]! });
 
   let saved = 0;
   for (let k = 0; k <= steps; k++) {
@@ -77,13 +83,14 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
     if (check - check !== 0) {
       // A cheap sum flags NaN/infinity anywhere (or finite values overflowing the sum: rescan to be sure).
       const slot = firstNonFinite(v, 0, nDynamic, () => false);
-      if (slot >= 0) return { times, store, saved, nonFinite: { slot, time: t, value: v[slot]! } };
+      if (slot >= 0) return finish(saved, { slot, time: t, value: v[slot]! });
     }
     // A `stop at` variable ends the run once TIME reaches its value (that time is saved too).
     const stopping = ir.stopAt !== undefined && t >= v[ir.stopAt]! - 1e-9 * dt;
     if (k % saveStride === 0 || (stopping && saved < nSaved)) {
       times[saved] = t;
-      for (let c = 0, at = saved; c < nRecord; c++, at += nSaved) store[at] = v[recordSlots[c]!]!;
+      if (recordInKernel) recordInKernel(saved);
+      else for (let c = 0, at = saved; c < nRecord; c++, at += nSaved) store[at] = v[recordSlots[c]!]!;
       saved++;
     }
     if (k === steps || stopping) break;
@@ -122,8 +129,10 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
       if (to > from) k += ops.eulerSpan(start, dt, from, to - from);
     }
   }
-  return { times, store, saved };
+  return finish(saved);
 }
+
+const EMPTY = new Float64Array(0);
 
 /** The first slot in [from, to) holding NaN or an infinity that is not allowed. */
 function firstNonFinite(v: Float64Array, from: number, to: number, infinityAllowed: (slot: number) => boolean): number {

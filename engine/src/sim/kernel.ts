@@ -22,11 +22,19 @@ export interface Kernel {
   /** After the state has advanced: PREVIOUS slots take the values remembered by capture. */
   release(v: Float64Array, buffers: RunBuffers): void;
   /**
-   * Zeroed arrays for one run, where the kernel works fastest on them (a WebAssembly kernel hands
-   * out views of its own memory, so no value is copied per step). Without it the integrator
-   * allocates plain Float64Arrays. Valid until the next call.
+   * Zeroed arrays for one run of this shape, where the kernel works fastest on them (a WebAssembly
+   * kernel hands out views of its own memory, so no value is copied per step, and may keep the
+   * DELAY histories and the saved values there too). Without it the integrator allocates plain
+   * Float64Arrays. Valid until the next call.
    */
-  workspace?(): Workspace;
+  workspace?(shape: RunShape): Workspace;
+}
+
+/** What one run needs room for: its steps (DELAY histories) and the slots it saves, `nSaved` times. */
+export interface RunShape {
+  readonly steps: number;
+  readonly slots: Int32Array;
+  readonly nSaved: number;
 }
 
 /** The integrator's arrays: every slot, and the derivative stages and saved state of RK methods. */
@@ -39,6 +47,18 @@ export interface Workspace {
   readonly s0: Float64Array;
   /** The integrator's loops over these arrays, run where the arrays live (same arithmetic, same order). */
   readonly ops?: IntegratorOps;
+  /**
+   * Saves the recorded slots' current values as save number `saved`, inside the kernel (so a save
+   * of thousands of values is one call, not a loop over a view from JavaScript).
+   */
+  readonly record?: (saved: number) => void;
+  /**
+   * After the run: every saved value, column by column as RawRun.store (a copy the caller owns);
+   * saves from `saved` on, not reached, are 0. Present exactly when `record` is.
+   */
+  readonly store?: (saved: number) => Float64Array;
+  /** The kernel keeps the DELAY histories itself: the run's `buffers.history` is not used. */
+  readonly keepsHistory?: boolean;
 }
 
 export interface IntegratorOps {
