@@ -79,4 +79,13 @@ describe('the WebAssembly kernel without JavaScript in its steps', () => {
     expect(wasm.error?.time).toBe(3);
     expect(same(wasm, reference)).toBeUndefined();
   });
+
+  test('models differing only in numbers share compiled modules and memory, and runs of each in turn give each its own numbers', () => {
+    const variant = (k: number, points: string): string => model.replace('const base[Area] = ', `const k = ${k}\nconst base[Area] = `).replace('aux total = SUM(stock[*])', 'aux total = k * SUM(stock[*])').replace('points: (0, 0.5), (1, 1), (2, 1.8), (4, 2), (8, 1.2)', `points: ${points}`);
+    const sources = [variant(1, '(0, 0.5), (1, 1), (2, 1.8), (4, 2), (8, 1.2)'), variant(2.5, '(0, 0.5), (1, 1.5), (2, 1.8), (4, 2), (8, 1.2)'), variant(1, '(0, 1), (3, 2), (9, 0.5)')];
+    const wasm = sources.map((s) => compileSource(s, 'v.cwm', { backend: 'wasm' }).model!);
+    const reference = sources.map((s) => simulate(compileSource(s, 'v.cwm', { backend: 'interpreter' }).model!));
+    for (const i of [0, 1, 2, 0, 2, 1, 1, 0]) expect(same(simulate(wasm[i]!), reference[i]!), `variant ${i}`).toBeUndefined();
+    expect(same(reference[0]!, reference[1]!)).toBeDefined();
+  });
 });

@@ -11,10 +11,11 @@ export const I32 = 0x7f;
 export class Bytes {
   private buf = new Uint8Array(1024);
   length = 0;
-  private static readonly scratch = new DataView(new ArrayBuffer(8));
+  private static readonly scratch = new Float64Array(1);
+  private static readonly scratchBytes = new Uint8Array(Bytes.scratch.buffer);
 
-  private ensure(n: number): void {
-    if (this.length + n <= this.buf.length) return;
+  /** Room for n more bytes. Writers check the capacity inline and call this only to grow (emitting a large model writes millions of bytes). */
+  private grow(n: number): void {
     let size = this.buf.length * 2;
     while (size < this.length + n) size *= 2;
     const next = new Uint8Array(size);
@@ -23,46 +24,50 @@ export class Bytes {
   }
 
   u8(b: number): this {
-    this.ensure(1);
+    if (this.length >= this.buf.length) this.grow(1);
     this.buf[this.length++] = b;
     return this;
   }
 
   /** Unsigned LEB128 (for counts, indices, sizes, memory offsets: all below 2^32). */
   u32(n: number): this {
-    this.ensure(5);
+    if (this.length + 5 > this.buf.length) this.grow(5);
+    const buf = this.buf;
     do {
       let b = n & 0x7f;
       n >>>= 7;
       if (n !== 0) b |= 0x80;
-      this.buf[this.length++] = b;
+      buf[this.length++] = b;
     } while (n !== 0);
     return this;
   }
 
   /** Signed LEB128 of a 32-bit integer. */
   s32(n: number): this {
-    this.ensure(5);
+    if (this.length + 5 > this.buf.length) this.grow(5);
+    const buf = this.buf;
     for (;;) {
       const b = n & 0x7f;
       n >>= 7;
       if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-        this.buf[this.length++] = b;
+        buf[this.length++] = b;
         return this;
       }
-      this.buf[this.length++] = b | 0x80;
+      buf[this.length++] = b | 0x80;
     }
   }
 
+  /** Little-endian IEEE double, through a typed array: the kernel already reads its memory through typed arrays, which assumes a little-endian host. */
   f64(x: number): this {
-    this.ensure(8);
-    Bytes.scratch.setFloat64(0, x, true);
-    for (let i = 0; i < 8; i++) this.buf[this.length++] = Bytes.scratch.getUint8(i);
+    if (this.length + 8 > this.buf.length) this.grow(8);
+    Bytes.scratch[0] = x;
+    this.buf.set(Bytes.scratchBytes, this.length);
+    this.length += 8;
     return this;
   }
 
   bytes(b: Uint8Array): this {
-    this.ensure(b.length);
+    if (this.length + b.length > this.buf.length) this.grow(b.length);
     this.buf.set(b, this.length);
     this.length += b.length;
     return this;

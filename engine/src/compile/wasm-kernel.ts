@@ -6,7 +6,7 @@ import type { IntegratorOps, Kernel, RunBuffers, RunShape, Workspace } from '../
 import { Bytes, encodeModule, F64, I32, OP, type FuncType } from './wasm-encode.js';
 import { eulerSpan, loopFunctions, recordFunction, type LoopFunction } from './wasm-loops.js';
 import { HELPER_TYPES, helperModule, type HelperName } from './wasm-helpers.js';
-import { layoutOf, runRegions, tableDescriptor, writeTables, type Layout } from './wasm-layout.js';
+import { dataLayoutOf, layoutOf, runRegions, tableDescriptor, writeData, type DataLayout, type Layout } from './wasm-layout.js';
 import { Hoisting } from './wasm-hoist.js';
 
 /**
@@ -27,35 +27,13 @@ const RANDOM = Object.fromEntries(
   Object.entries(RANDOM_FUNCTION).map(([dist, name]) => [dist, (RUNTIME_FUNCTIONS as unknown as Record<string, Fn>)[name]!]),
 ) as Record<RandomDist, Fn>;
 
-/** IR the WebAssembly kernel does not emit: whole-vector functions keep their caches in JavaScript. */
+/**
+ * IR the WebAssembly kernel does not emit: whole-vector functions keep their caches in JavaScript.
+ * Every vector call has a cache site (lowering numbers them), so counting sites is enough — no
+ * walk over every equation of a large model.
+ */
 function usesJavaScriptOnly(ir: ModelIR): boolean {
-  let found = false;
-  const visit = (e: IExpr): void => {
-    if (found) return;
-    if (e.k === 'vec' || e.k === 'vecpick') {
-      found = true;
-      return;
-    }
-    for (const child of childrenOf(e)) visit(child);
-  };
-  for (const a of [...ir.initProgram, ...ir.derivProgram]) visit(a.expr);
-  for (const d of ir.derivatives) visit(d);
-  return found;
-}
-
-function childrenOf(e: IExpr): readonly IExpr[] {
-  switch (e.k) {
-    case 'un': return [e.a];
-    case 'bin': return [e.a, e.b];
-    case 'if': return [e.c, e.a, e.b];
-    case 'fn': case 'nary': return e.args;
-    case 'lookup': return [e.x];
-    case 'rand': return [...e.args, ...(e.seed ? [e.seed] : [])];
-    case 'delay': return [e.delay, e.init];
-    case 'vec': return [...e.vectors.flat(), ...e.args];
-    case 'vecpick': return [e.after];
-    default: return [];
-  }
+  return ir.vectorSites > 0;
 }
 
 interface Minimal {
@@ -82,12 +60,21 @@ class Emitter {
   /** Imports served by the helpers module (filled in at instantiation). */
   readonly helpers: HelperName[] = [];
   private readonly importIndex = new Map<string, number>();
-  /** The run buffers of the current call, for imports that read DELAY history and random streams. */
+  /** The run buffers of the current call, for imports that read random streams. */
   current: RunBuffers | undefined;
+  /** An import holds data of this model (a RANDOM LOOKUP table), so its instance cannot serve another model. */
+  bindsData = false;
+
+  /**
+   * The numbers this module's code reads from the literal pool, in order, from byte `poolBase`:
+   * with them out of the code, a model edited only in its numbers compiles to the same bytes.
+   */
+  readonly literals: number[] = [];
 
   constructor(
     private readonly ir: ModelIR,
     private readonly layout: Layout,
+    private readonly poolBase: number,
   ) {}
 
   type(params: readonly number[], results: readonly number[]): number {
@@ -143,7 +130,8 @@ class Emitter {
     const x = (a: IExpr): void => this.expr(b, a);
     switch (e.k) {
       case 'num':
-        b.u8(OP.f64Const).f64(e.v);
+        b.u8(OP.i32Const).s32(0).u8(OP.f64Load).u32(3).u32(this.poolBase + 8 * this.literals.length);
+        this.literals.push(e.v);
         return;
       case 'slot':
         b.u8(OP.i32Const).s32(0).u8(OP.f64Load).u32(3).u32(e.i * 8);
@@ -218,6 +206,7 @@ class Emitter {
         e.args.forEach(x);
         // A draw from a lookup table (RANDOM LOOKUP) has the table bound into its import.
         const table = e.table === undefined ? undefined : this.ir.tables[e.table]!;
+        if (table) this.bindsData = true;
         const draw: Fn = table ? (u, min, max, shift, stretch) => RUNTIME_FUNCTIONS.randLookup(u, table.xs, table.ys, min!, max!, shift!, stretch!) : dist;
         const tag = table ? `lookup${e.table}` : e.dist;
         if (e.seed) {
@@ -344,20 +333,20 @@ function caller(chunks: readonly number[], params: number): Bytes {
   return b;
 }
 
-/** The start-time program: `init(t, dt, k)`, run once per run. */
-function initModule(ir: ModelIR, layout: Layout, pages: number): { em: Emitter; bytes: Uint8Array } {
-  const em = new Emitter(ir, layout);
+/** The start-time program: `init(t, dt, k)`, run once per run; its literals from byte `poolBase`. */
+function initModule(ir: ModelIR, layout: Layout, poolBase: number): { em: Emitter; bytes: Uint8Array } {
+  const em = new Emitter(ir, layout, poolBase);
   const type = em.type([F64, F64, F64], []);
   // Code first: it registers the imports, whose count fixes the defined functions' indices.
   const bodies = chunk(ir, em, ir.initProgram, (a) => a.slot, 1, (b, a) => em.assign(b, a, layout.overrides));
   const fns = new Functions(em.imports.length);
   const init = fns.define(type, caller(bodies.map((c) => fns.define(type, c.body, c.locals)), 3));
-  return { em, bytes: encodeModule({ types: em.types, imports: em.imports, functions: fns.list, memoryPages: pages, exports: [['init', init]] }) };
+  return { em, bytes: encodeModule({ types: em.types, imports: em.imports, functions: fns.list, memoryPages: 0, exports: [['init', init]] }) };
 }
 
 /** What runs at every step: `deriv(t, dt, k, d)` and the integrator's loops. */
-function stepModule(ir: ModelIR, layout: Layout, pages: number): { em: Emitter; bytes: Uint8Array } {
-  const em = new Emitter(ir, layout);
+function stepModule(ir: ModelIR, layout: Layout): { em: Emitter; bytes: Uint8Array } {
+  const em = new Emitter(ir, layout, layout.literals);
   const type = em.type([F64, F64, F64, I32], []);
   const derivs = chunk(ir, em, ir.derivProgram, (a) => a.slot, 0, (b, a) => em.assign(b, a));
   const rates = chunk(ir, em, ir.derivatives, () => undefined, 0, (b, e, s) => em.rate(b, s, e));
@@ -378,7 +367,7 @@ function stepModule(ir: ModelIR, layout: Layout, pages: number): { em: Emitter; 
     const span = eulerSpan(steps, layout.work, ir.nonNegative);
     loops.push([span.name, fns.define(em.type(span.params, span.results), span.body, span.locals)]);
   }
-  return { em, bytes: encodeModule({ types: em.types, imports: em.imports, functions: fns.list, memoryPages: pages, exports: [['deriv', deriv], ...loops] }) };
+  return { em, bytes: encodeModule({ types: em.types, imports: em.imports, functions: fns.list, memoryPages: 0, exports: [['deriv', deriv], ...loops] }) };
 }
 
 /**
@@ -419,26 +408,37 @@ function releaseFunction(ir: ModelIR, layout: Layout): LoopFunction {
 }
 
 /**
- * Compiled step modules by content. Editing a model usually changes a constant, which only the
- * init module holds (equations read constants from memory): the step module's bytes come out the
- * same, and its machine code, already optimised by earlier runs, is reused.
+ * Compiled modules by content. Editing a model usually changes a number, which both modules read
+ * from memory: their bytes come out the same, and their machine code, already optimised by
+ * earlier runs, is reused. Kept: the last few (an init and a step module per model).
  */
-const stepModules = new Map<number, { readonly bytes: Uint8Array; readonly module: object }[]>();
-const STEP_MODULES_KEPT = 4;
-let stepModulesHeld = 0;
+const compiledModules = new Map<number, { readonly bytes: Uint8Array; readonly module: object }[]>();
+const MODULES_KEPT = 8;
+let modulesHeld = 0;
 
-function compiledStepModule(wasm: Minimal, bytes: Uint8Array): object {
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function compiledModule(wasm: Minimal, bytes: Uint8Array): object {
   let hash = 0x811c9dc5;
   for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
-  const same = stepModules.get(hash)?.find((m) => m.bytes.length === bytes.length && m.bytes.every((x, i) => x === bytes[i]));
-  if (same) return same.module;
-  const module = new wasm.Module(bytes);
-  if (stepModulesHeld >= STEP_MODULES_KEPT) {
-    stepModules.delete(stepModules.keys().next().value!); // the oldest
-    stepModulesHeld = [...stepModules.values()].reduce((n, list) => n + list.length, 0);
+  const same = compiledModules.get(hash)?.find((m) => sameBytes(m.bytes, bytes));
+  if (same) {
+    // Most recently used last, so the oldest is the first to go.
+    compiledModules.delete(hash);
+    compiledModules.set(hash, [same]);
+    return same.module;
   }
-  stepModules.set(hash, [...(stepModules.get(hash) ?? []), { bytes, module }]);
-  stepModulesHeld++;
+  const module = new wasm.Module(bytes);
+  if (modulesHeld >= MODULES_KEPT) {
+    compiledModules.delete(compiledModules.keys().next().value!);
+    modulesHeld = [...compiledModules.values()].reduce((n, list) => n + list.length, 0);
+  }
+  compiledModules.set(hash, [...(compiledModules.get(hash) ?? []), { bytes, module }]);
+  modulesHeld++;
   return module;
 }
 
@@ -452,33 +452,76 @@ function helperImports(wasm: Minimal, memory: Memory, wanted: readonly HelperNam
   return Object.fromEntries(wanted.map((h) => [h, instance.exports[h]]));
 }
 
+/**
+ * The instances of one pair of modules over one memory. Models differing only in their numbers
+ * (an edit in the editor, a scenario) compile to the same modules, and their kernels share the
+ * instances: each writes its own literal pool and tables into the memory when a run of it starts
+ * after another's. Runs are synchronous, so kernels never interleave; sharing keeps the memory
+ * and, above all, the functions the integrator calls the same from one edit to the next (new
+ * functions at every edit made the integrator's optimised code start over).
+ */
+interface Instances {
+  readonly memory: Memory;
+  readonly exports: Record<string, unknown>;
+  /** The emitters whose import functions the instances call (they read the run buffers from `current`). */
+  readonly emitters: readonly Emitter[];
+  /** The kernel whose numbers and tables the memory holds now. */
+  owner: object | undefined;
+}
+
+const sharedInstances = new WeakMap<object, WeakMap<object, Instances>>();
+
+function instancesOf(wasm: Minimal, init: { em: Emitter; module: object }, step: { em: Emitter; module: object }, bytes: number): Instances {
+  const shareable = !init.em.bindsData && !step.em.bindsData;
+  const known = shareable ? sharedInstances.get(step.module)?.get(init.module) : undefined;
+  if (known) return known;
+  const memory = new wasm.Memory({ initial: Math.ceil(bytes / 65536) + 1 });
+  const imports = (em: Emitter): object => ({ rt: { ...em.importFns, ...helperImports(wasm, memory, em.helpers), mem: memory } });
+  const initInstance = new wasm.Instance(init.module, imports(init.em));
+  const stepInstance = new wasm.Instance(step.module, imports(step.em));
+  const instances: Instances = { memory, exports: { ...initInstance.exports, ...stepInstance.exports }, emitters: [init.em, step.em], owner: undefined };
+  if (shareable) {
+    let byInit = sharedInstances.get(step.module);
+    if (!byInit) sharedInstances.set(step.module, (byInit = new WeakMap()));
+    byInit.set(init.module, instances);
+  }
+  return instances;
+}
+
 /** Builds the modules and instantiates them over one memory; undefined where the host has no WebAssembly or refuses it. */
 export function compileWasmKernel(ir: ModelIR): WasmKernel | undefined {
   const wasm = host();
   if (!wasm || usesJavaScriptOnly(ir)) return undefined;
   const layout = layoutOf(ir);
-  if (layout.bytes >= 2 ** 31) return undefined;
-  const pages = Math.ceil(layout.bytes / 65536) + 1;
-  const init = initModule(ir, layout, pages);
-  const step = stepModule(ir, layout, pages);
+  // The step module first: its literals come first in the pool, the init module's after them.
+  const step = stepModule(ir, layout);
+  const init = initModule(ir, layout, layout.literals + 8 * step.em.literals.length);
+  const literals = [...step.em.literals, ...init.em.literals];
+  const data = dataLayoutOf(layout, ir, literals.length);
+  if (data.bytes >= 2 ** 31) return undefined;
   try {
-    const memory = new wasm.Memory({ initial: pages });
-    const imports = (em: Emitter): object => ({ rt: { ...em.importFns, ...helperImports(wasm, memory, em.helpers), mem: memory } });
-    const initInstance = new wasm.Instance(new wasm.Module(init.bytes), imports(init.em));
-    const stepInstance = new wasm.Instance(compiledStepModule(wasm, step.bytes), imports(step.em));
+    const instances = instancesOf(wasm, { em: init.em, module: compiledModule(wasm, init.bytes) }, { em: step.em, module: compiledModule(wasm, step.bytes) }, data.bytes);
     const bytes = new Uint8Array(init.bytes.length + step.bytes.length);
     bytes.set(init.bytes);
     bytes.set(step.bytes, init.bytes.length);
-    writeTables(memory.buffer, layout, ir.tables);
-    return { kernel: makeKernel(ir, [init.em, step.em], layout, memory, { ...initInstance.exports, ...stepInstance.exports }), bytes };
+    return { kernel: makeKernel(ir, instances, layout, data, literals), bytes };
   } catch {
     return undefined; // e.g. a browser main thread refusing a large synchronous compile
   }
 }
 
-function makeKernel(ir: ModelIR, emitters: readonly Emitter[], layout: Layout, memory: Memory, exports: Record<string, unknown>): Kernel {
+function makeKernel(ir: ModelIR, instances: Instances, layout: Layout, data: DataLayout, literals: readonly number[]): Kernel {
+  const { memory, exports, emitters } = instances;
   const use = (buffers: RunBuffers): void => {
     for (const em of emitters) em.current = buffers;
+  };
+  const self = {};
+  /** Puts this model's numbers and tables in the memory, unless they are there already. */
+  const claim = (): void => {
+    if (instances.owner === self) return;
+    if (!fits(memory, data.bytes)) throw new RangeError('The model\'s tables do not fit in memory.');
+    writeData(memory.buffer, layout, data, literals, ir.tables);
+    instances.owner = self;
   };
   const runInit = exports['init'] as (t: number, dt: number, k: number) => void;
   const runDeriv = exports['deriv'] as (t: number, dt: number, k: number, d: number) => void;
@@ -523,7 +566,7 @@ function makeKernel(ir: ModelIR, emitters: readonly Emitter[], layout: Layout, m
   const prepare = (shape: RunShape): Pick<Workspace, 'record' | 'store'> => {
     const count = shape.slots.length;
     const nSaved = shape.nSaved;
-    const regions = runRegions(layout, ir.delays.length, shape.steps, count, nSaved);
+    const regions = runRegions(data, ir.delays.length, shape.steps, count, nSaved);
     if (regions.list >= 2 ** 31 || !fits(memory, regions.list)) throw new RangeError(`The run is too long to keep its ${ir.delays.length} DELAY histories in memory.`);
     const header = new Int32Array(memory.buffer, layout.header, 2);
     header[0] = regions.history;
@@ -546,6 +589,7 @@ function makeKernel(ir: ModelIR, emitters: readonly Emitter[], layout: Layout, m
   return {
     init(values, overrides, t, dt, buffers) {
       use(buffers);
+      claim();
       views();
       const own = values === v;
       if (!own) v.set(values);
@@ -573,6 +617,7 @@ function makeKernel(ir: ModelIR, emitters: readonly Emitter[], layout: Layout, m
       runRelease();
     },
     workspace(shape): Workspace {
+      claim();
       const run = prepare(shape);
       views();
       all.fill(0, 0, n);

@@ -3,10 +3,11 @@ import { RUN_HEADER_BYTES, TABLE_DESCRIPTOR_BYTES } from './wasm-helpers.js';
 
 /**
  * Where a WebAssembly kernel keeps everything in its linear memory (byte offsets). The parts the
- * compiled code addresses directly depend only on the model's structure (slot, state, table and
- * PREVIOUS counts), so editing a constant or a graph's points leaves the step module's bytes, and
- * its compiled code, the same. Graph points sit behind table descriptors; the parts that depend on
- * a run (DELAY histories, saved values) come after `bytes`, found through the run header.
+ * compiled code addresses directly depend only on the model's structure (slot, state, table,
+ * PREVIOUS and literal counts), so editing a number or a graph's points leaves both modules'
+ * bytes, and their compiled code, the same: the numbers of the equations are read from the
+ * literal pool, graph points sit behind table descriptors, and the parts that depend on a run
+ * (DELAY histories, saved values) come after `bytes`, found through the run header.
  */
 export interface Layout {
   /** Per-run parameter overrides: one f64 per slot (slots themselves start at 0). */
@@ -19,6 +20,12 @@ export interface Layout {
   readonly tableIndex: number;
   /** Values PREVIOUS remembers between capture and release: one f64 each. */
   readonly pending: number;
+  /** The literal pool: the numbers written in the step module's equations, then the init module's. */
+  readonly literals: number;
+}
+
+/** The rest of the fixed part, once the modules' literals are counted. */
+export interface DataLayout {
   /** The tables' points: xs then ys of each, f64. */
   readonly tables: number;
   /** End of the fixed part. */
@@ -34,9 +41,13 @@ export function layoutOf(ir: ModelIR): Layout {
   const header = work + 5 * ir.nState * 8;
   const tableIndex = header + RUN_HEADER_BYTES;
   const pending = align8(tableIndex + TABLE_DESCRIPTOR_BYTES * ir.tables.length);
-  const tables = pending + 8 * ir.previous.length;
+  return { overrides, work, header, tableIndex, pending, literals: pending + 8 * ir.previous.length };
+}
+
+export function dataLayoutOf(layout: Layout, ir: ModelIR, literals: number): DataLayout {
+  const tables = layout.literals + 8 * literals;
   const points = ir.tables.reduce((sum, t) => sum + 16 * t.xs.length, 0);
-  return { overrides, work, header, tableIndex, pending, tables, bytes: tables + points };
+  return { tables, bytes: tables + points };
 }
 
 /** The address of table `t`'s descriptor. */
@@ -44,11 +55,12 @@ export function tableDescriptor(layout: Layout, t: number): number {
   return layout.tableIndex + TABLE_DESCRIPTOR_BYTES * t;
 }
 
-/** Writes the tables' descriptors and points into the memory (once per kernel: no run changes them). */
-export function writeTables(buffer: ArrayBuffer, layout: Layout, tables: readonly LookupTable[]): void {
+/** Writes the literal pool, and the tables' descriptors and points, into the memory (no run changes them). */
+export function writeData(buffer: ArrayBuffer, layout: Layout, data: DataLayout, literals: readonly number[], tables: readonly LookupTable[]): void {
   const f64 = new Float64Array(buffer);
   const i32 = new Int32Array(buffer);
-  let at = layout.tables;
+  f64.set(literals, layout.literals / 8);
+  let at = data.tables;
   tables.forEach((t, i) => {
     const d = tableDescriptor(layout, i) / 4;
     const n = t.xs.length;
@@ -71,8 +83,8 @@ export interface RunRegions {
   readonly end: number;
 }
 
-export function runRegions(layout: Layout, delays: number, steps: number, recorded: number, nSaved: number): RunRegions {
-  const history = align8(layout.bytes);
+export function runRegions(data: DataLayout, delays: number, steps: number, recorded: number, nSaved: number): RunRegions {
+  const history = align8(data.bytes);
   const historyStride = 8 * (steps + 1);
   const list = history + delays * historyStride;
   const store = list + align8(4 * recorded);
