@@ -4,10 +4,10 @@ import type { SourcePos } from './diagnostics.js';
 export class LineTable {
   private readonly starts: number[] = [0];
 
-  /** `from`: where the text itself starts, when it is a piece of a larger file. */
+  /** `from`: where the text itself starts, when it is a piece of a larger file (`offset` there: 0 unless given). */
   constructor(
     source: string,
-    private readonly from: { readonly line: number; readonly column: number } = { line: 1, column: 1 },
+    private readonly from: { readonly line: number; readonly column: number; readonly offset?: number } = { line: 1, column: 1 },
   ) {
     for (let at = source.indexOf('\n'); at >= 0; at = source.indexOf('\n', at + 1)) this.starts.push(at + 1);
   }
@@ -21,6 +21,6 @@ export class LineTable {
       else hi = mid - 1;
     }
     const column = lo === 0 ? this.from.column + offset : 1 + offset - this.starts[lo]!;
-    return { line: this.from.line + lo, column, offset };
+    return { line: this.from.line + lo, column, offset: offset + (this.from.offset ?? 0) };
   }
 }

@@ -25,8 +25,10 @@ function isIdentPart(c: string): boolean {
 /**
  * Splits model text into tokens. Line breaks are tokens (statements are line based) except inside
  * brackets and after an operator, comma or `=` where the line obviously continues.
+ * `followedByStatement`: the text is a piece of a model whose next line starts a statement, so its
+ * last line break ends a statement exactly as it would in the whole text.
  */
-export function tokenize(source: string, sink: DiagnosticSink, from: { readonly line: number; readonly column: number } = { line: 1, column: 1 }): Token[] {
+export function tokenize(source: string, sink: DiagnosticSink, from: { readonly line: number; readonly column: number; readonly offset?: number } = { line: 1, column: 1 }, followedByStatement = false): Token[] {
   const tokens: Token[] = [];
   const lines = new LineTable(source, from);
   let i = 0;
@@ -44,9 +46,10 @@ export function tokenize(source: string, sink: DiagnosticSink, from: { readonly 
     tokens.push(token);
     spaceBefore = false;
   };
+  const startsStatement = (at: number): boolean => (at === source.length ? followedByStatement : nextLineStartsStatement(source, at));
   const lineContinues = (): boolean => {
     if (depth > 0) return true;
-    if (nextLineStartsStatement(source, i)) return false;
+    if (startsStatement(i)) return false;
     const last = tokens[tokens.length - 1];
     if (!last || last.kind === 'newline') return true; // blank lines collapse
     if (last.kind === 'op') return CONTINUES_LINE.has(last.text);
@@ -59,7 +62,7 @@ export function tokenize(source: string, sink: DiagnosticSink, from: { readonly 
     if (c === '\n') {
       const start = i;
       advance();
-      if (depth > 0 && nextLineStartsStatement(source, i)) depth = 0; // an unclosed bracket must not swallow the model
+      if (depth > 0 && startsStatement(i)) depth = 0; // an unclosed bracket must not swallow the model
       if (!lineContinues()) push('newline', '\n', start);
       spaceBefore = true;
       continue;

@@ -1,4 +1,4 @@
-import { DiagnosticSink, type Diagnostic, type SourceSpan } from '../diagnostics.js';
+import { DiagnosticSink, type Diagnostic, type SourcePos, type SourceSpan } from '../diagnostics.js';
 import { elementKey, nameKey } from '../names.js';
 import { splitMappings } from './mapping.js';
 import type {
@@ -18,6 +18,7 @@ import type {
   VarKind,
 } from './ast.js';
 import { tokenize } from './lexer.js';
+import { parseInPieces, type ParsedPiece } from './pieces.js';
 import type { Token } from './tokens.js';
 
 export interface ParseResult {
@@ -32,11 +33,28 @@ const RESERVED_WORDS: ReadonlySet<string> = new Set(['if', 'then', 'else', 'and'
 /** Thrown inside a statement to abandon it; the statement loop resumes at the next line. */
 class SyntaxAbort extends Error {}
 
-/** Parses `.cwm` model text. Never throws: problems become diagnostics and parsing carries on. */
+/**
+ * Parses `.cwm` model text. Never throws: problems become diagnostics and parsing carries on.
+ * Statements unchanged since an earlier call are not parsed again (see pieces.ts).
+ */
 export function parseModel(source: string, file = 'model.cwm'): ParseResult {
+  return parseInPieces(source, file, parsePiece);
+}
+
+/** Parses the whole text at once: what parseModel returns, without its memory of statements. */
+export function parseWhole(source: string, file = 'model.cwm'): ParseResult {
   const sink = new DiagnosticSink(file);
   const parser = new Parser(source, tokenize(source, sink), sink, file);
   return { ast: parser.parseModel(), diagnostics: sink.items };
+}
+
+/** A piece of a model's text that starts a statement at `at`, parsed as it would be in the whole text. */
+function parsePiece(text: string, file: string, at: SourcePos, seenSimulation: boolean, followedByStatement: boolean): ParsedPiece {
+  const lexical = new DiagnosticSink(file);
+  const tokens = tokenize(text, lexical, at, followedByStatement);
+  const syntax = new DiagnosticSink(file);
+  const ast = new Parser(text, tokens, syntax, file, at.offset, seenSimulation).parseModel();
+  return { ast, lexical: lexical.items, syntax: syntax.items };
 }
 
 /**
@@ -61,6 +79,10 @@ class Parser {
     private readonly tokens: Token[],
     private readonly sink: DiagnosticSink,
     private readonly file: string,
+    /** Where `source` starts in the file (a piece of it), for reading text back by offset. */
+    private readonly base = 0,
+    /** A piece after a simulation section: another one is a duplicate. */
+    private readonly seenSimulation = false,
   ) {}
 
   standaloneExpression(): Expr | undefined {
@@ -166,7 +188,7 @@ class Parser {
           return this.unknownProperty(keyTok, key, 'simulation', ['start', 'stop', 'stop at', 'dt', 'save every', 'method', 'time unit', 'seed']);
       }
     });
-    if (this.sim) this.sink.error('duplicate-name', start.span, 'The model has more than one "simulation" section; keep one.');
+    if (this.sim || this.seenSimulation) this.sink.error('duplicate-name', start.span, 'The model has more than one "simulation" section; keep one.');
     this.sim = { ...spec, span: this.spanFrom(start) };
   }
 
@@ -750,7 +772,7 @@ class Parser {
       if (allowEmpty) return { text: '', span: { start: first.span.start, end: first.span.start } };
       this.fail(first, `Expected ${what}, found ${describe(first)}.`);
     }
-    const text = this.source.slice(first.span.start.offset, last.span.end.offset).trim();
+    const text = this.source.slice(first.span.start.offset - this.base, last.span.end.offset - this.base).trim();
     return { text, span: { start: first.span.start, end: last.span.end } };
   }
 
