@@ -31,18 +31,20 @@ export function checkModel(ast: ModelAst, sink: DiagnosticSink = new DiagnosticS
     sink.error('sim-spec', stopAt.span, `"stop at" needs a single-valued variable of the model; "${stopAt.text}" is not one.`);
   }
   const sim = stopAt && target && target.dims.length === 0 ? { ...spec, stopAt: stopAt.key } : spec;
-  for (const v of variables.values()) resolveVariable(v, variables, dimensions, sink);
-  checkConstants([...variables.values()].map((v) => v.variable), sink);
+  const building = [...variables.values()];
+  for (const v of building) resolveVariable(v, variables, dimensions, sink);
+  const resolved = building.map((v) => v.variable);
+  checkConstants(resolved, sink);
   indicatorsOf(ast, sink);
-  checkUnits([...variables.values()].filter((v) => !v.opaque).map((v) => v.variable), sim, sink);
+  checkUnits(building.filter((v) => !v.opaque).map((v) => v.variable), sim, sink);
   const model: CheckedModel = {
     file: ast.file,
     ...(ast.title === undefined ? {} : { title: ast.title }),
     ...(ast.doc === undefined ? {} : { doc: ast.doc }),
     sim,
     dimensions: [...dimensions.values()],
-    variables: [...variables.values()].map((v) => v.variable),
-    byKey: new Map([...variables].map(([k, v]) => [k, v.variable])),
+    variables: resolved,
+    byKey: new Map(building.map((v) => [v.variable.key, v.variable])),
   };
   return sink.hasErrors ? { partial: model, diagnostics: sink.items } : { model, diagnostics: sink.items };
 }
@@ -391,7 +393,8 @@ function resolveVariable(b: Building, all: Map<string, Building>, dimensions: Ma
   if (v.kind === 'graph' && v.dims.length > 0 && all_ === undefined && elements.size > 0) {
     // per-element inputs are fine; nothing else to check
   }
-  if (hasAny) v.equations = { ...(all_ ? { all: all_ } : {}), elements };
+  // Not spread from a conditional object: this runs for every variable of the model.
+  if (hasAny) v.equations = all_ ? { all: all_, elements } : { elements };
 }
 
 function elementLabelOf(v: Variable, flat: number): string {

@@ -21,14 +21,17 @@ export function checkUnits(variables: readonly Variable[], sim: SimSpec, sink: D
     const checker = new ExprUnits(v, time, sink);
     const eqs = v.equations;
     if (eqs) {
-      for (const e of [...(eqs.all ? [eqs.all] : []), ...eqs.elements.values()]) {
+      const each = (e: RExpr): void => {
         const got = checker.typeOf(e);
-        if (v.kind === 'graph') continue; // a graph's equation is its input, in x units
+        if (v.kind === 'graph') return; // a graph's equation is its input, in x units
         if (v.units && got.u && !got.literal && !sameUnits(got.u, v.units)) {
           const what = v.kind === 'stock' ? 'initial value' : 'equation';
           sink.warning('units', e.span, `Units of "${v.name}" do not match: its ${what} gives ${formatUnits(got.u)} but it is declared as ${formatUnits(v.units)}.`, v.name);
         }
-      }
+      };
+      // Iterated in place (no array of them per variable): this runs for every variable.
+      if (eqs.all) each(eqs.all);
+      for (const e of eqs.elements.values()) each(e);
     }
     if (v.kind === 'stock' && v.units) {
       for (const f of [...v.inflows, ...v.outflows]) {
