@@ -68,7 +68,7 @@ describe('the WebAssembly kernel without JavaScript in its steps', () => {
   test('runs of different lengths and recordings in turn reuse the kernel memory correctly', () => {
     const wasm = compileSource(model, 'native.cwm', { backend: 'wasm' }).model!;
     const reference = compileSource(model, 'native.cwm', { backend: 'interpreter' }).model!;
-    const runs = [{ dt: 0.125 }, { vars: ['total'] }, { dt: 0.5, saveEvery: 0.5 }, {}, { dt: 0.0625, vars: ['stock[a3]', 'leaving[a40]'] }];
+    const runs = [{ dt: 0.125 }, { vars: ['total'] }, { dt: 0.5, saveEvery: 0.5 }, {}, { dt: 0.0625, vars: ['stock[a3]', 'leaving[a40]'] }, { method: 'rk4', saveEvery: 3.5, vars: ['total'] }, { method: 'rk2', dt: 0.5, saveEvery: 1.5 }, { method: 'rk4', vars: [] }] as const;
     for (const options of runs) expect(same(simulate(wasm, options), simulate(reference, options)), JSON.stringify(options)).toBeUndefined();
   });
 

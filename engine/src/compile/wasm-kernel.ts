@@ -4,7 +4,7 @@ import { RANDOM_FUNCTION } from './codegen.js';
 import * as f from '../runtime/functions.js';
 import type { IntegratorOps, Kernel, RunBuffers, RunShape, Workspace } from '../sim/kernel.js';
 import { Bytes, encodeModule, F64, I32, OP, type FuncType } from './wasm-encode.js';
-import { eulerSpan, loopFunctions, recordFunction, type LoopFunction } from './wasm-loops.js';
+import { loopFunctions, METHOD_CODE, recordFunction, runSteps, type LoopFunction, type StepFunctions } from './wasm-loops.js';
 import { HELPER_TYPES, helperModule, type HelperName } from './wasm-helpers.js';
 import { dataLayoutOf, layoutOf, runRegions, tableDescriptor, writeData, type DataLayout, type Layout } from './wasm-layout.js';
 import { Hoisting } from './wasm-hoist.js';
@@ -353,8 +353,9 @@ function stepModule(ir: ModelIR, layout: Layout): { em: Emitter; bytes: Uint8Arr
   const fns = new Functions(em.imports.length);
   const deriv = fns.define(type, caller([...derivs, ...rates].map((c) => fns.define(type, c.body, c.locals)), 4));
   const stateBytes = ir.nState * 8;
+  const k = [layout.work, layout.work + stateBytes, layout.work + 2 * stateBytes, layout.work + 3 * stateBytes] as const;
   const loops = loopFunctions({
-    k: [layout.work, layout.work + stateBytes, layout.work + 2 * stateBytes, layout.work + 3 * stateBytes],
+    k,
     s0: layout.work + 4 * stateBytes,
     nState: ir.nState,
     nDynamic: ir.nDynamic,
@@ -363,9 +364,20 @@ function stepModule(ir: ModelIR, layout: Layout): { em: Emitter; bytes: Uint8Arr
   for (const l of [recordFunction(), captureFunction(ir, layout), releaseFunction(ir, layout)]) loops.push([l.name, fns.define(em.type(l.params, l.results), l.body, l.locals)]);
   if (ir.stopAt === undefined) {
     const hasCapture = ir.previous.length > 0 || ir.delays.length > 0;
-    const steps = { deriv, checkSum: index('check_sum'), euler: index('euler'), ...(hasCapture ? { capture: index('capture') } : {}), ...(ir.previous.length > 0 ? { release: index('release') } : {}) };
-    const span = eulerSpan(steps, layout.work, ir.nonNegative);
-    loops.push([span.name, fns.define(em.type(span.params, span.results), span.body, span.locals)]);
+    const steps: StepFunctions = {
+      deriv,
+      checkSum: index('check_sum'),
+      record: index('record'),
+      euler: index('euler'),
+      saveState: index('save_state'),
+      stage: index('stage'),
+      rk2: index('rk2'),
+      rk4: index('rk4'),
+      ...(hasCapture ? { capture: index('capture') } : {}),
+      ...(ir.previous.length > 0 ? { release: index('release') } : {}),
+    };
+    const run = runSteps(steps, k, ir.nonNegative);
+    loops.push([run.name, fns.define(em.type(run.params, run.results), run.body, run.locals)]);
   }
   return { em, bytes: encodeModule({ types: em.types, imports: em.imports, functions: fns.list, memoryPages: 0, exports: [['deriv', deriv], ...loops] }) };
 }
@@ -555,15 +567,14 @@ function makeKernel(ir: ModelIR, instances: Instances, layout: Layout, data: Dat
     rk2: exports['rk2'] as (dt: number) => void,
     rk4: exports['rk4'] as (dt: number) => void,
   };
-  const span = exports['euler_span'] as ((start: number, dt: number, k0: number, count: number) => number) | undefined;
-  if (span) ops.eulerSpan = span;
+  const run = exports['run_steps'] as RunSteps | undefined;
 
   /**
    * Sets up the run's part of memory, growing it when needed: the DELAY histories, zeroed, with the
    * run header pointing at them, then the saved-slot list and the store. Without room for the
    * saved values the integrator records them itself; without room for the histories no run can.
    */
-  const prepare = (shape: RunShape): Pick<Workspace, 'record' | 'store'> => {
+  const prepare = (shape: RunShape): Pick<Workspace, 'record' | 'store' | 'runSteps'> => {
     const count = shape.slots.length;
     const nSaved = shape.nSaved;
     const regions = runRegions(data, ir.delays.length, shape.steps, count, nSaved);
@@ -572,10 +583,15 @@ function makeKernel(ir: ModelIR, instances: Instances, layout: Layout, data: Dat
     header[0] = regions.history;
     header[1] = regions.historyStride;
     new Float64Array(memory.buffer, regions.history, (regions.list - regions.history) / 8).fill(0);
-    if (count === 0 || regions.end >= 2 ** 31 || !fits(memory, regions.end)) return {};
-    new Int32Array(memory.buffer, regions.list, count).set(shape.slots);
+    const recording = count > 0 && regions.end < 2 ** 31 && fits(memory, regions.end);
     const stride = nSaved * 8;
+    const steps: Workspace['runSteps'] = run
+      ? (start, dt, k0, n, saveStride, method, record) => run(start, dt, k0, n, saveStride, METHOD_CODE[method], regions.list, record && recording ? count : 0, regions.store, stride)
+      : undefined;
+    if (!recording) return steps ? { runSteps: steps } : {};
+    new Int32Array(memory.buffer, regions.list, count).set(shape.slots);
     return {
+      ...(steps ? { runSteps: steps } : {}),
       record: (saved) => runRecord(regions.list, count, regions.store + saved * 8, stride),
       store: (saved) => {
         // ArrayBuffer.slice copies without first zeroing a fresh buffer (measured twice as fast as Float64Array.slice).
@@ -626,6 +642,8 @@ function makeKernel(ir: ModelIR, instances: Instances, layout: Layout, data: Dat
     },
   };
 }
+
+type RunSteps = (start: number, dt: number, k0: number, count: number, stride: number, method: number, list: number, n: number, store: number, column: number) => number;
 
 function fits(memory: Memory, bytes: number): boolean {
   const have = memory.buffer.byteLength;

@@ -110,39 +110,96 @@ function checkSum(nDynamic: number): LoopFunction {
   return { name: 'check_sum', params: [], results: [F64], locals: [[1, I32], [4, F64]], body: b };
 }
 
+/** The integration methods `run_steps` takes, by number. */
+export const METHOD_CODE = { euler: 0, rk2: 1, rk4: 2 } as const;
+
+export interface StepFunctions {
+  readonly deriv: number;
+  readonly checkSum: number;
+  readonly record: number;
+  readonly euler: number;
+  readonly saveState: number;
+  readonly stage: number;
+  readonly rk2: number;
+  readonly rk4: number;
+  /** Present when the model has PREVIOUS or DELAY inputs to capture after a step's first evaluation. */
+  readonly capture?: number;
+  /** Present when the model has PREVIOUS values to release after the state has advanced. */
+  readonly release?: number;
+}
+
 /**
- * `euler_span(start, dt, k0, count)`: Euler steps k0 … k0+count−1 of a run that saves none of them
- * — evaluate, check for NaN/infinity, advance, clamp non-negative stocks — without leaving
- * WebAssembly. Returns how many steps it completed; fewer than `count` when the check flagged the
- * next one (evaluated but not advanced: the integrator takes that step over). PREVIOUS and DELAY
- * inputs are captured and released in the integrator's order when the model has them (`capture`,
- * `release`). Not for models with `stop at`, whose end the integrator checks at every step.
+ * `run_steps(start, dt, k0, count, stride, method, list, n, store, column)`: steps k0 …
+ * k0+count−1 of a run without leaving WebAssembly, each exactly as the integrator takes it:
+ * evaluate at t = start + k·dt, check for NaN/infinity, save when k is a multiple of `stride`
+ * (when n > 0: the values of the n slots listed at `list` go to `store` + (k / stride)·8, columns
+ * `column` bytes apart, as `record` writes them), capture PREVIOUS and DELAY inputs, advance by
+ * Euler, RK2 or RK4 (`method`, METHOD_CODE), clamp non-negative stocks, release PREVIOUS. Returns
+ * the steps completed: fewer than `count` when the check flagged the next one (evaluated, neither
+ * saved nor advanced: the integrator takes that step over and says what went wrong). Not for models
+ * with `stop at`, whose end the integrator checks at every step.
  */
-export function eulerSpan(fn: { readonly deriv: number; readonly checkSum: number; readonly euler: number; readonly capture?: number; readonly release?: number }, k1: number, nonNegative: readonly number[]): LoopFunction {
-  const [start, dt, k0, count, j, k, t, c] = [0, 1, 2, 3, 4, 5, 6, 7];
+export function runSteps(fn: StepFunctions, k: readonly [number, number, number, number], nonNegative: readonly number[]): LoopFunction {
+  const [start, dt, k0, count, stride, method, list, n, store, column] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [j, step] = [10, 11];
+  const [kf, t, c] = [12, 13, 14];
   const b = new Bytes();
   const get = (l: number): Bytes => b.u8(OP.localGet).u32(l);
+  const call = (f: number): Bytes => b.u8(OP.call).u32(f);
+  /** deriv(at, dt, k, into): at is pushed by `at()`. */
+  const deriv = (at: () => void, into: number): void => {
+    at();
+    get(dt), get(kf), b.u8(OP.i32Const).s32(into);
+    call(fn.deriv);
+  };
+  const half = (): Bytes => (get(dt), b.u8(OP.f64Const).f64(2).u8(OP.f64Div));
   b.u8(OP.i32Const).s32(0).u8(OP.localSet).u32(j);
   b.u8(OP.block).u8(OP.void).u8(OP.loop).u8(OP.void);
   get(j), get(count), b.u8(OP.i32GeU).u8(OP.brIf).u32(1);
   // k = k0 + j; t = start + k · dt, exactly as the integrator computes them
-  get(k0), get(j), b.u8(OP.f64ConvertI32U).u8(OP.f64Add).u8(OP.localSet).u32(k);
-  get(start), get(k), get(dt), b.u8(OP.f64Mul).u8(OP.f64Add).u8(OP.localSet).u32(t);
-  get(t), get(dt), get(k), b.u8(OP.i32Const).s32(k1).u8(OP.call).u32(fn.deriv);
-  b.u8(OP.call).u32(fn.checkSum).u8(OP.localTee).u32(c);
+  get(k0), get(j), b.u8(OP.i32Add).u8(OP.localTee).u32(step);
+  b.u8(OP.f64ConvertI32U).u8(OP.localSet).u32(kf);
+  get(start), get(kf), get(dt), b.u8(OP.f64Mul).u8(OP.f64Add).u8(OP.localSet).u32(t);
+  deriv(() => get(t), k[0]);
+  call(fn.checkSum).u8(OP.localTee).u32(c);
   get(c), b.u8(OP.f64Sub).u8(OP.f64Const).f64(0).u8(OP.f64Ne).u8(OP.if).u8(OP.void);
   get(j), b.u8(OP.return).u8(OP.end);
-  if (fn.capture !== undefined) get(k), b.u8(OP.misc).u32(2).u8(OP.call).u32(fn.capture); // k is a whole number: i32.trunc_sat_f64_s is exact
-  get(dt), b.u8(OP.call).u32(fn.euler);
+  // a save: n > 0 and k % stride = 0
+  get(n), b.u8(OP.i32Const).s32(0).u8(OP.i32Ne);
+  get(step), get(stride), b.u8(OP.i32RemU).u8(OP.i32Eqz).u8(OP.i32And);
+  b.u8(OP.if).u8(OP.void);
+  get(list), get(n), get(store), get(step), get(stride), b.u8(OP.i32DivU).u8(OP.i32Const).s32(3).u8(OP.i32Shl).u8(OP.i32Add), get(column);
+  call(fn.record);
+  b.u8(OP.end);
+  if (fn.capture !== undefined) get(step), call(fn.capture);
+  // Euler (0), RK2 (1) or RK4 (2), with the integrator's stages
+  get(method), b.u8(OP.i32Eqz).u8(OP.if).u8(OP.void);
+  get(dt), call(fn.euler);
+  b.u8(OP.else);
+  call(fn.saveState);
+  get(method), b.u8(OP.i32Const).s32(1).u8(OP.i32Eq).u8(OP.if).u8(OP.void);
+  get(dt), b.u8(OP.i32Const).s32(0), call(fn.stage);
+  deriv(() => (get(t), get(dt), b.u8(OP.f64Add)), k[1]);
+  get(dt), call(fn.rk2);
+  b.u8(OP.else);
+  half(), b.u8(OP.i32Const).s32(0), call(fn.stage);
+  deriv(() => (get(t), half(), b.u8(OP.f64Add)), k[1]);
+  half(), b.u8(OP.i32Const).s32(k[1] - k[0]), call(fn.stage);
+  deriv(() => (get(t), half(), b.u8(OP.f64Add)), k[2]);
+  get(dt), b.u8(OP.i32Const).s32(k[2] - k[0]), call(fn.stage);
+  deriv(() => (get(t), get(dt), b.u8(OP.f64Add)), k[3]);
+  get(dt), call(fn.rk4);
+  b.u8(OP.end);
+  b.u8(OP.end);
   for (const s of nonNegative) {
     b.u8(OP.i32Const).s32(0).u8(OP.f64Load).u32(3).u32(s * 8).u8(OP.f64Const).f64(0).u8(OP.f64Lt).u8(OP.if).u8(OP.void);
     b.u8(OP.i32Const).s32(0).u8(OP.f64Const).f64(0).u8(OP.f64Store).u32(3).u32(s * 8).u8(OP.end);
   }
-  if (fn.release !== undefined) b.u8(OP.call).u32(fn.release);
+  if (fn.release !== undefined) call(fn.release);
   get(j), b.u8(OP.i32Const).s32(1).u8(OP.i32Add).u8(OP.localSet).u32(j);
   b.u8(OP.br).u32(0).u8(OP.end).u8(OP.end);
   get(count);
-  return { name: 'euler_span', params: [F64, F64, F64, I32], results: [I32], locals: [[1, I32], [3, F64]], body: b };
+  return { name: 'run_steps', params: [F64, F64, I32, I32, I32, I32, I32, I32, I32, I32], results: [I32], locals: [[2, I32], [3, F64]], body: b };
 }
 
 /**

@@ -40,16 +40,19 @@ export function savedColumn(raw: RawRun, c: number): Float64Array {
  * from the stocks at t; the stocks then advance by Euler, RK2 (Heun) or RK4. Values are saved at
  * start + n·saveEvery. The run stops at the first NaN or infinity, reporting where it appeared.
  */
-export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSettings, overrides: Float64Array, record: readonly number[]): RawRun {
+export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSettings, overrides: Float64Array, record: readonly number[] | Int32Array): RawRun {
   const { start, dt, method } = settings;
   const steps = Math.round((settings.stop - start) / dt);
   const saveStride = Math.max(1, Math.round(settings.saveEvery / dt));
   const nSaved = Math.floor(steps / saveStride) + 1;
   const times = new Float64Array(nSaved);
-  const recordSlots = Int32Array.from(record);
+  // Per-run setup is kept small: a sensitivity sweep makes thousands of runs, a tiny model's run takes microseconds.
+  const plan = runPlan(ir);
+  const recordSlots = record instanceof Int32Array ? record : Int32Array.from(record);
   const nRecord = recordSlots.length;
   const nDynamic = ir.nDynamic;
-  const nonNegative = Int32Array.from(ir.nonNegative);
+  const nonNegative = plan.nonNegative;
+  const stopAt = ir.stopAt;
   const nSlots = ir.slots.length;
   const nState = ir.nState;
   const workspace = kernel.workspace?.({ steps, slots: recordSlots, nSaved }) ?? freshWorkspace(nSlots, nState);
@@ -65,18 +68,28 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
   };
   const buffers: RunBuffers = {
     history: workspace.keepsHistory ? [] : ir.delays.map(() => new Float64Array(steps + 1)),
-    streams: Int32Array.from({ length: ir.randomSites }, (_, site) => streamFor(settings.seed, site)),
+    streams: randomStreams(settings.seed, ir.randomSites),
     pending: new Float64Array(ir.previous.length),
   };
 
   // Constants written as INF are intended (e.g. unlimited capacity); any other infinity is a fault.
-  const intendedInfinite = runPlan(ir).intendedInfinite;
+  const intendedInfinite = plan.intendedInfinite;
   kernel.init(v, overrides, start, dt, buffers);
   const initialProblem = firstNonFinite(v, 0, nSlots, (slot) => intendedInfinite.has(slot));
   if (initialProblem >= 0) return finish(0, { slot: initialProblem, time: start, value: v[initialProblem]! });
 
   let saved = 0;
+  const runSteps = workspace.runSteps;
   for (let k = 0; k <= steps; k++) {
+    if (runSteps !== undefined && k < steps && (recordInKernel !== undefined || k % saveStride !== 0)) {
+      // As many steps as the kernel can take without JavaScript: to the last one when it saves the
+      // values itself, else up to the next save. A step the check flags is left to the loop below,
+      // which evaluates it again and reports it (or, for an overflowing sum of finite values, carries on).
+      const end = recordInKernel !== undefined ? steps : Math.min(steps, (Math.floor(k / saveStride) + 1) * saveStride);
+      const done = runSteps(start, dt, k, end - k, saveStride, method, recordInKernel !== undefined);
+      if (recordInKernel !== undefined) for (let m = Math.ceil(k / saveStride) * saveStride; m < k + done; m += saveStride) times[saved++] = start + m * dt;
+      k += done;
+    }
     const t = start + k * dt;
     kernel.deriv(v, t, dt, k, k1, buffers);
     const check = ops.checkSum();
@@ -86,7 +99,7 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
       if (slot >= 0) return finish(saved, { slot, time: t, value: v[slot]! });
     }
     // A `stop at` variable ends the run once TIME reaches its value (that time is saved too).
-    const stopping = ir.stopAt !== undefined && t >= v[ir.stopAt]! - 1e-9 * dt;
+    const stopping = stopAt !== undefined && t >= v[stopAt]! - 1e-9 * dt;
     if (k % saveStride === 0 || (stopping && saved < nSaved)) {
       times[saved] = t;
       if (recordInKernel) recordInKernel(saved);
@@ -120,19 +133,17 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
     // shared between stocks can still overshoot, so clamp.
     for (let i = 0; i < nonNegative.length; i++) if (v[nonNegative[i]!]! < 0) v[nonNegative[i]!] = 0;
     kernel.release(v, buffers);
-    // Steps between saves need no JavaScript: one call runs them all (up to the next save or the last step).
-    if (method === 'euler' && ops.eulerSpan && k % saveStride === 0) {
-      const from = k + 1;
-      const to = Math.min(k + saveStride, steps);
-      // A flagged step is evaluated again by the loop, which then reports it (or, for an overflowing
-      // sum of finite values, carries on).
-      if (to > from) k += ops.eulerSpan(start, dt, from, to - from);
-    }
   }
   return finish(saved);
 }
 
 const EMPTY = new Float64Array(0);
+
+function randomStreams(seed: number, sites: number): Int32Array {
+  const streams = new Int32Array(sites);
+  for (let site = 0; site < sites; site++) streams[site] = streamFor(seed, site);
+  return streams;
+}
 
 /** The first slot in [from, to) holding NaN or an infinity that is not allowed. */
 function firstNonFinite(v: Float64Array, from: number, to: number, infinityAllowed: (slot: number) => boolean): number {

@@ -1,3 +1,4 @@
+import type { Method } from '../language/ast.js';
 /** Per-run buffers the kernel reads besides the slot array. */
 export interface RunBuffers {
   /** DELAY pipelines: the recorded input at every step, one array per DELAY. */
@@ -59,6 +60,15 @@ export interface Workspace {
   readonly store?: (saved: number) => Float64Array;
   /** The kernel keeps the DELAY histories itself: the run's `buffers.history` is not used. */
   readonly keepsHistory?: boolean;
+  /**
+   * Steps k0 … k0+count−1 taken inside the kernel, each as the integrator takes it (evaluate,
+   * check, save when `record` says the kernel saves and the step is a multiple of `saveStride`,
+   * capture, advance by `method`, clamp, release); one call instead of several per step. Returns
+   * the steps completed: fewer than count when the check flagged the next one (evaluated, not
+   * saved or advanced). `record` only where the workspace has `record`; without it the caller
+   * keeps save steps out of the range. Offered only for models without `stop at`.
+   */
+  readonly runSteps?: (start: number, dt: number, k0: number, count: number, saveStride: number, method: Method, record: boolean) => number;
 }
 
 export interface IntegratorOps {
@@ -74,10 +84,4 @@ export interface IntegratorOps {
   rk2(dt: number): void;
   /** v[s] = s0[s] + (dt / 6) · (k1[s] + 2·k2[s] + 2·k3[s] + k4[s]) */
   rk4(dt: number): void;
-  /**
-   * Euler steps k0 … k0+count−1, none of them saved, done in one call: evaluate, check, advance,
-   * clamp non-negative stocks. Returns the steps completed; fewer than count when the check flagged
-   * the next one (evaluated, not advanced). Offered only for models whose steps need nothing else.
-   */
-  readonly eulerSpan?: (start: number, dt: number, k0: number, count: number) => number;
 }

@@ -16,6 +16,12 @@ export interface Recorded {
 export interface RunPlan {
   /** Every element of every variable once, in the order a full run records them. */
   readonly everything: readonly Recorded[];
+  /** Their slots, as the integrator takes them. */
+  readonly everythingSlots: Int32Array;
+  /** Stock slots clamped at zero (ModelIR.nonNegative), as the integrator takes them. */
+  readonly nonNegative: Int32Array;
+  /** Overrides that override nothing (all NaN): the kernels only read them, so every plain run shares one. */
+  readonly noOverrides: Float64Array;
   /** Slots a run may override (constants and stock initial values). */
   readonly overridable: ReadonlySet<number>;
   /** Slots whose equation is literally INF: infinite on purpose, not a fault. */
@@ -32,6 +38,9 @@ export function runPlan(ir: ModelIR): RunPlan {
     for (const v of ir.variables) for (let e = 0; e < v.slots.length; e++) addRecorded(everything, seen, v, e);
     plan = {
       everything,
+      everythingSlots: Int32Array.from(everything, (r) => r.slot),
+      nonNegative: Int32Array.from(ir.nonNegative),
+      noOverrides: new Float64Array(ir.slots.length).fill(Number.NaN),
       overridable: new Set(ir.initProgram.filter((a) => a.overridable).map((a) => a.slot)),
       intendedInfinite: new Set(ir.initProgram.filter((a) => a.expr.k === 'num' && Math.abs(a.expr.v) === Number.POSITIVE_INFINITY).map((a) => a.slot)),
     };

@@ -67,9 +67,10 @@ export function simulate(model: Simulatable, options: SimulateOptions = {}): Run
   const { ir, kernel } = model;
   const settings = runSettings(ir, options);
   const { method, dt } = settings;
-  const overrides = overrideArray(ir, options.overrides);
+  const plan = runPlan(ir);
+  const overrides = options.overrides ? overrideArray(ir, options.overrides) : plan.noOverrides;
   const recorded = recordedElements(ir, options.vars);
-  const raw = integrate(ir, kernel, settings, overrides, recorded.map((r) => r.slot));
+  const raw = integrate(ir, kernel, settings, overrides, options.vars ? recorded.map((r) => r.slot) : plan.everythingSlots);
   const n = raw.times.length;
   const series: Series[] = recorded.map((r, c) => {
     // Built field by field (no object spread): a full run of a large model makes thousands.
