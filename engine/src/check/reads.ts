@@ -27,11 +27,15 @@ export function forEachReference(e: RExpr, visit: (v: Variable) => void): void {
   }
 }
 
-/** The variables a variable's equations (or a stock's initial value) read, each once, in order of first use. */
+/**
+ * The variables a variable's equations (or a stock's initial value) read, each once, in order of
+ * first use; for a conveyor also its transit time, capacity and the like, for a leakage its fraction.
+ */
 export function variableReads(v: Variable): Variable[] {
   const seen = new Set<Variable>();
   const eqs = v.equations;
-  if (!eqs) return [];
-  for (const e of [...(eqs.all ? [eqs.all] : []), ...eqs.elements.values()]) forEachReference(e, (r) => { if (r !== v) seen.add(r); });
+  const c = v.conveyor;
+  const exprs = [...(eqs?.all ? [eqs.all] : []), ...(eqs?.elements.values() ?? []), ...(c ? [c.transitTime, c.capacity, c.inflowLimit, c.arrest, c.sample] : []), ...(v.leak ? [v.leak.value] : [])];
+  for (const e of exprs) if (e) forEachReference(e, (r) => { if (r !== v) seen.add(r); });
   return [...seen];
 }

@@ -5,6 +5,7 @@ import * as f from '../runtime/functions.js';
 import type { IntegratorOps, Kernel, RunBuffers, Workspace } from '../sim/kernel.js';
 import { Bytes, encodeModule, F64, I32, OP, type FuncType } from './wasm-encode.js';
 import { eulerSpan, loopFunctions } from './wasm-loops.js';
+import { BELT_FUNCTION, type BeltFunction } from '../runtime/belts.js';
 
 /**
  * Compiles the IR to a WebAssembly kernel: every slot is an f64 in linear memory at slot·8, each
@@ -48,9 +49,22 @@ function childrenOf(e: IExpr): readonly IExpr[] {
     case 'lookup': return [e.x];
     case 'rand': return [...e.args, ...(e.seed ? [e.seed] : [])];
     case 'delay': return [e.delay, e.init];
+    case 'belt': return [...e.args, ...e.after];
     case 'vec': return [...e.vectors.flat(), ...e.args];
     case 'vecpick': return [e.after];
     default: return [];
+  }
+}
+
+/** An import calling a conveyor or queue step on the current run's state; fixed arities keep the hot ones free of rest arguments. */
+function beltImport(fn: BeltFunction, arity: number, run: () => RunBuffers): Fn {
+  const at = (site: number) => run().belts[site]!;
+  switch (arity) {
+    case 0: return (site, k, dt, index) => fn(at(site!), k!, dt!, index!);
+    case 1: return (site, k, dt, index, a) => fn(at(site!), k!, dt!, index!, a!);
+    case 2: return (site, k, dt, index, a, b) => fn(at(site!), k!, dt!, index!, a!, b!);
+    case 5: return (site, k, dt, index, a, b, c, d, e) => fn(at(site!), k!, dt!, index!, a!, b!, c!, d!, e!);
+    default: return (site, k, dt, index, ...args) => fn(at(site!), k!, dt!, index!, ...args);
   }
 }
 
@@ -174,6 +188,14 @@ class Emitter {
         b.u8(OP.localGet).u32(0).u8(OP.localGet).u32(1);
         const start = this.ir.sim.start;
         this.call(b, 'delay', 5, () => (site: number, delay: number, init: number, t: number, dt: number) => f.delayOutput(this.current!.history[site]!, delay, init, t, start, dt));
+        return;
+      }
+      case 'belt': {
+        // (site, k, dt, index, numbers…): the same runtime function the other kernels call, on this run's state.
+        b.u8(OP.f64Const).f64(e.site).u8(OP.localGet).u32(2).u8(OP.localGet).u32(1).u8(OP.f64Const).f64(e.index);
+        e.args.forEach(x);
+        const fn = RUNTIME_FUNCTIONS[BELT_FUNCTION[e.op]] as BeltFunction;
+        this.call(b, `belt_${e.op.replace('-', '_')}_${e.args.length}`, 4 + e.args.length, () => beltImport(fn, e.args.length, () => this.current!));
         return;
       }
       case 'rand': {
