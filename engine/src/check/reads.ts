@@ -34,8 +34,20 @@ export function forEachReference(e: RExpr, visit: (v: Variable) => void): void {
 export function variableReads(v: Variable): Variable[] {
   const seen = new Set<Variable>();
   const eqs = v.equations;
-  const c = v.conveyor;
-  const exprs = [...(eqs?.all ? [eqs.all] : []), ...(eqs?.elements.values() ?? []), ...(c ? [c.transitTime, c.capacity, c.inflowLimit, c.arrest, c.sample] : []), ...(v.leak ? [v.leak.value] : [])];
-  for (const e of exprs) if (e) forEachReference(e, (r) => { if (r !== v) seen.add(r); });
+  const exprs = [...(eqs?.all ? [eqs.all] : []), ...(eqs?.elements.values() ?? []), ...propertyExpressions(v)];
+  for (const e of exprs) forEachReference(e, (r) => { if (r !== v) seen.add(r); });
   return [...seen];
+}
+
+/** The variables a conveyor's properties (transit time, capacity, …) or a leakage's fraction read; not a stock's initial value. */
+export function propertyReads(v: Variable): Variable[] {
+  const seen = new Set<Variable>();
+  for (const e of propertyExpressions(v)) forEachReference(e, (r) => { if (r !== v) seen.add(r); });
+  return [...seen];
+}
+
+function propertyExpressions(v: Variable): RExpr[] {
+  const c = v.conveyor;
+  const all = [...(c ? [c.transitTime, c.capacity, c.inflowLimit, c.arrest, c.sample] : []), ...(v.leak ? [v.leak.value] : [])];
+  return all.filter((e): e is RExpr => e !== undefined);
 }
