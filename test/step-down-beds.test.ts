@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { compileSource, formatDiagnostic, simulate, type RunResult } from '../engine/src/index.js';
+import { compileSource, formatDiagnostic, judgeHypothesis, parseModel, prepareScenario, simulate, type RunResult } from '../engine/src/index.js';
+import { readCompanion } from '../services/model-companion.js';
 
 /** The example service (resources/models/step-down-beds.cwm): structure and its key numbers. */
 
@@ -62,5 +63,20 @@ describe('step-down beds example', () => {
     expect(w(100)).toBeGreaterThan(w(110));
     expect(w(110)).toBeGreaterThan(w(125));
     expect(w(100)).toBeCloseTo(10 + 52 * (30 - 100 / (4 * 0.97 + 0.06 / 14)), 6);
+  });
+
+  test('its scenarios (step-down-beds.project.json) give what its hypotheses say, by the numbers above', () => {
+    const companion = readCompanion('resources/models/step-down-beds.cwm')!;
+    const scenario = (name: string): RunResult => {
+      const { prepared, problems } = prepareScenario({ ast: parseModel(text, 'step-down-beds.cwm').ast, model: compiled.model! }, companion.scenarios.find((s) => s.name === name)!);
+      expect(problems).toEqual([]);
+      return simulate(prepared!.model, { overrides: prepared!.overrides });
+    };
+    // 125 beds: the 30 a week are admitted after a day's wait (30/7 waiting): an average wait of 1/7 week.
+    expect(values(scenario('125 step-down beds'), 'Average wait')[52]).toBeCloseTo(1 / 7, 9);
+    // 100 beds admit 100 / (4 × 0.97 + 0.06/14) ≈ 25.74 a week: 10 + 52 × 4.26 ≈ 231 waiting by week 52.
+    expect(values(scenario('100 step-down beds'), 'Waiting in hospital')[52]).toBeCloseTo(10 + 52 * (30 - 100 / (4 * 0.97 + 0.06 / 14)), 6);
+    const runs = new Map(companion.scenarios.map((s) => [s.name, scenario(s.name)]));
+    expect(companion.hypotheses.map((h) => judgeHypothesis(h, runs).status)).toEqual(['supported', 'supported']);
   });
 });
