@@ -69,6 +69,7 @@ function expr(e: IExpr, ir: ModelIR): string {
     case 'delay': return `delay_output(H${ix(e.site)}, ${x(e.delay)}, v[${ix(e.init.i)}], t, START, dt)`;
     case 'rand': throw new Error('the C emitter does not support random functions');
     case 'vec': case 'vecpick': throw new Error('the C emitter does not support vector functions');
+    case 'belt': throw new Error('the C emitter does not support conveyors and queues');
   }
 }
 

@@ -60,7 +60,7 @@ const b = 2
   colour: blue
 flow leaving [people/year] = 5
 `),
-    ).toEqual([[3, 3, 'error', 'syntax', '"colour" is not a property of a stock. Allowed here: doc, target, better, amber, inflow, outflow, non-negative.']]);
+    ).toEqual([[3, 3, 'error', 'syntax', '"colour" is not a property of a stock. Allowed here: doc, target, better, amber, inflow, outflow, non-negative, conveyor (with transit time, capacity, inflow limit, arrest, sample), queue.']]);
   });
 
   test('a line that is neither a statement nor a property', () => {
@@ -613,7 +613,7 @@ const dt = 0.25
       [3, 9, 'error', 'sim-spec', 'The stop time (2020) must be after the start time (2025).'],
       [4, 11, 'error', 'sim-spec', 'Unknown integration method "rk5": use euler, rk2 or rk4.'],
       [9, 11, 'error', 'unknown-name', 'The inflow "births" of stock "Older population" is not defined.'],
-      [11, 3, 'error', 'syntax', '"colour" is not a property of a stock. Allowed here: doc, target, better, amber, inflow, outflow, non-negative.'],
+      [11, 3, 'error', 'syntax', '"colour" is not a property of a stock. Allowed here: doc, target, better, amber, inflow, outflow, non-negative, conveyor (with transit time, capacity, inflow limit, arrest, sample), queue.'],
       [13, 59, 'error', 'unknown-name', 'Unknown variable "mortality rte". Did you mean "mortality rate"?'],
       [15, 52, 'error', 'unknown-element', '"90+" is not an element of dimension "AgeBand" (its elements are 65-74, 75-84, 85+).'],
       [16, 61, 'error', 'syntax', 'The equation is incomplete: expected a number, a name or "(" before the end of the line.'],

@@ -1,17 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { compileSource, formatDiagnostic, simulate, type RunResult } from '../engine/src/index.js';
-
-/** mulberry32: a tiny seeded generator so every random model is reproducible from its number. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { compileSource, formatDiagnostic, simulate } from '../engine/src/index.js';
+import { rng, sameNumbers } from './helpers.js';
 
 /**
  * Builds a random but valid model: stocks with bounded flows, auxes over earlier variables using
@@ -87,20 +76,6 @@ function randomModel(seed: number): string {
     lines.push(`flow ${s}_out = ${s} * 0.1`);
   }
   return lines.join('\n');
-}
-
-function sameNumbers(a: RunResult, b: RunResult): string | undefined {
-  if (a.times.length !== b.times.length) return `lengths differ: ${a.times.length} vs ${b.times.length}`;
-  for (let i = 0; i < a.series.length; i++) {
-    const x = a.series[i]!;
-    const y = b.series[i]!;
-    if (x.name !== y.name) return `series ${i}: ${x.name} vs ${y.name}`;
-    for (let t = 0; t < x.values.length; t++) {
-      if (!Object.is(x.values[t], y.values[t])) return `${x.name} at ${a.times[t]}: ${x.values[t]} vs ${y.values[t]}`;
-    }
-  }
-  if (a.error?.message !== b.error?.message) return `errors differ: ${a.error?.message} vs ${b.error?.message}`;
-  return undefined;
 }
 
 describe('compiled kernels (WebAssembly and JavaScript) vs reference interpreter', () => {

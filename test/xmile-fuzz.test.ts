@@ -23,9 +23,12 @@ const SEEDS = [
   // Our own export of Vensim models with vector functions (ALLOCATE_BY_PRIORITY, INVERT_MATRIX).
   'tests/allocate_by_priority/test_allocate_by_priority.mdl',
   'tests/invert_matrix/test_invert_matrix.mdl',
+  // Conveyors (capacity, inflow limit, linear and exponential leakage), a queue with an overflow: ours.
+  'local:test/fixtures/step-down-stella.stmx',
 ];
+const PER_SEED = 375;
 
-const INSERTS = ['<', '>', '&', '&bogus;', '<!DOCTYPE x>', '<![CDATA[', '"', '</model>', '<eqn>', '1e308*1e308', 'UNKNOWNFN(1)', '(((', '[', '9'.repeat(400), '\u0000', '<module name="m"/>', 'DELAY(x', '/0', 'VECTOR_RANK(x[*], 1)', '[*, *]', 'INVERT_MATRIX(', 'VECTOR_ELM_MAP(', '!]'];
+const INSERTS = ['<', '>', '&', '&bogus;', '<!DOCTYPE x>', '<![CDATA[', '"', '</model>', '<eqn>', '1e308*1e308', 'UNKNOWNFN(1)', '(((', '[', '9'.repeat(400), '\u0000', '<module name="m"/>', 'DELAY(x', '/0', 'VECTOR_RANK(x[*], 1)', '[*, *]', 'INVERT_MATRIX(', 'VECTOR_ELM_MAP(', '!]', '<conveyor>', '<conveyor><len>0</len></conveyor>', '<queue/>', '<leak/>', '<overflow/>', '<len>-1</len>', '<capacity>0/0</capacity>', ' leak_start="2"'];
 
 function mutate(text: string, r: () => number): string {
   const at = Math.floor(r() * text.length);
@@ -48,14 +51,14 @@ function mutate(text: string, r: () => number): string {
 }
 
 describe('XMILE fuzzing', () => {
-  test('3000 mutated files: errors with positions or a run, never an exception', async () => {
+  test(`${SEEDS.length * PER_SEED} mutated files: errors with positions or a run, never an exception`, async () => {
     const r = rng(2026);
     let rejected = 0;
     let ran = 0;
     for (const file of SEEDS) {
-      const text0 = await readFile(`../shared/test-models/${file}`, 'utf8');
+      const text0 = await readFile(file.startsWith('local:') ? file.slice('local:'.length) : `../shared/test-models/${file}`, 'utf8');
       const original = file.endsWith('.mdl') ? exportXmile(importVensim(text0, file).ast) : text0;
-      for (let n = 0; n < 375; n++) {
+      for (let n = 0; n < PER_SEED; n++) {
         let text = original;
         const rounds = 1 + Math.floor(r() * 3);
         for (let k = 0; k < rounds; k++) text = mutate(text, r);
@@ -75,7 +78,7 @@ describe('XMILE fuzzing', () => {
         }
       }
     }
-    expect(ran + rejected).toBe(3000);
+    expect(ran + rejected).toBe(SEEDS.length * PER_SEED);
     expect(rejected).toBeGreaterThan(300);
     expect(ran).toBeGreaterThan(100);
   }, 300_000);

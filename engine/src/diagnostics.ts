@@ -41,6 +41,7 @@ export type DiagnosticCode =
   | 'subscript'
   | 'missing-equation'
   | 'bad-stock-flow'
+  | 'conveyor'
   | 'algebraic-loop'
   | 'init-loop'
   | 'not-constant'

@@ -296,6 +296,26 @@ describe.skipIf(!existsSync(CHROMIUM))('workbench in the browser', () => {
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=editor]')?.getAttribute('data-cursor-line')) > 1);
   });
 
+  it('draws a conveyor as a belt with its transit time, a queue as a line, a leakage from the belt, and opens the conveyor on click', async () => {
+    const file = join(ROOT, 'resources/models/step-down-beds.cwm');
+    const chooser = page.waitForEvent('filechooser');
+    await page.click('[data-testid=import]');
+    await (await chooser).setFiles(file);
+    await page.waitForSelector('[data-testid=tree-model][data-name="Step-down beds and delayed discharges"]');
+    await page.click('[data-testid=tab-diagram]');
+    const belt = await page.waitForSelector('[data-testid=diagram-node][data-name="In step-down beds"][data-role=conveyor]');
+    expect(await belt.$eval('.belt .transit', (t) => t.textContent)).toBe('transit 4 week');
+    expect(await page.$('[data-testid=diagram-node][data-name="Waiting in hospital"][data-role=queue] .queue-line')).not.toBeNull();
+    expect(await page.$eval('[data-testid=diagram-node][data-name="Died in a step-down bed"] .role-tag', (t) => t.textContent)).toBe('(leakage)');
+    expect(await page.$$('.pipe.leak')).toHaveLength(1);
+    await shot('11b-diagram-conveyor');
+    // The conveyor is declared on line 41 of the example: a click puts the cursor there.
+    const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.startsWith('stock "In step-down beds"')) + 1;
+    expect(line).toBe(41);
+    await belt.click();
+    await page.waitForFunction((want) => Number(document.querySelector('[data-testid=editor]')?.getAttribute('data-cursor-line')) === want, line);
+  });
+
   it('imports a population CSV, names its bad cells, and charts a model that reads it', async () => {
     await page.click('[data-testid=tab-chart]');
     const csvPath = join(workspace, 'leeds-population.csv');

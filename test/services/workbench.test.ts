@@ -38,7 +38,7 @@ const "k" [1/year] = 0.5
 describe('projects', () => {
   it('lists the examples with their titles', async () => {
     const examples = await api.listExamples();
-    expect(examples.map((e) => e.id).sort()).toEqual(['care-homes', 'intermediate-care', 'rebalancing', 'residential-care']);
+    expect(examples.map((e) => e.id).sort()).toEqual(['care-homes', 'intermediate-care', 'rebalancing', 'residential-care', 'step-down-beds']);
     expect(examples.find((e) => e.id === 'residential-care')!.title).toBe('Residential care for older people');
   });
 

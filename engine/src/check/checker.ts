@@ -8,6 +8,7 @@ import { closestName } from './suggest.js';
 import { article, Resolver, type Building } from './resolver.js';
 import { parseUnits, UnitSyntaxError, type Unit } from './units.js';
 import { checkUnits } from './unitcheck.js';
+import { checkBelts, optionalEquations } from './belts.js';
 
 export interface CheckResult {
   /** Present when the model has no errors (warnings allowed). */
@@ -31,8 +32,10 @@ export function checkModel(ast: ModelAst, sink: DiagnosticSink = new DiagnosticS
     sink.error('sim-spec', stopAt.span, `"stop at" needs a single-valued variable of the model; "${stopAt.text}" is not one.`);
   }
   const sim = stopAt && target && target.dims.length === 0 ? { ...spec, stopAt: stopAt.key } : spec;
+  const optional = optionalEquations(ast.variables);
   const building = [...variables.values()];
-  for (const v of building) resolveVariable(v, variables, dimensions, sink);
+  for (const v of building) resolveVariable(v, variables, dimensions, sink, optional);
+  checkBelts(variables, dimensions, sim, sink);
   const resolved = building.map((v) => v.variable);
   checkConstants(resolved, sink);
   indicatorsOf(ast, sink);
@@ -302,7 +305,7 @@ function checkGraphPoints(decl: VarDecl, sink: DiagnosticSink, g: { readonly xs:
   }
 }
 
-function resolveVariable(b: Building, all: Map<string, Building>, dimensions: Map<string, Dimension>, sink: DiagnosticSink): void {
+function resolveVariable(b: Building, all: Map<string, Building>, dimensions: Map<string, Dimension>, sink: DiagnosticSink, optional: ReadonlySet<string>): void {
   const { decl, variable: v } = b;
   // Its own error is reported; what follows from it (no equation, wrong element counts) would only be noise.
   if (b.opaque && decl.dims.length !== v.dims.length) return;
@@ -380,7 +383,7 @@ function resolveVariable(b: Building, all: Map<string, Building>, dimensions: Ma
     v.elementGraphs = tables;
   }
   const hasAny = all_ !== undefined || elements.size > 0;
-  if (!hasAny && v.kind !== 'graph' && !decl.valueList && !b.opaque) {
+  if (!hasAny && v.kind !== 'graph' && !decl.valueList && !b.opaque && !optional.has(v.key)) {
     const what = v.kind === 'stock' ? 'initial value' : 'equation';
     sink.error('missing-equation', decl.name.span, `"${v.name}" has no ${what}: add "= …" after its name.`, v.name);
   } else if (!all_ && elements.size > 0 && elements.size < v.size && !b.opaque) {

@@ -94,8 +94,39 @@ export interface Variable {
   readonly graph?: GraphTable;
   /** Arrayed graphs: tables of single elements by flat index (the others use `graph`). */
   readonly elementGraphs?: ReadonlyMap<number, GraphTable>;
+  /** Stocks: a conveyor (see ConveyorInfo). */
+  readonly conveyor?: ConveyorInfo;
+  /** Stocks: a queue, first in first out. */
+  readonly queue?: boolean;
+  /** Flows: a leakage out of a conveyor, computed by it. */
+  readonly leak?: LeakInfo;
+  /** Flows: an overflow out of a queue, taking what the queue's earlier outflows cannot. */
+  readonly overflow?: boolean;
   readonly span: SourceSpan;
   readonly nameSpan: SourceSpan;
+}
+
+/** A conveyor's properties, apply-to-all over the stock's dimensions. */
+export interface ConveyorInfo {
+  readonly transitTime: RExpr;
+  readonly capacity?: RExpr;
+  readonly inflowLimit?: RExpr;
+  readonly arrest?: RExpr;
+  readonly sample?: RExpr;
+  /** Its outflow at the end of the belt (the one that is not a leak). */
+  readonly exit: Variable;
+  /** Its leakage outflows, in the order listed (the first has priority). */
+  readonly leaks: readonly Variable[];
+  readonly span: SourceSpan;
+}
+
+/** A leakage flow: linear (`fraction` of what enters, over the stay) or exponential (`rate` per time unit), within a zone of the belt. */
+export interface LeakInfo {
+  readonly kind: 'fraction' | 'rate';
+  readonly value: RExpr;
+  /** The zone, as fractions of the belt's length from its entry (0 ≤ start < end ≤ 1). */
+  readonly start: number;
+  readonly end: number;
 }
 
 export interface SimSpec {

@@ -50,6 +50,12 @@ export function checkUnits(variables: readonly Variable[], sim: SimSpec, sink: D
   }
 }
 
+/** The units of one expression of `owner` (mismatches inside it reported); undefined when unknown or a bare number. */
+export function unitsOfExpression(e: RExpr, owner: Variable, sim: SimSpec, sink: DiagnosticSink): Unit | undefined {
+  const typed = new ExprUnits(owner, sim.timeUnit ? parseUnits(sim.timeUnit) : undefined, sink).typeOf(e);
+  return typed.literal ? undefined : typed.u;
+}
+
 class ExprUnits {
   constructor(
     private readonly owner: Variable,

@@ -1,4 +1,5 @@
 import type { Assignment, IExpr, ModelIR } from '../ir/ir.js';
+import { BELT_FUNCTION } from '../runtime/belts.js';
 import { RUNTIME_FUNCTIONS } from '../runtime/index.js';
 import type { Kernel } from '../sim/kernel.js';
 import { indexLiteral as ix, numberLiteral as lit } from './literals.js';
@@ -42,21 +43,21 @@ export function generateKernelSource(ir: ModelIR): string {
   // Each vector call remembers its last results (checked against its inputs), in rt.vc.
   out.push('const VC = rt.vc;');
 
-  const initCalls = chunked(out, 'i', ir.initProgram, 'v, o, t, dt, k, H, S', (a) =>
+  const initCalls = chunked(out, 'i', ir.initProgram, 'v, o, t, dt, k, H, S, B', (a) =>
     a.overridable ? `v[${ix(a.slot)}] = o[${ix(a.slot)}] === o[${ix(a.slot)}] ? o[${ix(a.slot)}] : ${expr(a.expr)};` : `v[${ix(a.slot)}] = ${expr(a.expr)};`,
   );
-  const derivCalls = chunked(out, 'd', ir.derivProgram, 'v, t, dt, k, H, S', (a) => `v[${ix(a.slot)}] = ${expr(a.expr)};`);
+  const derivCalls = chunked(out, 'd', ir.derivProgram, 'v, t, dt, k, H, S, B', (a) => `v[${ix(a.slot)}] = ${expr(a.expr)};`);
   const rates = ir.derivatives.map((e, s) => ({ slot: s, expr: e, overridable: false }));
   const rateCalls = chunked(out, 'r', rates, 'v, t, dt, k, d', (a) => `d[${ix(a.slot)}] = ${expr(a.expr)};`);
   out.push(
     'return {',
     '  init(v, o, t, dt, b) {',
-    '    const H = b.history, S = b.streams, k = 0;',
-    ...initCalls.map((c) => `    ${c}(v, o, t, dt, k, H, S);`),
+    '    const H = b.history, S = b.streams, B = b.belts, k = 0;',
+    ...initCalls.map((c) => `    ${c}(v, o, t, dt, k, H, S, B);`),
     '  },',
     '  deriv(v, t, dt, k, d, b) {',
-    '    const H = b.history, S = b.streams;',
-    ...derivCalls.map((c) => `    ${c}(v, t, dt, k, H, S);`),
+    '    const H = b.history, S = b.streams, B = b.belts;',
+    ...derivCalls.map((c) => `    ${c}(v, t, dt, k, H, S, B);`),
     ...rateCalls.map((c) => `    ${c}(v, t, dt, k, d);`),
     '  },',
     '  capture(v, k, b) {',
@@ -154,6 +155,8 @@ function emitExpr(e: IExpr, tables: ModelIR['tables']): string {
       return `${VECTOR_FUNCTION[e.op]}(VC[${ix(e.site)}], ${e.index < 0 ? '-1' : ix(e.index)}, [${e.vectors.map((v) => `[${v.map(expr).join(', ')}]`).join(', ')}], [${e.args.map(expr).join(', ')}])`;
     case 'delay':
       return `delayOutput(H[${ix(e.site)}], ${expr(e.delay)}, v[${ix(e.init.i)}], t, START, dt)`;
+    case 'belt':
+      return `${BELT_FUNCTION[e.op]}(B[${ix(e.site)}], k, dt, ${ix(e.index)}${e.args.map((a) => `, ${expr(a)}`).join('')})`;
   }
 }
 

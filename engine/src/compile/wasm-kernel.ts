@@ -8,6 +8,7 @@ import { loopFunctions, METHOD_CODE, recordFunction, runSteps, type LoopFunction
 import { HELPER_TYPES, helperModule, type HelperName } from './wasm-helpers.js';
 import { dataLayoutOf, layoutOf, runRegions, tableDescriptor, writeData, type DataLayout, type Layout } from './wasm-layout.js';
 import { Hoisting } from './wasm-hoist.js';
+import { BELT_FUNCTION, type BeltFunction } from '../runtime/belts.js';
 
 /**
  * Compiles the IR to a WebAssembly kernel: every slot is an f64 in linear memory at slot·8, each
@@ -34,6 +35,18 @@ const RANDOM = Object.fromEntries(
  */
 function usesJavaScriptOnly(ir: ModelIR): boolean {
   return ir.vectorSites > 0;
+}
+
+/** An import calling a conveyor or queue step on the current run's state; fixed arities keep the hot ones free of rest arguments. */
+function beltImport(fn: BeltFunction, arity: number, run: () => RunBuffers): Fn {
+  const at = (site: number) => run().belts[site]!;
+  switch (arity) {
+    case 0: return (site, k, dt, index) => fn(at(site!), k!, dt!, index!);
+    case 1: return (site, k, dt, index, a) => fn(at(site!), k!, dt!, index!, a!);
+    case 2: return (site, k, dt, index, a, b) => fn(at(site!), k!, dt!, index!, a!, b!);
+    case 5: return (site, k, dt, index, a, b, c, d, e) => fn(at(site!), k!, dt!, index!, a!, b!, c!, d!, e!);
+    default: return (site, k, dt, index, ...args) => fn(at(site!), k!, dt!, index!, ...args);
+  }
 }
 
 interface Minimal {
@@ -196,6 +209,14 @@ class Emitter {
         b.u8(OP.i32Const).s32(e.site).u8(OP.i32Const).s32(this.layout.header);
         this.callHelper(b, 'delay');
         return;
+      case 'belt': {
+        // (site, k, dt, index, numbers…): the same runtime function the other kernels call, on this run's state.
+        b.u8(OP.f64Const).f64(e.site).u8(OP.localGet).u32(2).u8(OP.localGet).u32(1).u8(OP.f64Const).f64(e.index);
+        e.args.forEach(x);
+        const fn = RUNTIME_FUNCTIONS[BELT_FUNCTION[e.op]] as BeltFunction;
+        this.call(b, `belt_${e.op.replace('-', '_')}_${e.args.length}`, 4 + e.args.length, () => beltImport(fn, e.args.length, () => this.current!));
+        return;
+      }
       case 'rand': {
         const dist = RANDOM[e.dist];
         const n = e.args.length;

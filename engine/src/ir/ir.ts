@@ -1,5 +1,6 @@
 import type { Interpolation, VarKind } from '../language/ast.js';
 import type { BinOp, SimSpec } from '../check/model.js';
+import type { BeltShape } from '../runtime/belts.js';
 
 /**
  * The intermediate representation: the model scalarised into numbered slots of one Float64Array.
@@ -14,6 +15,11 @@ export type MathFn =
 
 /** Functions of whole vectors (see runtime/vector.ts). */
 export type VectorOp = 'sortorder' | 'rank' | 'reorder' | 'select' | 'elmmap' | 'lookup' | 'allocate' | 'invert';
+
+/** Steps of a conveyor's or queue's move (runtime/conveyor.ts, runtime/queue.ts), in the order they run within a time step. */
+export type BeltOp =
+  | 'conveyor-init' | 'conveyor-step' | 'conveyor-level' | 'conveyor-leak' | 'conveyor-out' | 'conveyor-room' | 'conveyor-admit'
+  | 'queue-init' | 'queue-level' | 'queue-take' | 'queue-overflow' | 'queue-add';
 
 export type RandomDist = 'uniform' | 'normal' | 'lognormal' | 'exprnd' | 'poisson' | 'truncnormal' | 'truncexp' | 'truncpoisson' | 'trunclognormal' | 'triangular' | 'gamma' | 'beta' | 'weibull' | 'binomial' | 'negbinomial' | 'lookup';
 
@@ -40,7 +46,13 @@ export type IExpr =
   /** One uniform draw per time step per site, transformed to the distribution. */
   | { readonly k: 'rand'; readonly dist: RandomDist; readonly site: number; readonly args: readonly IExpr[]; readonly seed?: IExpr; readonly element: number; readonly table?: number }
   /** Output of a DELAY pipeline: the recorded input `delay` time units ago, or the init slot before that. */
-  | { readonly k: 'delay'; readonly site: number; readonly delay: IExpr; readonly init: { readonly k: 'slot'; i: number } };
+  | { readonly k: 'delay'; readonly site: number; readonly delay: IExpr; readonly init: { readonly k: 'slot'; i: number } }
+  /**
+   * A step of the conveyor or queue `site` (its `index`-th leakage, inflow or outflow where that
+   * matters) with the numbers `args`; `after` are slots it must follow (it reads their effect on the
+   * conveyor or queue, not their values).
+   */
+  | { readonly k: 'belt'; readonly op: BeltOp; readonly site: number; readonly index: number; readonly args: readonly IExpr[]; readonly after: readonly { readonly k: 'slot'; i: number }[] };
 
 export type SlotRole =
   /** A user stock element: integrated state. */
@@ -110,6 +122,8 @@ export interface ModelIR {
   readonly previous: readonly { readonly from: number; readonly to: number }[];
   /** DELAY pipelines: the input slot recorded at every step. */
   readonly delays: readonly { readonly input: number }[];
+  /** Conveyors and queues, one per element: state kept outside the slots, moved once per time step. */
+  readonly belts: readonly BeltShape[];
   readonly tables: readonly LookupTable[];
   readonly randomSites: number;
   /** Vector function calls, each with a small cache of its last results. */

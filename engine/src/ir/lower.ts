@@ -3,6 +3,8 @@ import { elementLabel, unflatten, wildDimensions, type CheckedModel, type Dimens
 import type { Assignment, IExpr, LookupTable, MathFn, ModelIR, RandomDist, SlotInfo, SlotRole, VariableLayout, VectorOp } from './ir.js';
 import { orderModel } from './order.js';
 import { formatUnits } from '../check/units.js';
+import { beltComputedFlows, isBelt, lowerBelts } from './lower-belts.js';
+import type { BeltShape } from '../runtime/belts.js';
 
 type SlotRef = { readonly k: 'slot'; i: number };
 
@@ -88,22 +90,41 @@ class Lowering {
   private readonly callNumbers = new Map<RExpr, number>();
   private readonly structural = new Set<number>();
   private drains: Map<Variable, number> | undefined;
+  /** Flows a conveyor or queue computes, and the result of lowering conveyors and queues. */
+  private readonly computedFlows: Set<Variable>;
+  private belts: { shapes: BeltShape[]; levels: Set<number> } = { shapes: [], levels: new Set() };
 
   constructor(
     private readonly model: CheckedModel,
     private readonly sink: DiagnosticSink,
     private readonly tolerant: boolean,
-  ) {}
+  ) {
+    this.computedFlows = beltComputedFlows(model);
+  }
 
   run(): ModelIR | undefined {
     const errorsBefore = this.sink.items.length;
     this.model.variables.forEach((v, n) => this.variableNumber.set(v, n));
     // Stocks first, so user stocks have the lowest provisional numbers.
-    for (const v of this.model.variables) if (v.kind === 'stock') this.allocateVariable(v, 'stock');
+    // A conveyor's or queue's content is computed from its belt or line at each step, not integrated.
+    for (const v of this.model.variables) if (v.kind === 'stock') this.allocateVariable(v, isBelt(v) ? 'value' : 'stock');
     for (const v of this.model.variables) if (v.kind !== 'stock' && hasSlots(v)) this.allocateVariable(v, 'value');
     for (const v of this.model.variables) if (hasSlots(v)) this.lowerVariable(v);
-    for (const v of this.model.variables) if (v.kind === 'stock') this.stockDerivatives(v);
-    for (const v of this.model.variables) if (v.kind === 'stock' && v.nonNegative) this.limitOutflows(v);
+    for (const v of this.model.variables) if (v.kind === 'stock' && !isBelt(v)) this.stockDerivatives(v);
+    for (const v of this.model.variables) if (v.kind === 'stock' && v.nonNegative && !isBelt(v)) this.limitOutflows(v);
+    this.belts = lowerBelts({
+      model: this.model,
+      sink: this.sink,
+      slotOf: (v, e) => this.base.get(v)! + e,
+      ref: (slot) => this.ref(slot),
+      newSlot: (role, owner, element, visible, label) => this.newSlot(role, owner, element, visible, label),
+      draft: (slot) => this.drafts[slot]!,
+      value: (e, owner, element, what) => {
+        const c: Context = { owner, element: unflatten(owner.dims, element), wild: new Map() };
+        return this.helper(this.expr(e, c), c, what);
+      },
+      constant: (e) => constantValue(e, new Set(), new Set()),
+    });
     if (this.sink.items.slice(errorsBefore).some((d) => d.severity === 'error')) return undefined;
     return this.layout();
   }
@@ -146,6 +167,7 @@ class Lowering {
     for (let e = 0; e < v.size; e++) {
       const equation = v.equations?.elements.get(e) ?? v.equations?.all;
       if (!equation) {
+        if (this.computedFlows.has(v)) continue; // its conveyor or queue computes it
         if (!this.tolerant) throw new Error(`internal: "${v.name}" has no equation`);
         this.drafts[this.base.get(v)! + e]!.init = num(Number.NaN);
         if (v.kind !== 'stock') this.drafts[this.base.get(v)! + e]!.deriv = num(Number.NaN);
@@ -537,7 +559,7 @@ class Lowering {
     this.drafts.forEach((d, old) => (slots[newIndex[old]!] = d.info));
     const overridable = (old: number): boolean => {
       const info = this.drafts[old]!.info;
-      return info.visible && (info.role === 'stock' || constant[old] === true);
+      return info.visible && (info.role === 'stock' || constant[old] === true || this.belts.levels.has(old));
     };
     const initProgram: Assignment[] = initOrder.map((old) => ({ slot: newIndex[old]!, expr: this.drafts[old]!.init!, overridable: overridable(old) }));
     const derivProgram: Assignment[] = derivOrder.map((old) => ({ slot: newIndex[old]!, expr: this.drafts[old]!.deriv!, overridable: false }));
@@ -566,9 +588,10 @@ class Lowering {
       initProgram,
       derivProgram,
       derivatives,
-      nonNegative: this.model.variables.filter((v) => v.kind === 'stock' && v.nonNegative).flatMap((v) => Array.from({ length: v.size }, (_, e) => newIndex[this.base.get(v)! + e]!)),
+      nonNegative: this.model.variables.filter((v) => v.kind === 'stock' && v.nonNegative && !isBelt(v)).flatMap((v) => Array.from({ length: v.size }, (_, e) => newIndex[this.base.get(v)! + e]!)),
       previous: this.previous.map((p) => ({ from: p.from.i, to: p.to.i })),
       delays: this.delays.map((d) => ({ input: d.input.i })),
+      belts: this.belts.shapes,
       tables: this.tables,
       randomSites: this.randomSites,
       vectorSites: this.vectorSiteCount,

@@ -73,6 +73,7 @@ function isConstant(e: IExpr, drafts: readonly Draft[], constant: readonly boole
     case 'time':
     case 'rand':
     case 'delay':
+    case 'belt':
       return false;
     case 'slot': {
       const role = drafts[e.i]!.info.role;

@@ -37,5 +37,9 @@ export function forEachRead(e: IExpr, visit: (slot: number) => void): void {
     case 'delay':
       forEachRead(e.delay, visit);
       return visit(e.init.i);
+    case 'belt':
+      for (const a of e.args) forEachRead(a, visit);
+      for (const a of e.after) visit(a.i);
+      return;
   }
 }

@@ -76,8 +76,45 @@ export interface VarDecl {
   readonly data?: DataBinding;
   /** A commissioning indicator: a target, which way is better, and how near counts as amber. */
   readonly indicator?: IndicatorDecl;
+  /** Stocks: a conveyor (people stay the transit time, then leave by its outflow). */
+  readonly conveyor?: ConveyorDecl;
+  /** Stocks: a queue (first in, first out; its outflows take from the head). */
+  readonly queue?: { readonly span: SourceSpan };
+  /** Flows: a leakage out of a conveyor (such as deaths during the stay), computed by the conveyor. */
+  readonly leak?: LeakDecl;
+  /** Flows: an overflow out of a queue, taking what its other outflows cannot. */
+  readonly overflow?: { readonly span: SourceSpan };
   /** Part of the declaration could not be read (already reported): report nothing that follows from it. */
   readonly broken?: boolean;
+  readonly span: SourceSpan;
+}
+
+/** The properties of a conveyor stock (`conveyor`, `transit time:`, …; see docs/language.md). */
+export interface ConveyorDecl {
+  /** How long material stays on the belt (required; the checker says so when it is missing). */
+  readonly transitTime?: Expr;
+  /** The most the conveyor holds at any time (default: no limit). */
+  readonly capacity?: Expr;
+  /** The most that may enter per time unit, all inflows together (default: no limit). */
+  readonly inflowLimit?: Expr;
+  /** While nonzero the conveyor stops: nothing enters, moves, leaks or leaves. */
+  readonly arrest?: Expr;
+  /** The transit time of new entries is read again only at steps where this is nonzero (default: every step). */
+  readonly sample?: Expr;
+  /** The `conveyor` line. */
+  readonly span: SourceSpan;
+}
+
+/**
+ * A conveyor's leakage flow. `fraction`: linear, `value` is the fraction of what enters that leaks
+ * over the whole stay (XMILE's leak fraction). `rate`: exponential, `value` is the fraction of what
+ * is on the belt that leaks per time unit (XMILE's exponential_leak). Either may be confined to a
+ * zone of the belt, as fractions of its length from the entry (default 0 to 1).
+ */
+export interface LeakDecl {
+  readonly kind: 'fraction' | 'rate';
+  readonly value: Expr;
+  readonly zone?: { readonly start: number; readonly end: number; readonly span: SourceSpan };
   readonly span: SourceSpan;
 }
 

@@ -189,7 +189,7 @@ class LexToken implements Token {
 
 /** A line that opens a new statement or a property, so the line before it cannot continue onto it. */
 const STATEMENT_START =
-  /^[ \t]*(?:(?:stock|flow|aux|const|graph|dimension|simulation|model)[ \t]|(?:doc|inflows?|outflows?|points|x|y|interpolation|start|stop|stop at|dt|save every|method|time unit|seed)[ \t]*:|non-negative\b)/i;
+  /^[ \t]*(?:(?:stock|flow|aux|const|graph|dimension|simulation|model)[ \t]|(?:doc|inflows?|outflows?|points|x|y|interpolation|start|stop|stop at|dt|save every|method|time unit|seed|transit time|capacity|inflow limit|arrest|sample|leak fraction|leak rate|leak zone)[ \t]*:|non-negative\b|(?:conveyor|queue|overflow)[ \t]*(?:#|\r?$))/i;
 
 function nextLineStartsStatement(source: string, from: number): boolean {
   const end = source.indexOf('\n', from);

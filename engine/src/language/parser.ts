@@ -3,6 +3,7 @@ import { elementKey, nameKey } from '../names.js';
 import { splitMappings } from './mapping.js';
 import type {
   BinaryOp,
+  ConveyorDecl,
   DimensionDecl,
   ElementEquation,
   ElementGraph,
@@ -16,6 +17,7 @@ import type {
   VarDecl,
   TextValue,
   VarKind,
+  LeakDecl,
 } from './ast.js';
 import { tokenize } from './lexer.js';
 import { parseInPieces, type ParsedPiece } from './pieces.js';
@@ -29,6 +31,26 @@ export interface ParseResult {
 const VAR_KINDS: ReadonlySet<string> = new Set(['stock', 'flow', 'aux', 'const', 'graph']);
 const STATEMENT_WORDS: ReadonlySet<string> = new Set([...VAR_KINDS, 'dimension', 'simulation', 'model']);
 const RESERVED_WORDS: ReadonlySet<string> = new Set(['if', 'then', 'else', 'and', 'or', 'not', 'mod']);
+/** Property lines that are a single word, like `non-negative`: a stock that is a conveyor or a queue, a queue's overflow. */
+const FLAG_WORDS: ReadonlySet<string> = new Set(['conveyor', 'queue', 'overflow']);
+const CONVEYOR_PROPERTIES: Readonly<Record<string, keyof Omit<ConveyorDecl, 'span'>>> = {
+  'transit time': 'transitTime',
+  capacity: 'capacity',
+  'inflow limit': 'inflowLimit',
+  arrest: 'arrest',
+  sample: 'sample',
+};
+
+/** Conveyor, queue and leakage properties of one variable, as its property lines are read. */
+interface BeltLines {
+  conveyor?: SourceSpan;
+  queue?: SourceSpan;
+  overflow?: SourceSpan;
+  conveyorProperties: { -readonly [K in keyof Omit<ConveyorDecl, 'span'>]?: Expr };
+  firstConveyorProperty?: { key: string; span: SourceSpan };
+  leak?: { kind: LeakDecl['kind']; value: Expr; span: SourceSpan };
+  zone?: { start: number; end: number; span: SourceSpan };
+}
 
 /** Thrown inside a statement to abandon it; the statement loop resumes at the next line. */
 class SyntaxAbort extends Error {}
@@ -315,8 +337,9 @@ class Parser {
     const elementGraphs: ElementGraph[] = [];
     const allowed = ['doc', 'target', 'better', 'amber'];
     const indicator: { target?: Expr; better?: { value: string; span: SourceSpan }; amber?: Expr; span?: SourceSpan } = {};
-    if (kind === 'stock') allowed.push('inflow', 'outflow', 'non-negative');
-    if (kind === 'flow') allowed.push('non-negative');
+    if (kind === 'stock') allowed.push('inflow', 'outflow', 'non-negative', `conveyor (with ${Object.keys(CONVEYOR_PROPERTIES).join(', ')})`, 'queue');
+    if (kind === 'flow') allowed.push('non-negative', 'leak fraction or leak rate (with leak zone)', 'overflow');
+    const belt: BeltLines = { conveyorProperties: {} };
     if (kind === 'graph') allowed.push('points', 'x', 'y', 'interpolation', 'data', 'data x', 'data y', 'data where');
     let data: { table?: TextValue; x?: TextValue; y?: TextValue; where: { column: TextValue; value: TextValue }[]; span?: SourceSpan } = { where: [] };
 
@@ -403,6 +426,7 @@ class Parser {
         interpolation = word as Interpolation;
         return true;
       }
+      if (this.beltProperty(kind, key, keyTok, belt)) return true;
       return this.unknownProperty(keyTok, key, kind, allowed);
     }, (open) => {
       const subscripts = this.subscriptItems(open);
@@ -445,8 +469,50 @@ class Parser {
     if (elementGraphs.length) decl.elementGraphs = elementGraphs.map((g) => ({ ...g, interpolation }));
     if (data.table) decl.data = { table: data.table, ...(data.x ? { x: data.x } : {}), ...(data.y ? { y: data.y } : {}), where: data.where, ...(interpolation !== 'continuous' ? { interpolation } : {}), span: data.span! };
     if (indicator.span) decl.indicator = { ...(indicator.target ? { target: indicator.target } : {}), ...(indicator.better ? { better: indicator.better } : {}), ...(indicator.amber ? { amber: indicator.amber } : {}), span: indicator.span };
+    this.finishBelt(decl, belt);
     if (broken) decl.broken = broken;
     this.variables.push(decl);
+  }
+
+  /** Conveyor and queue lines of a stock, leakage and overflow lines of a flow; false for any other key. */
+  private beltProperty(kind: VarKind, key: string, keyTok: Token, belt: BeltLines): boolean {
+    if (kind === 'stock' && (key === 'conveyor' || key === 'queue')) {
+      belt[key] = keyTok.span;
+      return true;
+    }
+    if (kind === 'flow' && key === 'overflow') {
+      belt.overflow = keyTok.span;
+      return true;
+    }
+    const field = kind === 'stock' ? CONVEYOR_PROPERTIES[key] : undefined;
+    if (field) {
+      belt.firstConveyorProperty ??= { key, span: keyTok.span };
+      belt.conveyorProperties[field] = this.expression();
+      return true;
+    }
+    if (kind === 'flow' && (key === 'leak fraction' || key === 'leak rate')) {
+      if (belt.leak) this.sink.error('syntax', keyTok.span, 'A leakage flow has one "leak fraction:" (linear) or one "leak rate:" (exponential), not both.');
+      belt.leak = { kind: key === 'leak rate' ? 'rate' : 'fraction', value: this.expression(), span: keyTok.span };
+      return true;
+    }
+    if (kind === 'flow' && key === 'leak zone') {
+      const start = this.numberValue('where the leak zone starts (a fraction of the belt, 0 to 1)');
+      this.expectOp(',', 'between the start and the end of the leak zone (as in  leak zone: 0, 50%)');
+      belt.zone = { start, end: this.numberValue('where the leak zone ends (a fraction of the belt, 0 to 1)'), span: keyTok.span };
+      return true;
+    }
+    return false;
+  }
+
+  private finishBelt(decl: { -readonly [K in keyof VarDecl]: VarDecl[K] }, belt: BeltLines): void {
+    if (belt.conveyor) decl.conveyor = { ...belt.conveyorProperties, span: belt.conveyor };
+    else if (belt.firstConveyorProperty) {
+      this.sink.error('syntax', belt.firstConveyorProperty.span, `"${belt.firstConveyorProperty.key}" is a property of a conveyor: add a line "conveyor" under stock "${decl.name.text}".`, decl.name.text);
+    }
+    if (belt.queue) decl.queue = { span: belt.queue };
+    if (belt.overflow) decl.overflow = { span: belt.overflow };
+    if (belt.leak) decl.leak = { ...belt.leak, ...(belt.zone ? { zone: belt.zone } : {}) };
+    else if (belt.zone) this.sink.error('syntax', belt.zone.span, `"leak zone" belongs to a leakage flow: give "${decl.name.text}" a "leak fraction:" or a "leak rate:" too.`, decl.name.text);
   }
 
   /** A quoted text, or a bare number or word (column values such as 2025 or Leeds). */
@@ -498,9 +564,9 @@ class Parser {
         }
         const key = this.propertyKey(owner);
         if (key === undefined) return;
-        if (key.word === 'non-negative') {
-          if (!onKey('non-negative', key.tok)) this.skipLine();
-          else this.endOfLine('"non-negative"');
+        if (key.word === 'non-negative' || FLAG_WORDS.has(key.word)) {
+          if (!onKey(key.word, key.tok)) this.skipLine();
+          else this.endOfLine(`"${key.word}"`);
           continue;
         }
         if (onKey(key.word, key.tok)) this.endOfLine(`the "${key.word}" property`);
@@ -522,6 +588,11 @@ class Parser {
     if ((lower === 'non' && this.tokens[this.i + 1]?.text === '-' && this.tokens[this.i + 2]?.text.toLowerCase() === 'negative') || lower === 'nonnegative') {
       this.i += lower === 'non' ? 3 : 1;
       return { word: 'non-negative', tok: first };
+    }
+    const after = this.tokens[this.i + 1];
+    if (FLAG_WORDS.has(lower) && (after === undefined || after.kind === 'newline' || after.kind === 'eof')) {
+      this.i += 1;
+      return { word: lower, tok: first };
     }
     const words: string[] = [];
     let j = this.i;

@@ -84,6 +84,7 @@ function variable(v: VarDecl): string[] {
   if (v.inflows.length) out.push(`  inflow: ${names(v.inflows)}`);
   if (v.outflows.length) out.push(`  outflow: ${names(v.outflows)}`);
   if (v.nonNegative) out.push('  non-negative');
+  out.push(...beltLines(v));
   for (const e of v.elementEquations) out.push(`  ${subscripts(e.subscripts)} = ${printExpr(e.equation)}`);
   const points = (xs: readonly number[], ys: readonly number[]): string => xs.map((x, i) => `(${number(x)}, ${number(ys[i]!)})`).join(', ');
   // A graph bound to a data table is written with its binding, never with the points read from it.
@@ -101,6 +102,27 @@ function variable(v: VarDecl): string[] {
   if (v.indicator?.better) out.push(`  better: ${v.indicator.better.value}`);
   if (v.indicator?.amber) out.push(`  amber: ${printExpr(v.indicator.amber)}`);
   if (v.doc) out.push(`  doc: ${docText(v.doc, '  ')}`);
+  return out;
+}
+
+/** Conveyor and queue properties of a stock; leakage and overflow of a flow. */
+function beltLines(v: VarDecl): string[] {
+  const out: string[] = [];
+  const c = v.conveyor;
+  if (c) {
+    out.push('  conveyor');
+    if (c.transitTime) out.push(`  transit time: ${printExpr(c.transitTime)}`);
+    if (c.capacity) out.push(`  capacity: ${printExpr(c.capacity)}`);
+    if (c.inflowLimit) out.push(`  inflow limit: ${printExpr(c.inflowLimit)}`);
+    if (c.arrest) out.push(`  arrest: ${printExpr(c.arrest)}`);
+    if (c.sample) out.push(`  sample: ${printExpr(c.sample)}`);
+  }
+  if (v.queue) out.push('  queue');
+  if (v.leak) {
+    out.push(`  leak ${v.leak.kind}: ${printExpr(v.leak.value)}`);
+    if (v.leak.zone) out.push(`  leak zone: ${number(v.leak.zone.start)}, ${number(v.leak.zone.end)}`);
+  }
+  if (v.overflow) out.push('  overflow');
   return out;
 }
 

@@ -4,6 +4,8 @@ import * as t from './truncated.js';
 import * as tm from './truncated-more.js';
 import * as vl from './vector-lookup.js';
 import type { VectorOp } from '../ir/ir.js';
+import * as cv from './conveyor.js';
+import * as qu from './queue.js';
 
 /** Vector functions by IR operation: (index of the result element, vectors, numbers) → number. */
 export const VECTOR_FUNCTIONS: Readonly<Record<VectorOp, (cache: vec.VectorCache, index: number, vectors: readonly (readonly number[])[], args: readonly number[]) => number>> = {
@@ -74,6 +76,18 @@ export const RUNTIME_FUNCTIONS = {
   vectorLookup: vl.vectorLookup,
   allocateByPriority: vec.allocateByPriority,
   invertMatrix: vec.invertMatrix,
+  conveyorInit: cv.conveyorInit,
+  conveyorStep: cv.conveyorStep,
+  conveyorLevel: cv.conveyorLevel,
+  conveyorLeak: cv.conveyorLeak,
+  conveyorOut: cv.conveyorOut,
+  conveyorRoom: cv.conveyorRoom,
+  conveyorAdmit: cv.conveyorAdmit,
+  queueInit: qu.queueInit,
+  queueLevel: qu.queueLevel,
+  queueTake: qu.queueTake,
+  queueOverflow: qu.queueOverflow,
+  queueAdd: qu.queueAdd,
 } as const;
 
 export type RuntimeFunctionName = keyof typeof RUNTIME_FUNCTIONS;

@@ -2,6 +2,7 @@ import type { Method } from '../language/ast.js';
 import type { ModelIR } from '../ir/ir.js';
 import { streamFor } from '../runtime/functions.js';
 import { runPlan } from './plan.js';
+import { createBelts } from '../runtime/belts.js';
 import type { IntegratorOps, Kernel, RunBuffers, Workspace } from './kernel.js';
 
 export interface IntegrationSettings {
@@ -70,6 +71,7 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
     history: workspace.keepsHistory ? [] : ir.delays.map(() => new Float64Array(steps + 1)),
     streams: randomStreams(settings.seed, ir.randomSites),
     pending: new Float64Array(ir.previous.length),
+    belts: createBelts(ir.belts, steps),
   };
 
   // Constants written as INF are intended (e.g. unlimited capacity); any other infinity is a fault.

@@ -3,6 +3,8 @@ import type { BinOp } from '../check/model.js';
 import { RUNTIME_FUNCTIONS as F, VECTOR_FUNCTIONS } from '../runtime/index.js';
 import type { VectorCache } from '../runtime/vector.js';
 import type { Kernel, RunBuffers } from './kernel.js';
+import { BELT_FUNCTION, type BeltFunction } from '../runtime/belts.js';
+
 
 /**
  * The reference interpreter: evaluates the IR trees directly. Slow but obviously faithful, it is
@@ -71,6 +73,8 @@ export function interpretKernel(ir: ModelIR): Kernel {
         return VECTOR_FUNCTIONS[e.op](caches[e.site]!, e.index, e.vectors.map((x) => x.map(r)), e.args.map(r));
       case 'delay':
         return F.delayOutput(b.history[e.site]!, r(e.delay), v[e.init.i]!, t, START, dt);
+      case 'belt':
+        return (F[BELT_FUNCTION[e.op]] as BeltFunction)(b.belts[e.site]!, k, dt, e.index, ...e.args.map(r));
     }
   };
 

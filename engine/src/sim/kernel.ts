@@ -1,4 +1,6 @@
 import type { Method } from '../language/ast.js';
+import type { BeltState } from '../runtime/belts.js';
+
 /** Per-run buffers the kernel reads besides the slot array. */
 export interface RunBuffers {
   /** DELAY pipelines: the recorded input at every step, one array per DELAY. */
@@ -7,6 +9,8 @@ export interface RunBuffers {
   readonly streams: Int32Array;
   /** PREVIOUS values remembered during a step. */
   readonly pending: Float64Array;
+  /** Conveyors and queues: their belts and lines of batches, one per element. */
+  readonly belts: readonly BeltState[];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { useRef, useState, type WheelEvent, type PointerEvent } from 'react';
-import { CONVERTER_RADIUS, STOCK_HEIGHT, STOCK_WIDTH, VALVE_RADIUS, type DiagramLayout, type DiagramNode, wrapLabel } from './layout.js';
+import { CONVERTER_RADIUS, STOCK_HEIGHT, VALVE_RADIUS, type DiagramLayout, type DiagramNode, stockWidth, wrapLabel } from './layout.js';
 
 interface Props {
   readonly layout: DiagramLayout;
@@ -50,9 +50,11 @@ export function Diagram({ layout, selected, onSelect }: Props) {
         </marker>
       </defs>
       {layout.pipes.map((p) => (
-        <g key={`pipe-${p.flow}`} className="pipe">
+        <g key={`pipe-${p.flow}`} className={`pipe${p.role ? ` ${p.role}` : ''}`} data-role={p.role}>
           <polyline points={p.points.map((q) => `${q.x},${q.y}`).join(' ')} fill="none" stroke="#3b4a5a" strokeWidth="7" strokeLinejoin="round" />
-          <polyline points={p.points.map((q) => `${q.x},${q.y}`).join(' ')} fill="none" stroke="#fff" strokeWidth="3.5" strokeLinejoin="round" markerEnd="url(#pipe-head)" />
+          {/* An overflow's pipe is dashed: it only carries what the queue's other outflows could not pass on. */}
+          <polyline points={p.points.map((q) => `${q.x},${q.y}`).join(' ')} fill="none" stroke="#fff" strokeWidth="3.5" strokeLinejoin="round" markerEnd="url(#pipe-head)"
+            {...(p.role === 'overflow' ? { strokeDasharray: '6 4' } : {})} />
         </g>
       ))}
       {layout.clouds.map((c, i) => (
@@ -64,7 +66,7 @@ export function Diagram({ layout, selected, onSelect }: Props) {
           d={`M${l.start.x},${l.start.y} Q${l.control.x},${l.control.y} ${l.end.x},${l.end.y}`} />
       ))}
       {layout.nodes.map((n) => (
-        <g key={`node-${n.name}`} className={`node ${n.kind}${n.name === selected ? ' selected' : ''}`} data-testid="diagram-node" data-name={n.name} data-kind={n.kind}
+        <g key={`node-${n.name}`} className={`node ${n.kind}${n.role ? ` ${n.role}` : ''}${n.name === selected ? ' selected' : ''}`} data-testid="diagram-node" data-name={n.name} data-kind={n.kind} data-role={n.role}
           transform={`translate(${n.x},${n.y})`} onClick={() => pick(n)} style={{ cursor: 'pointer' }}>
           <title>{n.units ? `${n.name} [${n.units}]` : n.name}</title>
           <NodeShape node={n} selected={n.name === selected} />
@@ -79,11 +81,15 @@ function NodeShape({ node, selected }: { readonly node: DiagramNode; readonly se
   const stroke = selected ? '#1f6feb' : '#3b4a5a';
   const width = selected ? 3 : 1.5;
   if (node.kind === 'stock') {
-    const box = <rect x={-STOCK_WIDTH / 2} y={-STOCK_HEIGHT / 2} width={STOCK_WIDTH} height={STOCK_HEIGHT} fill="#e8f0fb" stroke={stroke} strokeWidth={width} />;
+    const w = stockWidth(node.role);
+    const box = <>
+      <rect x={-w / 2} y={-STOCK_HEIGHT / 2} width={w} height={STOCK_HEIGHT} fill="#e8f0fb" stroke={stroke} strokeWidth={width} />
+      {node.role === 'conveyor' ? <Belt width={w} stroke={stroke} transit={node.transit} /> : node.role === 'queue' ? <Line width={w} stroke={stroke} /> : null}
+    </>;
     if (!node.arrayed) return box;
     // Arrays are drawn as a stack, as Stella does.
     return <>
-      <rect x={-STOCK_WIDTH / 2 + 6} y={-STOCK_HEIGHT / 2 - 6} width={STOCK_WIDTH} height={STOCK_HEIGHT} fill="#d3e0f3" stroke={stroke} strokeWidth={1} />
+      <rect x={-w / 2 + 6} y={-STOCK_HEIGHT / 2 - 6} width={w} height={STOCK_HEIGHT} fill="#d3e0f3" stroke={stroke} strokeWidth={1} />
       {box}
     </>;
   }
@@ -101,14 +107,51 @@ function NodeShape({ node, selected }: { readonly node: DiagramNode; readonly se
   </>;
 }
 
-/** The name inside a stock (up to three lines) or under a valve or converter (up to two). */
+/**
+ * A conveyor, as Stella draws it: a belt of slats along the bottom of a wide box, with its transit
+ * time written on the belt (slats left out under the writing).
+ */
+function Belt({ width, stroke, transit }: { readonly width: number; readonly stroke: string; readonly transit: string | undefined }) {
+  const top = STOCK_HEIGHT / 2 - 11;
+  const text = transit === undefined ? undefined : `transit ${transit}`;
+  // 10px sans-serif: about 5.5px a character.
+  const gap = text === undefined ? 0 : Math.min(width - 20, text.length * 5.5 + 8) / 2;
+  const slats: number[] = [];
+  for (let x = -width / 2 + 10; x < width / 2 - 4; x += 12) if (Math.abs(x) > gap) slats.push(x);
+  return <g className="belt">
+    <path d={`M${-width / 2},${top} H${width / 2}`} stroke={stroke} strokeWidth="1" />
+    {slats.map((x) => <path key={x} d={`M${x},${top} V${STOCK_HEIGHT / 2}`} stroke={stroke} strokeWidth="0.8" />)}
+    {text !== undefined ? <text className="transit" x={0} y={STOCK_HEIGHT / 2 - 2.5} textAnchor="middle" fontSize="10" fill="#3b4a5a">{text}</text> : null}
+  </g>;
+}
+
+/** A queue: a line of waiting batches along the bottom of the box. */
+function Line({ width, stroke }: { readonly width: number; readonly stroke: string }) {
+  return <g className="queue-line">
+    {[0, 1, 2, 3, 4].map((i) => <rect key={i} x={-width / 2 + 7 + i * 12} y={STOCK_HEIGHT / 2 - 12} width="8" height="8" fill="#fff" stroke={stroke} strokeWidth="0.8" />)}
+  </g>;
+}
+
+/**
+ * The name inside a stock (up to three lines; above a conveyor's belt or a queue's line) or under a
+ * valve or converter (up to two; beside a valve on an upright pipe); a leakage's or an overflow's
+ * valve says which it is under its name.
+ */
 function Label({ node }: { readonly node: DiagramNode }) {
   const inside = node.kind === 'stock';
-  const lines = wrapLabel(node.name, inside ? 15 : 22, inside ? 3 : 2);
-  const first = inside ? -((lines.length - 1) * 14) / 2 + 4 : (node.kind === 'flow' ? VALVE_RADIUS : CONVERTER_RADIUS) + 14;
+  const marked = node.role === 'conveyor' || node.role === 'queue';
+  const lines = wrapLabel(node.name, inside ? (node.role === 'conveyor' ? 24 : 15) : 22, inside ? (marked ? 2 : 3) : 2);
+  const tag = node.role === 'leak' ? 'leakage' : node.role === 'overflow' ? 'overflow' : undefined;
+  const beside = node.kind === 'flow' && node.labelRight === true;
+  const count = lines.length + (tag ? 1 : 0);
+  const first = inside ? -((lines.length - 1) * 14) / 2 + (marked ? -2 : 4)
+    : beside ? -((count - 1) * 14) / 2 + 4
+    : (node.kind === 'flow' ? VALVE_RADIUS : CONVERTER_RADIUS) + 14;
+  const x = beside ? VALVE_RADIUS + 5 : 0;
   return (
-    <text textAnchor="middle" fontSize="12" fill="#1d2430">
-      {lines.map((l, i) => <tspan key={i} x={0} y={first + i * 14}>{l}</tspan>)}
+    <text textAnchor={beside ? 'start' : 'middle'} fontSize="12" fill="#1d2430">
+      {lines.map((l, i) => <tspan key={i} x={x} y={first + i * 14}>{l}</tspan>)}
+      {tag ? <tspan className="role-tag" x={x} y={first + lines.length * 14 - 1} fontSize="10" fontStyle="italic" fill="#5a6675">{`(${tag})`}</tspan> : null}
     </text>
   );
 }

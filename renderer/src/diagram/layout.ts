@@ -3,13 +3,18 @@
  * stocks as boxes placed along their flow chains (left to right, one row per chain), flows as pipes
  * with a valve (a cloud where a flow comes from or goes to outside the model), converters as
  * circles near the variables they feed, and an arrow for every variable another one reads.
+ * Conveyors are wider boxes (drawn as a belt) whose leakages leave from their underside, queues
+ * boxes marked as a line; a queue's overflow is marked on its pipe.
  * Pure geometry: no DOM, so it is tested under Node.
  */
-import { variableReads, type CheckedModel, type Variable } from '../../../engine/src/index.js';
+import { propertyReads, variableReads, type CheckedModel, type RExpr, type Variable } from '../../../engine/src/index.js';
 
 export type NodeKind = 'stock' | 'flow' | 'aux' | 'const' | 'graph';
 
 export interface Point { readonly x: number; readonly y: number }
+
+/** Stocks: a conveyor or a queue; flows: a conveyor's leakage or a queue's overflow. */
+export type NodeRole = 'conveyor' | 'queue' | 'leak' | 'overflow';
 
 export interface DiagramNode {
   readonly name: string;
@@ -17,7 +22,12 @@ export interface DiagramNode {
   readonly x: number;
   readonly y: number;
   readonly arrayed: boolean;
+  readonly role?: NodeRole;
+  /** Conveyors: how long the belt takes, as written on it ("4 week", or the variable that sets it). */
+  readonly transit?: string;
   readonly units?: string;
+  /** Flows: the name goes to the right of the valve, off its pipe, when the pipe runs vertically there (else below it). */
+  readonly labelRight?: boolean;
   /** Where the variable's name is declared, for jumping to its equation. */
   readonly line: number;
   readonly column: number;
@@ -27,6 +37,7 @@ export interface DiagramPipe {
   readonly flow: string;
   /** From the source (stock edge or cloud) to the sink; the valve sits on it. */
   readonly points: readonly Point[];
+  readonly role?: 'leak' | 'overflow';
 }
 
 export interface DiagramLink {
@@ -49,6 +60,8 @@ export interface DiagramLayout {
 
 export const STOCK_WIDTH = 110;
 export const STOCK_HEIGHT = 54;
+/** A conveyor is drawn as a belt, wider than a stock. */
+export const CONVEYOR_WIDTH = 170;
 export const CONVERTER_RADIUS = 16;
 export const VALVE_RADIUS = 10;
 const COLUMN = 250;
@@ -60,6 +73,17 @@ const MARGIN = 70;
 const CLOUD_GAP = 110;
 
 interface Place { x: number; y: number }
+
+/** The width of a stock's box. */
+export function stockWidth(role: NodeRole | undefined): number {
+  return role === 'conveyor' ? CONVEYOR_WIDTH : STOCK_WIDTH;
+}
+
+function roleOf(v: Variable): NodeRole | undefined {
+  return v.conveyor ? 'conveyor' : v.queue ? 'queue' : v.leak ? 'leak' : v.overflow ? 'overflow' : undefined;
+}
+
+const half = (v: Variable): number => stockWidth(roleOf(v)) / 2;
 
 export function layoutDiagram(model: CheckedModel): DiagramLayout {
   const vars = model.variables;
@@ -74,6 +98,7 @@ export function layoutDiagram(model: CheckedModel): DiagramLayout {
 
   const places = new Map<Variable, Place>();
   const pipes: DiagramPipe[] = [];
+  const upright = new Set<Variable>();
   const clouds: Point[] = [];
   const occupied = new Set<string>();
   const occupy = (x: number, y: number): void => { occupied.add(cellKey(x, y)); };
@@ -93,7 +118,7 @@ export function layoutDiagram(model: CheckedModel): DiagramLayout {
   }
   for (const s of stocks) {
     const p = places.get(s)!;
-    for (let dx = -STOCK_WIDTH / 2; dx <= STOCK_WIDTH / 2; dx += CELL_X / 4) for (const dy of [-STOCK_HEIGHT / 2, 0, STOCK_HEIGHT / 2]) occupy(p.x + dx, p.y + dy);
+    for (let dx = -half(s); dx <= half(s); dx += CELL_X / 4) for (const dy of [-STOCK_HEIGHT / 2, 0, STOCK_HEIGHT / 2]) occupy(p.x + dx, p.y + dy);
   }
 
   // --- flows: pipes between stocks, or from/to clouds on a free side -----------------------------
@@ -106,7 +131,7 @@ export function layoutDiagram(model: CheckedModel): DiagramLayout {
   for (const f of flows) {
     const from = source.get(f);
     const to = sink.get(f);
-    if (from && to) {
+    if (from && to && !f.leak) {
       slots(from).right++;
       slots(to).left++;
     }
@@ -122,14 +147,22 @@ export function layoutDiagram(model: CheckedModel): DiagramLayout {
     const from = source.get(f);
     const to = sink.get(f);
     let points: Point[];
-    if (from && to) {
-      points = stockToStock(places.get(from)!, places.get(to)!, take(from, 'right'), take(to, 'left'));
+    if (from && to && f.leak) {
+      // A leakage leaves from the underside of its conveyor, runs below and enters its stock from below.
+      const a = places.get(from)!;
+      const b = places.get(to)!;
+      const slot = take(from, 'bottom');
+      const start = { x: a.x + spread(slot), y: a.y + STOCK_HEIGHT / 2 };
+      const below = Math.max(a.y, b.y) + STOCK_HEIGHT / 2 + 60 + 20 * slot;
+      points = [start, { x: start.x, y: below }, { x: b.x, y: below }, { x: b.x, y: b.y + STOCK_HEIGHT / 2 }];
+    } else if (from && to) {
+      points = stockToStock(places.get(from)!, places.get(to)!, half(from), half(to), take(from, 'right'), take(to, 'left'));
     } else if (to) {
       const p = places.get(to)!;
       const free = slots(to).left === 0 && !used.get(to)?.left;
       if (free) {
         take(to, 'left');
-        points = [{ x: p.x - STOCK_WIDTH / 2 - CLOUD_GAP, y: p.y }, { x: p.x - STOCK_WIDTH / 2, y: p.y }];
+        points = [{ x: p.x - half(to) - CLOUD_GAP, y: p.y }, { x: p.x - half(to), y: p.y }];
       } else {
         const dx = spread(take(to, 'top'));
         points = [{ x: p.x + dx, y: p.y - STOCK_HEIGHT / 2 - CLOUD_GAP }, { x: p.x + dx, y: p.y - STOCK_HEIGHT / 2 }];
@@ -137,10 +170,10 @@ export function layoutDiagram(model: CheckedModel): DiagramLayout {
       clouds.push(points[0]!);
     } else if (from) {
       const p = places.get(from)!;
-      const free = slots(from).right === 0 && !used.get(from)?.right;
+      const free = !f.leak && slots(from).right === 0 && !used.get(from)?.right;
       if (free) {
         take(from, 'right');
-        points = [{ x: p.x + STOCK_WIDTH / 2, y: p.y }, { x: p.x + STOCK_WIDTH / 2 + CLOUD_GAP, y: p.y }];
+        points = [{ x: p.x + half(from), y: p.y }, { x: p.x + half(from) + CLOUD_GAP, y: p.y }];
       } else {
         const dx = spread(take(from, 'bottom'));
         points = [{ x: p.x + dx, y: p.y + STOCK_HEIGHT / 2 }, { x: p.x + dx, y: p.y + STOCK_HEIGHT / 2 + CLOUD_GAP }];
@@ -152,8 +185,11 @@ export function layoutDiagram(model: CheckedModel): DiagramLayout {
       points = [{ x: x - CLOUD_GAP / 2, y: rowY }, { x: x + CLOUD_GAP / 2, y: rowY }];
       clouds.push(points[0]!, points[1]!);
     }
-    pipes.push({ flow: f.name, points });
-    places.set(f, valveOn(points));
+    const role = roleOf(f);
+    pipes.push(role === 'leak' || role === 'overflow' ? { flow: f.name, points, role } : { flow: f.name, points });
+    const valve = valveOn(points);
+    places.set(f, { x: valve.x, y: valve.y });
+    if (valve.upright) { upright.add(f); occupy(valve.x + CELL_X / 2, valve.y); }
     for (let i = 1; i < points.length; i++) markSegment(points[i - 1]!, points[i]!, occupy);
   }
   if (looseFlows > 0) rowY += ROW / 2;
@@ -195,11 +231,11 @@ export function layoutDiagram(model: CheckedModel): DiagramLayout {
   }
 
   // --- links: an arrow for every read, except a flow into its own stock (the pipe shows it) ------
+  // A stock's initial value is not drawn; a conveyor's transit time, capacity and the like are.
   const links: DiagramLink[] = [];
   for (const v of vars) {
-    if (v.kind === 'stock') continue;
     const to = places.get(v)!;
-    for (const dep of reads.get(v) ?? []) {
+    for (const dep of v.kind === 'stock' ? propertyReads(v) : reads.get(v) ?? []) {
       const from = places.get(dep);
       if (!from) continue;
       links.push(curvedLink(dep, from, v, to));
@@ -209,7 +245,7 @@ export function layoutDiagram(model: CheckedModel): DiagramLayout {
   // --- normalise to positive coordinates with a margin --------------------------------------------
   const xs: number[] = [];
   const ys: number[] = [];
-  for (const p of places.values()) { xs.push(p.x - STOCK_WIDTH, p.x + STOCK_WIDTH); ys.push(p.y - STOCK_HEIGHT, p.y + STOCK_HEIGHT); }
+  for (const [v, p] of places) { const w = Math.max(STOCK_WIDTH, 2 * half(v)); xs.push(p.x - w, p.x + w); ys.push(p.y - STOCK_HEIGHT, p.y + STOCK_HEIGHT); }
   for (const c of clouds) { xs.push(c.x - 30, c.x + 30); ys.push(c.y - 30, c.y + 30); }
   const minX = xs.length ? Math.min(...xs) : 0;
   const minY = ys.length ? Math.min(...ys) : 0;
@@ -219,20 +255,43 @@ export function layoutDiagram(model: CheckedModel): DiagramLayout {
 
   const nodes: DiagramNode[] = vars.map((v) => {
     const p = shift(places.get(v)!);
+    const role = roleOf(v);
     return {
       name: v.name, kind: v.kind, x: p.x, y: p.y, arrayed: v.dims.length > 0,
+      ...(role ? { role } : {}),
+      ...(v.conveyor ? { transit: transitText(v.conveyor.transitTime, model.sim.timeUnit) } : {}),
+      ...(upright.has(v) ? { labelRight: true } : {}),
       ...(v.unitsText ? { units: v.unitsText } : {}),
       line: v.nameSpan.start.line, column: v.nameSpan.start.column,
     };
   });
   return {
     nodes,
-    pipes: pipes.map((p) => ({ flow: p.flow, points: p.points.map(shift) })),
+    pipes: pipes.map((p) => ({ ...p, points: p.points.map(shift) })),
     clouds: clouds.map(shift),
     links: links.map((l) => ({ from: l.from, to: l.to, start: shift(l.start), control: shift(l.control), end: shift(l.end) })),
     width: round((xs.length ? Math.max(...xs) : 0) + dx + MARGIN),
     height: round((ys.length ? Math.max(...ys) : 0) + dy + MARGIN),
   };
+}
+
+/**
+ * A conveyor's transit time as written on its belt: a number (with the time unit), a constant's
+ * value (with its units), else the name of the variable that sets it, else "computed".
+ */
+export function transitText(e: RExpr, timeUnit: string | undefined): string {
+  const withUnit = (n: number, unit: string | undefined) => (unit ? `${formatNumber(n)} ${unit}` : formatNumber(n));
+  if (e.k === 'num') return withUnit(e.v, timeUnit);
+  if (e.k === 'var') {
+    const all = e.ref.equations?.all;
+    if (e.ref.kind === 'const' && e.ref.dims.length === 0 && all?.k === 'num') return withUnit(all.v, e.ref.unitsText ?? timeUnit);
+    return e.ref.name;
+  }
+  return 'computed';
+}
+
+function formatNumber(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(4)));
 }
 
 /** Groups of stocks joined by flows, in the order their first stock is declared. */
@@ -278,9 +337,9 @@ function layersOf(chain: readonly Variable[], flows: readonly Variable[], source
   return layer;
 }
 
-function stockToStock(a: Place, b: Place, outSlot: number, inSlot: number): Point[] {
-  const start = { x: a.x + STOCK_WIDTH / 2, y: a.y + spread(outSlot) / 3 };
-  const end = { x: b.x - STOCK_WIDTH / 2, y: b.y + spread(inSlot) / 3 };
+function stockToStock(a: Place, b: Place, halfA: number, halfB: number, outSlot: number, inSlot: number): Point[] {
+  const start = { x: a.x + halfA, y: a.y + spread(outSlot) / 3 };
+  const end = { x: b.x - halfB, y: b.y + spread(inSlot) / 3 };
   if (end.x > start.x + 20) {
     if (Math.abs(start.y - end.y) < 1) return [start, end];
     const mid = (start.x + end.x) / 2;
@@ -294,14 +353,15 @@ function stockToStock(a: Place, b: Place, outSlot: number, inSlot: number): Poin
 }
 
 /** The valve sits halfway along the pipe's longest segment. */
-function valveOn(points: readonly Point[]): Place {
+/** The valve sits in the middle of the pipe's longest segment; `upright` when that segment is vertical. */
+function valveOn(points: readonly Point[]): Place & { upright: boolean } {
   let best = 0;
-  let at = { x: points[0]!.x, y: points[0]!.y };
+  let at = { x: points[0]!.x, y: points[0]!.y, upright: false };
   for (let i = 1; i < points.length; i++) {
     const a = points[i - 1]!;
     const b = points[i]!;
     const len = Math.hypot(b.x - a.x, b.y - a.y);
-    if (len > best) { best = len; at = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 }; }
+    if (len > best) { best = len; at = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2, upright: Math.abs(a.x - b.x) < 1e-9 }; }
   }
   return at;
 }
@@ -322,7 +382,7 @@ function curvedLink(fromVar: Variable, from: Place, toVar: Variable, to: Place):
 
 function edgePoint(v: Variable, p: Place, ux: number, uy: number): Point {
   if (v.kind === 'stock') {
-    const tx = ux === 0 ? Infinity : (STOCK_WIDTH / 2) / Math.abs(ux);
+    const tx = ux === 0 ? Infinity : half(v) / Math.abs(ux);
     const ty = uy === 0 ? Infinity : (STOCK_HEIGHT / 2) / Math.abs(uy);
     const t = Math.min(tx, ty);
     return { x: p.x + ux * t, y: p.y + uy * t };

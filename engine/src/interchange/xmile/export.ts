@@ -4,6 +4,7 @@ import { mappedElementOf } from '../../language/mapping.js';
 import { rewriteExpr } from '../../language/rewrite.js';
 import { foldConstant } from '../../check/checker.js';
 import { elementKey } from '../../names.js';
+import { beltOptions, flowBeltAttributes, flowBeltLines, stockBeltLines, xmileOutflows } from './belts.js';
 
 /**
  * A model AST → an XMILE 1.0 document that Stella/ithink and our importer read back as the same
@@ -17,6 +18,7 @@ export function exportXmile(ast: ModelAst): string {
     '    <vendor>Commissioning Workbench</vendor>',
     '    <product version="0.1.0" lang="en">Commissioning Workbench</product>',
     ...(ast.title ? [`    <name>${escapeText(ast.title)}</name>`] : []),
+    ...beltOptions(ast.variables),
     '  </header>',
   ];
   const sim = ast.sim;
@@ -55,7 +57,7 @@ function variable(v: VarDecl, ast: ModelAst): string[] {
   const tag = v.kind === 'graph' && !v.equation && v.elementEquations.length === 0 && !v.elementGraphs?.length ? 'gf' : TAGS[v.kind];
   const gfType = tag === 'gf' && v.graph && v.graph.interpolation !== 'continuous' ? ` type="${v.graph.interpolation}"` : '';
   const constant = v.kind === 'const' ? ' cwb:kind="const"' : '';
-  const out = [`      <${tag} name="${escapeAttr(v.name.text)}"${gfType}${constant}${indicatorAttributes(v)}>`];
+  const out = [`      <${tag} name="${escapeAttr(v.name.text)}"${gfType}${constant}${indicatorAttributes(v)}${flowBeltAttributes(v)}>`];
   const inner = (...lines: string[]): number => out.push(...lines.map((line) => `        ${line}`));
   if (v.doc) inner(`<doc>${escapeText(v.doc)}</doc>`);
   if (v.dims.length) {
@@ -67,6 +69,8 @@ function variable(v: VarDecl, ast: ModelAst): string[] {
   const mapped = ast.dimensions.some((d) => d.mapsTo?.length);
   const perElement = v.dims.length > 0 && (mapped || v.valueList !== undefined || v.elementEquations.length > 0 || (v.elementGraphs?.length ?? 0) > 0);
   if (v.equation && !perElement) inner(`<eqn>${expr(v.equation)}</eqn>`);
+  // A leakage's fraction is its <eqn> (apply-to-all: XMILE has no leak fraction per element).
+  if (v.leak) inner(`<eqn>${expr(v.leak.value)}</eqn>`);
   if (perElement) {
     // XMILE arrays are apply-to-all or list every element; write every element, explicitly.
     for (const { names, equation } of elementEquations(v, ast)) {
@@ -78,8 +82,10 @@ function variable(v: VarDecl, ast: ModelAst): string[] {
     }
   }
   for (const f of v.inflows) inner(`<inflow>${flowName(f)}</inflow>`);
-  for (const f of v.outflows) inner(`<outflow>${flowName(f)}</outflow>`);
-  if (v.nonNegative) inner('<non_negative/>');
+  for (const f of xmileOutflows(v, ast.variables)) inner(`<outflow>${flowName(f)}</outflow>`);
+  // A conveyor or queue is never negative; XMILE allows only one of the three.
+  if (v.nonNegative && !v.conveyor && !v.queue) inner('<non_negative/>');
+  inner(...stockBeltLines(v, ast.variables, expr), ...flowBeltLines(v));
   if (v.units) inner(`<units>${escapeText(v.units.text)}</units>`);
   if (v.graph && tag !== 'gf') {
     for (const l of graphLines(v.graph.xs, v.graph.ys, v.graph.interpolation)) inner(l);

@@ -6,6 +6,8 @@ import { expandMacros, type MacroDefinition } from '../macros.js';
 import { nameKey } from '../../names.js';
 import { parseUnits, UnitSyntaxError } from '../../check/units.js';
 import { child, children, parseXml, XmlError, type XmlElement } from '../xml.js';
+import { linkConveyors, readFlowBelt, readStockBelt } from './belts.js';
+import type { ConveyorDecl } from '../../language/ast.js';
 
 export interface ImportResult {
   readonly ast: ModelAst;
@@ -85,6 +87,7 @@ class XmileReader {
       const v = variables[i]!;
       if (v.kind === 'aux' && connected.has(v.name.key)) variables[i] = { ...v, kind: 'flow' };
     }
+    linkConveyors(variables, this.exponential, this.sink);
     const diagram = main ? readDiagram(main) : [];
     const title = header ? child(header, 'name')?.text.trim() : undefined;
     const doc = main ? child(main, 'doc')?.text.trim() : undefined;
@@ -100,6 +103,8 @@ class XmileReader {
   }
 
   private defaults = { stock: false, flow: false };
+  /** Conveyors whose leakages are exponential (`exponential_leak="true"`). */
+  private readonly exponential = new Set<ConveyorDecl>();
   private readonly macros = new Map<string, MacroDefinition>();
 
   /** <macro name><parm>…</parm><eqn>…</eqn>[<variables>…</variables>]</macro> */
@@ -168,7 +173,10 @@ class XmileReader {
         continue;
       }
       const decl = this.variable(m);
-      if (decl) out.push(renameLocals(decl, renamed, locals, prefix));
+      if (!decl) continue;
+      const inModule = renameLocals(decl, renamed, locals, prefix);
+      if (decl.conveyor && this.exponential.has(decl.conveyor)) this.exponential.add(inModule.conveyor!);
+      out.push(inModule);
     }
     return out;
   }
@@ -264,13 +272,22 @@ class XmileReader {
       if (parsed) elementEquations.push({ subscripts, equation: parsed, span: spanOf(el) });
     }
     const unitsText = this.units(units, name.text);
+    const equationOf = (x: XmlElement, owner: string): Expr | undefined => this.equation(x, owner);
+    const stockBelt = kind === 'stock' ? readStockBelt(e, name.text, equationOf, this.sink) : undefined;
+    if (stockBelt?.conveyor && stockBelt.exponential) this.exponential.add(stockBelt.conveyor);
+    const flowBelt = kind === 'flow' || kind === 'aux' ? readFlowBelt(e, name.text, equationOf, this.sink) : undefined;
+    if (stockBelt?.conveyor && perElement && dims === undefined) {
+      this.sink.error('conveyor', spanOf(eqn!), `Conveyor "${name.text}" lists an initial value per slat; give it one initial value, which is spread over its belt.`, name.text);
+    }
+    // A leakage's <eqn> is its leak fraction, not an equation.
+    const leaking = flowBelt?.leak !== undefined;
     return {
       kind: (graph || elementGraphs.length) && kind !== 'stock' ? 'graph' : kind,
       name,
       dims: dims ? children(dims, 'dim').map((d) => xmileName(d.attributes.get('name') ?? '', d)) : [],
       ...(unitsText ? { units: { text: unitsText, span: spanOf(units!) } } : {}),
-      ...(equation ? { equation } : {}),
-      ...(perElement && perElement.flat().every((x) => x !== undefined) ? { valueList: { rows: perElement as Expr[][], span: spanOf(eqn!) } } : {}),
+      ...(equation && !leaking ? { equation } : {}),
+      ...(perElement && !leaking && perElement.flat().every((x) => x !== undefined) ? { valueList: { rows: perElement as Expr[][], span: spanOf(eqn!) } } : {}),
       elementEquations,
       inflows: children(e, 'inflow').map((f) => xmileName(f.text.replace(/^"|"$/g, ''), f)),
       outflows: children(e, 'outflow').map((f) => xmileName(f.text.replace(/^"|"$/g, ''), f)),
@@ -279,6 +296,10 @@ class XmileReader {
       ...(graph ? { graph } : {}),
       ...(elementGraphs.length ? { elementGraphs } : {}),
       ...(indicatorOf(e) ? { indicator: indicatorOf(e)! } : {}),
+      ...(stockBelt?.conveyor ? { conveyor: stockBelt.conveyor } : {}),
+      ...(stockBelt?.queue ? { queue: stockBelt.queue } : {}),
+      ...(flowBelt?.leak ? { leak: { kind: 'fraction' as const, ...flowBelt.leak } } : {}),
+      ...(flowBelt?.overflow ? { overflow: flowBelt.overflow } : {}),
       span: spanOf(e),
     };
   }
@@ -386,9 +407,13 @@ function renameLocals(decl: VarDecl, name: NameRef, locals: ReadonlySet<string>,
   const rename = (n: NameRef): NameRef => (locals.has(n.key) ? { key: nameKey(prefix + n.text), text: prefix + n.text, span: n.span } : n);
   const expr = (e: Expr): Expr =>
     rewriteExpr(e, (x) => (x.kind === 'ref' ? { ...x, name: rename(x.name) } : x.kind === 'call' ? { ...x, name: rename(x.name), args: x.args.map(expr) } : undefined));
+  const c = decl.conveyor;
+  const maybe = (e: Expr | undefined): Expr | undefined => (e ? expr(e) : undefined);
   return {
     ...decl,
     name,
+    ...(c ? { conveyor: { ...c, ...Object.fromEntries((['transitTime', 'capacity', 'inflowLimit', 'arrest', 'sample'] as const).flatMap((k) => (c[k] ? [[k, maybe(c[k])]] : []))) } } : {}),
+    ...(decl.leak ? { leak: { ...decl.leak, value: expr(decl.leak.value) } } : {}),
     ...(decl.equation ? { equation: expr(decl.equation) } : {}),
     ...(decl.valueList ? { valueList: { ...decl.valueList, rows: decl.valueList.rows.map((r) => r.map(expr)) } } : {}),
     elementEquations: decl.elementEquations.map((x) => ({ ...x, equation: expr(x.equation) })),
