@@ -97,6 +97,16 @@ describe('XMILE export', () => {
     expect(numbers(simulate(b.model!))).toEqual(numbers(simulate(a.model!)));
   });
 
+  test('a step such as 1/7 is written as its reciprocal, as Stella does, and comes back exactly', () => {
+    const ast = parseModel('simulation\n  start: 0\n  stop: 1\n  dt: 1/7\nstock s = 0\n  inflow: f\nflow f = 1\n', 'w.cwm').ast;
+    const xml = exportXmile(ast);
+    expect(xml).toContain('<dt reciprocal="true">7</dt>');
+    const back = compileAst(importXmile(xml, 'w.xmile').ast, []);
+    const times = Array.from(simulate(back.model!).times);
+    expect(times).toEqual(Array.from(simulate(compileAst(ast, []).model!).times));
+    expect(times).toHaveLength(8);
+  });
+
   test('diagram positions are kept through import and export', async () => {
     const text = await readFile('../shared/test-models/samples/teacup/teacup_w_diagram.xmile', 'utf8');
     const first = importXmile(text, 'teacup.xmile').ast;

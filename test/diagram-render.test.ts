@@ -38,6 +38,9 @@ flow "Turned away" [people/week]
     expect(svg).toMatch(/data-name="Turned away"[^>]*>.*?<tspan x="15"[^>]*>Turned away<\/tspan><tspan class="role-tag"[^>]*>\(overflow\)<\/tspan>/);
     expect(svg).toMatch(/data-name="Discharged home"[^>]*>.*?<text text-anchor="middle"[^>]*><tspan x="0" y="24">Discharged home<\/tspan><\/text>/);
     expect(svg.match(/class="role-tag"/g)).toHaveLength(2);
+    // Converters one cell (120) apart: their names wrap at 16 characters so neighbours' labels do not run into each other.
+    expect(svg).toMatch(/data-name="Beds a week can admit"[^>]*>.*?<tspan x="0" y="30">Beds a week can<\/tspan><tspan x="0" y="44">admit<\/tspan><\/text>/);
+    expect(svg).toMatch(/data-name="Ready for discharge per week"[^>]*>.*?<tspan x="0" y="30">Ready for<\/tspan><tspan x="0" y="44">discharge per<\/tspan><tspan x="0" y="58">week<\/tspan><\/text>/);
   });
 
   it('draws a plain stock with neither belt nor line', () => {

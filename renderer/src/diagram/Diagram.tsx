@@ -140,7 +140,10 @@ function Line({ width, stroke }: { readonly width: number; readonly stroke: stri
 function Label({ node }: { readonly node: DiagramNode }) {
   const inside = node.kind === 'stock';
   const marked = node.role === 'conveyor' || node.role === 'queue';
-  const lines = wrapLabel(node.name, inside ? (node.role === 'conveyor' ? 24 : 15) : 22, inside ? (marked ? 2 : 3) : 2);
+  // Converters sit one narrow cell apart, so their names wrap narrower (and onto a third line) than a valve's.
+  const converter = node.kind !== 'stock' && node.kind !== 'flow';
+  const lines = inside ? wrapLabel(node.name, node.role === 'conveyor' ? 24 : 15, marked ? 2 : 3)
+    : converter ? wrapLabel(node.name, 16, 3) : wrapLabel(node.name, 22, 2);
   const tag = node.role === 'leak' ? 'leakage' : node.role === 'overflow' ? 'overflow' : undefined;
   const beside = node.kind === 'flow' && node.labelRight === true;
   const count = lines.length + (tag ? 1 : 0);

@@ -32,7 +32,11 @@ export function exportXmile(ast: ModelAst): string {
   const value = (e: Expr | undefined, fallback: number): string => String(e ? (foldConstant(e) ?? fallback) : fallback);
   out.push(`    <start>${value(sim?.start, 0)}</start>`);
   out.push(`    <stop>${value(sim?.stop, 10)}</stop>`);
-  out.push(`    <dt>${value(sim?.dt, 1)}</dt>`);
+  // Stella writes a step like 1/7 as its reciprocal; do so when its decimal is long and the
+  // reciprocal gives back exactly the same dt (0.25 stays 0.25).
+  const dt = sim?.dt ? (foldConstant(sim.dt) ?? 1) : 1;
+  const per = Math.round(1 / dt);
+  out.push(dt < 1 && per > 1 && 1 / per === dt && String(dt).length > 8 ? `    <dt reciprocal="true">${per}</dt>` : `    <dt>${dt}</dt>`);
   if (sim?.saveEvery) out.push(`    <save_step>${value(sim.saveEvery, 1)}</save_step>`);
   out.push('  </sim_specs>');
   if (ast.dimensions.length) {
