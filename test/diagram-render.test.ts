@@ -38,9 +38,13 @@ flow "Turned away" [people/week]
     expect(svg).toMatch(/data-name="Turned away"[^>]*>.*?<tspan x="15"[^>]*>Turned away<\/tspan><tspan class="role-tag"[^>]*>\(overflow\)<\/tspan>/);
     expect(svg).toMatch(/data-name="Discharged home"[^>]*>.*?<text text-anchor="middle"[^>]*><tspan x="0" y="24">Discharged home<\/tspan><\/text>/);
     expect(svg.match(/class="role-tag"/g)).toHaveLength(2);
-    // Converters one cell (120) apart: their names wrap at 16 characters so neighbours' labels do not run into each other.
-    expect(svg).toMatch(/data-name="Beds a week can admit"[^>]*>.*?<tspan x="0" y="30">Beds a week can<\/tspan><tspan x="0" y="44">admit<\/tspan><\/text>/);
-    expect(svg).toMatch(/data-name="Ready for discharge per week"[^>]*>.*?<tspan x="0" y="30">Ready for<\/tspan><tspan x="0" y="44">discharge per<\/tspan><tspan x="0" y="58">week<\/tspan><\/text>/);
+    // Converters one cell (120) apart: their names wrap at 16 characters so neighbours' labels do not run into each other;
+    // those just above a stock or pipe have their names over the circle (radius 16), clear of what is below.
+    expect(svg).toMatch(/data-name="Beds a week can admit"[^>]*>.*?<tspan x="0" y="-36">Beds a week can<\/tspan><tspan x="0" y="-22">admit<\/tspan><\/text>/);
+    expect(svg).toMatch(/data-name="Ready for discharge per week"[^>]*>.*?<tspan x="0" y="-50">Ready for<\/tspan><tspan x="0" y="-36">discharge per<\/tspan><tspan x="0" y="-22">week<\/tspan><\/text>/);
+    // One with another converter just above it ("Length of stay") keeps its name underneath, as do those below the chain.
+    expect(svg).toMatch(/data-name="Dying during the stay"[^>]*>.*?<tspan x="0" y="30">Dying during the<\/tspan><tspan x="0" y="44">stay<\/tspan><\/text>/);
+    expect(svg).toMatch(/data-name="Average wait"[^>]*>.*?<tspan x="0" y="30">Average wait<\/tspan><\/text>/);
   });
 
   it('draws a plain stock with neither belt nor line', () => {

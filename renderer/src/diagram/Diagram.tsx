@@ -149,6 +149,7 @@ function Label({ node }: { readonly node: DiagramNode }) {
   const count = lines.length + (tag ? 1 : 0);
   const first = inside ? -((lines.length - 1) * 14) / 2 + (marked ? -2 : 4)
     : beside ? -((count - 1) * 14) / 2 + 4
+    : node.labelAbove ? -(CONVERTER_RADIUS + 6) - (lines.length - 1) * 14
     : (node.kind === 'flow' ? VALVE_RADIUS : CONVERTER_RADIUS) + 14;
   const x = beside ? VALVE_RADIUS + 5 : 0;
   return (

@@ -28,6 +28,8 @@ export interface DiagramNode {
   readonly units?: string;
   /** Flows: the name goes to the right of the valve, off its pipe, when the pipe runs vertically there (else below it). */
   readonly labelRight?: boolean;
+  /** A converter drawn above what it feeds: its name goes over the circle, clear of the stock below. */
+  readonly labelAbove?: boolean;
   /** Where the variable's name is declared, for jumping to its equation. */
   readonly line: number;
   readonly column: number;
@@ -230,6 +232,18 @@ export function layoutDiagram(model: CheckedModel): DiagramLayout {
     }
   }
 
+  // A converter just above a stock or pipe has its name over the circle, clear of what is below…
+  const labelledAbove = new Set<Variable>();
+  for (const c of converters) {
+    const p = places.get(c);
+    if (!p) continue;
+    const under = vars.some((v) => (v.kind === 'stock' || v.kind === 'flow') && places.has(v)
+      && places.get(v)!.y > p.y && places.get(v)!.y - p.y <= CELL_Y * 1.5 && Math.abs(places.get(v)!.x - p.x) < half(v) + CELL_X / 2);
+    // …unless another converter sits just above it, whose name would meet this one's.
+    const over = converters.some((o) => o !== c && places.has(o) && places.get(o)!.y < p.y && p.y - places.get(o)!.y <= CELL_Y * 1.5 && Math.abs(places.get(o)!.x - p.x) < CELL_X);
+    if (under && !over) labelledAbove.add(c);
+  }
+
   // --- links: an arrow for every read, except a flow into its own stock (the pipe shows it) ------
   // A stock's initial value is not drawn; a conveyor's transit time, capacity and the like are.
   const links: DiagramLink[] = [];
@@ -261,6 +275,7 @@ export function layoutDiagram(model: CheckedModel): DiagramLayout {
       ...(role ? { role } : {}),
       ...(v.conveyor ? { transit: transitText(v.conveyor.transitTime, model.sim.timeUnit) } : {}),
       ...(upright.has(v) ? { labelRight: true } : {}),
+      ...(labelledAbove.has(v) ? { labelAbove: true } : {}),
       ...(v.unitsText ? { units: v.unitsText } : {}),
       line: v.nameSpan.start.line, column: v.nameSpan.start.column,
     };
