@@ -145,6 +145,27 @@ describe('schema versions', () => {
     expectProjectError(() => ProjectStore.open(path, MIGRATIONS.slice(0, 1)), 'corrupt-project', /newer version of the workbench \(project format 2; this version reads up to 1\)/);
   });
 
+  it('takes a first-format file through every real migration to today\'s, keeping what it held', () => {
+    const path = fresh();
+    const old = ProjectStore.create(path, MIGRATIONS.slice(0, 1));
+    const m = old.saveModel({ name: 'Kept', text: 'model "Kept"\nconst a = 1\n' });
+    old.close();
+    const store = ProjectStore.open(path);
+    expect(store.getModel(m.id).text).toBe('model "Kept"\nconst a = 1\n');
+    expect(store.listModelVersions(m.id)).toHaveLength(1);
+    // What later formats added works on the migrated file: scenarios (v2), table dates (v3), hypotheses (v4).
+    const scenario = store.saveScenario({ modelId: m.id, name: 'More', overrides: { a: 2 } });
+    expect(store.getScenario(scenario.id).overrides).toEqual({ a: 2 });
+    store.saveDataTable({ name: 'Dated', columns: ['year', 'x'], rows: [[2025, 1]], sourceDate: '2024-06-01' });
+    expect(store.listDataTables().find((t) => t.name === 'Dated')?.sourceDate).toBe('2024-06-01');
+    store.saveHypothesis({ modelId: m.id, statement: 'a grows' });
+    expect(store.listHypotheses().map((h) => h.statement)).toEqual(['a grows']);
+    store.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    db.close();
+  });
+
   it('leaves the file untouched when a migration fails half way', () => {
     const path = fresh();
     ProjectStore.create(path, MIGRATIONS.slice(0, 1)).close();
