@@ -107,4 +107,14 @@ describe('parsing in remembered pieces', () => {
       expectSameParse(text, text);
     }
   });
+
+  test('pieces remembered where they last moved to parse exactly as a whole after edits of the same length, longer, shorter and back', () => {
+    const m = models.filter((x) => boundaries(x.text).length > 20)[0]!;
+    const broken = `${m.text}\naux b = f [widgets\n`;
+    for (const text of [m.text, broken]) {
+      for (const head of ['# 4\n', '# 4.1\n', '# 4.2\n', '# 4.2\n', '# 4\n', '', '# 4.25\n#\n', '# 4.5\n#\n', '# 4\n', '# 4\n']) {
+        expectSameParse(head + text, `${m.name} after ${JSON.stringify(head)}`);
+      }
+    }
+  });
 });

@@ -8,7 +8,7 @@ import { movedAst, movedDiagnostic } from './pieces-move.js';
  * one are as they were. The text is cut where the lexer and the parser both start afresh — before
  * a line opening a statement (`stock …`, `flow …`; see `boundaries`) — and each piece is looked up
  * by its text; a piece that has moved (text before it grew or shrank) keeps its parse, with its
- * positions moved too (one with diagnostics only when it stays on its lines: messages may name
+ * positions moved too and remembered so (moved once, not at every later parse) (one with diagnostics only when it stays on its lines: messages may name
  * lines). What comes out is exactly what parsing the whole text gives: the same AST
  * and the same diagnostics in the same order (test/parse-pieces.test.ts holds it to that).
  */
@@ -27,8 +27,9 @@ export interface ParsedPiece {
 export type PieceParser = (text: string, file: string, at: SourcePos, seenSimulation: boolean, followedByStatement: boolean) => ParsedPiece;
 
 interface Remembered {
-  readonly piece: ParsedPiece;
-  readonly at: SourcePos;
+  /** The piece as placed by the parse that last used it, and where that was. */
+  piece: ParsedPiece;
+  at: SourcePos;
   /** The parse that last used it, for forgetting pieces no longer in the text. */
   used: number;
 }
@@ -62,6 +63,12 @@ export function parseInPieces(source: string, file: string, parse: PieceParser):
     }
     known.used = parse_;
     const piece = moved(known.piece, line - known.at.line, from - known.at.offset);
+    if (piece !== known.piece) {
+      // Remembered where it is now: the next parse, after an edit that keeps the text's length
+      // (a digit for a digit) or one after this piece, finds it in place and moves nothing.
+      known.piece = piece;
+      known.at = at;
+    }
     pieces.push(piece);
     seenSimulation ||= piece.ast.sim !== undefined;
     line += lineBreaks(text);
