@@ -130,8 +130,12 @@ const QUOTE = 34;
 const HASH = 35;
 const BACKSLASH = 92;
 
-/** `stock …`, `flow …` and the other statement words the lexer knows a line can open with (lexer.ts STATEMENT_START). */
-const OPENS_STATEMENT = /^[ \t]*(?:stock|flow|aux|const|graph|dimension|simulation|model)[ \t][ \t\r\f\uFEFF]*(.?)/i;
+/**
+ * `stock …`, `flow …` and the other statement words the lexer knows a line can open with (lexer.ts
+ * STATEMENT_START), after the line's indentation; matched in place (sticky), not on a copy of the line.
+ * Neither it nor the rest of the line it looks at (`.` never matches a line break) reaches past the line.
+ */
+const STATEMENT_WORD = /(?:stock|flow|aux|const|graph|dimension|simulation|model)[ \t][ \t\r\f\uFEFF]*(.?)/iy;
 
 /**
  * Offsets where pieces start: 0, then every line that opens a statement outside a quoted text.
@@ -162,11 +166,14 @@ export function boundaries(source: string): number[] {
 }
 
 function opensStatement(source: string, at: number): boolean {
-  const first = source.charCodeAt(at);
-  // Most lines start with a letter of a statement word or with indentation; others cannot open one.
-  if (first !== 32 && first !== 9 && !/[sfacgdmSFACGDM]/.test(source[at]!)) return false;
-  const end = source.indexOf('\n', at);
-  const m = OPENS_STATEMENT.exec(source.slice(at, end < 0 ? source.length : end));
+  let i = at;
+  let c = source.charCodeAt(i);
+  while (c === 32 || c === 9) c = source.charCodeAt(++i);
+  // Only a line whose first word starts with a letter of a statement word (s, f, a, c, g, d, m; either case) can open one.
+  c |= 0x20;
+  if (c !== 115 && c !== 102 && c !== 97 && c !== 99 && c !== 103 && c !== 100 && c !== 109) return false;
+  STATEMENT_WORD.lastIndex = i;
+  const m = STATEMENT_WORD.exec(source);
   return m !== null && m[1] !== ':';
 }
 
