@@ -68,6 +68,39 @@ function mutate(text: string, r: () => number): string {
   }
 }
 
+/** What boundaries() computes, written plainly: the scan over quotes and comments, each candidate line cut out and matched. */
+function referenceBoundaries(source: string): number[] {
+  const opens = (at: number): boolean => {
+    const end = source.indexOf('\n', at);
+    const m = /^[ \t]*(?:stock|flow|aux|const|graph|dimension|simulation|model)[ \t][ \t\r\f\uFEFF]*(.?)/i.exec(source.slice(at, end < 0 ? source.length : end));
+    return m !== null && m[1] !== ':';
+  };
+  const out = [0];
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i];
+    if (c === '\n') {
+      i++;
+      if (i < source.length && opens(i)) out.push(i);
+    } else if (c === '#') {
+      const end = source.indexOf('\n', i);
+      i = end < 0 ? source.length : end;
+    } else if (c === '"' && source.startsWith('"""', i)) {
+      const close = source.indexOf('"""', i + 3);
+      i = close < 0 ? source.length : close + 3;
+    } else if (c === '"') {
+      i++;
+      while (i < source.length && source[i] !== '\n') {
+        if (source[i] === '\\' && (source[i + 1] === '"' || source[i + 1] === '\\')) i += 2;
+        else if (source[i++] === '"') break;
+      }
+    } else {
+      i++;
+    }
+  }
+  return out;
+}
+
 function expectSameParse(text: string, label: string): void {
   const pieces = parseModel(text, 'm.cwm');
   const whole = parseWhole(text, 'm.cwm');
@@ -105,6 +138,24 @@ describe('parsing in remembered pieces', () => {
     const base = 'simulation\n  stop: 10\nconst a = 1\nstock s = a\n  inflow: f\nflow f = s * 0.1 +\n  a\n';
     for (const text of [base, `# a comment\n\n${base}`, base.replace('const a = 1', 'const a = 1.25'), base, `${base}aux b = f [widgets\n`]) {
       expectSameParse(text, text);
+    }
+  });
+
+  test('pieces start where a plain line-by-line reading (each line cut out and matched whole) starts them', () => {
+    const r = rng(11);
+    for (const m of models.slice(0, 200)) {
+      let text = m.text;
+      for (let edit = 0; edit < 8; edit++, text = mutate(text, r)) expect(boundaries(text), `${m.name}, edit ${edit}`).toEqual(referenceBoundaries(text));
+    }
+  });
+
+  test('pieces remembered where they last moved to parse exactly as a whole after edits of the same length, longer, shorter and back', () => {
+    const m = models.filter((x) => boundaries(x.text).length > 20)[0]!;
+    const broken = `${m.text}\naux b = f [widgets\n`;
+    for (const text of [m.text, broken]) {
+      for (const head of ['# 4\n', '# 4.1\n', '# 4.2\n', '# 4.2\n', '# 4\n', '', '# 4.25\n#\n', '# 4.5\n#\n', '# 4\n', '# 4\n']) {
+        expectSameParse(head + text, `${m.name} after ${JSON.stringify(head)}`);
+      }
     }
   });
 });

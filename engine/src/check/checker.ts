@@ -260,26 +260,27 @@ function collectVariables(decls: readonly VarDecl[], dimensions: Map<string, Dim
       }
     }
     const size = dims.reduce((n, d) => n * d.elements.length, 1);
-    out.set(key, {
-      decl,
-      variable: {
-        key,
-        name: text,
-        kind: decl.kind,
-        dims,
-        size,
-        ...(units ? { units } : {}),
-        ...(decl.units ? { unitsText: decl.units.text, unitsSpan: decl.units.span } : {}),
-        ...(decl.doc === undefined ? {} : { doc: decl.doc }),
-        nonNegative: decl.nonNegative,
-        inflows: [],
-        outflows: [],
-        ...(decl.graph ? { graph: { xs: decl.graph.xs, ys: decl.graph.ys, interpolation: decl.graph.interpolation } } : {}),
-        span: decl.span,
-        nameSpan: decl.name.span,
-      },
-      opaque,
-    });
+    // The optional fields set one by one, not spread from conditional objects: this runs for every variable.
+    const variable: { -readonly [K in keyof Building['variable']]: Building['variable'][K] } = {
+      key,
+      name: text,
+      kind: decl.kind,
+      dims,
+      size,
+      nonNegative: decl.nonNegative,
+      inflows: [],
+      outflows: [],
+      span: decl.span,
+      nameSpan: decl.name.span,
+    };
+    if (units) variable.units = units;
+    if (decl.units) {
+      variable.unitsText = decl.units.text;
+      variable.unitsSpan = decl.units.span;
+    }
+    if (decl.doc !== undefined) variable.doc = decl.doc;
+    if (decl.graph) variable.graph = { xs: decl.graph.xs, ys: decl.graph.ys, interpolation: decl.graph.interpolation };
+    out.set(key, { decl, variable, opaque });
     if (decl.graph) checkGraphPoints(decl, sink);
     for (const g of decl.elementGraphs ?? []) checkGraphPoints(decl, sink, g);
   }

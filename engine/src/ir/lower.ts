@@ -567,19 +567,34 @@ class Lowering {
     this.drafts.forEach((d, old) => {
       if (d.derivative) derivatives[newIndex[old]!] = d.derivative;
     });
+    // The optional fields set one by one, not spread from conditional objects: this runs for every variable.
     const variables: VariableLayout[] = this.model.variables.map((v) => {
       const base = this.base.get(v);
-      const slotsOf = base === undefined ? [] : Array.from({ length: v.size }, (_, e) => newIndex[base + e]!);
-      return {
+      const slotsOf: number[] = [];
+      let allConstant = true;
+      if (base !== undefined) {
+        for (let e = 0; e < v.size; e++) {
+          slotsOf.push(newIndex[base + e]!);
+          if (constant[base + e] !== true) allConstant = false;
+        }
+      }
+      const layout: { -readonly [K in keyof VariableLayout]: VariableLayout[K] } = {
         name: v.name,
         kind: v.kind,
         dims: v.dims.map((d) => ({ name: d.name, elements: d.elements })),
         slots: slotsOf,
-        ...(v.units ? { units: v.unitsText ?? formatUnits(v.units) } : {}),
-        ...(v.doc === undefined ? {} : { doc: v.doc }),
-        constant: base !== undefined && v.kind !== 'stock' && slotsOf.every((_, e) => constant[base + e] === true),
+        constant: base !== undefined && v.kind !== 'stock' && allConstant,
       };
+      if (v.units) layout.units = v.unitsText ?? formatUnits(v.units);
+      if (v.doc !== undefined) layout.doc = v.doc;
+      return layout;
     });
+    const nonNegative: number[] = [];
+    for (const v of this.model.variables) {
+      if (v.kind !== 'stock' || !v.nonNegative || isBelt(v)) continue;
+      const base = this.base.get(v)!;
+      for (let e = 0; e < v.size; e++) nonNegative.push(newIndex[base + e]!);
+    }
     return {
       sim: this.model.sim,
       slots,
@@ -588,7 +603,7 @@ class Lowering {
       initProgram,
       derivProgram,
       derivatives,
-      nonNegative: this.model.variables.filter((v) => v.kind === 'stock' && v.nonNegative && !isBelt(v)).flatMap((v) => Array.from({ length: v.size }, (_, e) => newIndex[this.base.get(v)! + e]!)),
+      nonNegative,
       previous: this.previous.map((p) => ({ from: p.from.i, to: p.to.i })),
       delays: this.delays.map((d) => ({ input: d.input.i })),
       belts: this.belts.shapes,

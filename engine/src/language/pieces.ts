@@ -8,7 +8,7 @@ import { movedAst, movedDiagnostic } from './pieces-move.js';
  * one are as they were. The text is cut where the lexer and the parser both start afresh — before
  * a line opening a statement (`stock …`, `flow …`; see `boundaries`) — and each piece is looked up
  * by its text; a piece that has moved (text before it grew or shrank) keeps its parse, with its
- * positions moved too (one with diagnostics only when it stays on its lines: messages may name
+ * positions moved too and remembered so (moved once, not at every later parse) (one with diagnostics only when it stays on its lines: messages may name
  * lines). What comes out is exactly what parsing the whole text gives: the same AST
  * and the same diagnostics in the same order (test/parse-pieces.test.ts holds it to that).
  */
@@ -27,8 +27,9 @@ export interface ParsedPiece {
 export type PieceParser = (text: string, file: string, at: SourcePos, seenSimulation: boolean, followedByStatement: boolean) => ParsedPiece;
 
 interface Remembered {
-  readonly piece: ParsedPiece;
-  readonly at: SourcePos;
+  /** The piece as placed by the parse that last used it, and where that was. */
+  piece: ParsedPiece;
+  at: SourcePos;
   /** The parse that last used it, for forgetting pieces no longer in the text. */
   used: number;
 }
@@ -62,6 +63,12 @@ export function parseInPieces(source: string, file: string, parse: PieceParser):
     }
     known.used = parse_;
     const piece = moved(known.piece, line - known.at.line, from - known.at.offset);
+    if (piece !== known.piece) {
+      // Remembered where it is now: the next parse, after an edit that keeps the text's length
+      // (a digit for a digit) or one after this piece, finds it in place and moves nothing.
+      known.piece = piece;
+      known.at = at;
+    }
     pieces.push(piece);
     seenSimulation ||= piece.ast.sim !== undefined;
     line += lineBreaks(text);
@@ -123,8 +130,12 @@ const QUOTE = 34;
 const HASH = 35;
 const BACKSLASH = 92;
 
-/** `stock …`, `flow …` and the other statement words the lexer knows a line can open with (lexer.ts STATEMENT_START). */
-const OPENS_STATEMENT = /^[ \t]*(?:stock|flow|aux|const|graph|dimension|simulation|model)[ \t][ \t\r\f\uFEFF]*(.?)/i;
+/**
+ * `stock …`, `flow …` and the other statement words the lexer knows a line can open with (lexer.ts
+ * STATEMENT_START), after the line's indentation; matched in place (sticky), not on a copy of the line.
+ * Neither it nor the rest of the line it looks at (`.` never matches a line break) reaches past the line.
+ */
+const STATEMENT_WORD = /(?:stock|flow|aux|const|graph|dimension|simulation|model)[ \t][ \t\r\f\uFEFF]*(.?)/iy;
 
 /**
  * Offsets where pieces start: 0, then every line that opens a statement outside a quoted text.
@@ -155,11 +166,14 @@ export function boundaries(source: string): number[] {
 }
 
 function opensStatement(source: string, at: number): boolean {
-  const first = source.charCodeAt(at);
-  // Most lines start with a letter of a statement word or with indentation; others cannot open one.
-  if (first !== 32 && first !== 9 && !/[sfacgdmSFACGDM]/.test(source[at]!)) return false;
-  const end = source.indexOf('\n', at);
-  const m = OPENS_STATEMENT.exec(source.slice(at, end < 0 ? source.length : end));
+  let i = at;
+  let c = source.charCodeAt(i);
+  while (c === 32 || c === 9) c = source.charCodeAt(++i);
+  // Only a line whose first word starts with a letter of a statement word (s, f, a, c, g, d, m; either case) can open one.
+  c |= 0x20;
+  if (c !== 115 && c !== 102 && c !== 97 && c !== 99 && c !== 103 && c !== 100 && c !== 109) return false;
+  STATEMENT_WORD.lastIndex = i;
+  const m = STATEMENT_WORD.exec(source);
   return m !== null && m[1] !== ':';
 }
 
