@@ -13,6 +13,7 @@ import { tokenize } from '../../../engine/src/language/lexer.js';
 import { printName } from '../../../engine/src/language/print.js';
 import type { SourcePos, Token } from '../../../engine/src/language/tokens.js';
 import type { VarDecl, VarKind } from '../../../engine/src/language/ast.js';
+import { lineIndexAt, lineStarts } from '../../../engine/src/lines.js';
 import { nameKey } from '../../../engine/src/names.js';
 import { COMMISSIONING_SNIPPETS } from './snippets.js';
 
@@ -319,9 +320,9 @@ function rangeOf(span: { readonly start: Position; readonly end: Position }): Ra
 }
 
 class LineIndex {
-  private readonly starts: number[] = [0];
+  private readonly starts: number[];
   constructor(private readonly text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    this.starts = lineStarts(text);
   }
 
   get count(): number {
@@ -342,13 +343,7 @@ class LineIndex {
   }
 
   positionAt(offset: number): Position {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lineIndexAt(this.starts, offset);
     return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
   }
 }
