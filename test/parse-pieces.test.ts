@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { importVensim, importXmile, printModel } from '../engine/src/index.js';
 import { parseModel, parseWhole } from '../engine/src/language/parser.js';
 import { boundaries } from '../engine/src/language/pieces.js';
+import { rng } from './helpers.js';
 
 /**
  * parseModel cuts the text into statements and remembers their parses; whatever the text and
@@ -36,18 +37,6 @@ function corpus(): { name: string; text: string }[] {
     }
   }
   return out;
-}
-
-/** mulberry32, so every mutation is reproducible from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SNIPPETS = ['"', '"""', '#', '(', ')', '[', ']', ',', ':', '+', '\n', '\n\n', '\nstock ', '\nflow x = ', '\n  doc: """a\nstock y = 1\n"""\n', '\nsimulation\n  dt: 0.5\n', '\naux ', 'stock : 1', '\nmodel "m"\n', '\\', '\r\n', '\ndimension D: a, b,\n', '\n\tconst k = 1 +\n', '9', ' '];
