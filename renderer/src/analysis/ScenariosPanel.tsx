@@ -1,18 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { ScenarioProblem } from '../../../engine/src/index.js';
-import type { ModelDescriptionOutput, ProjectSnapshot, ScenarioCompareOutput, ScenarioInfo } from '../../../services/api.js';
+import { BASELINE_SCENARIO, type ScenarioProblem } from '../../../engine/src/index.js';
+import type { ModelDescriptionOutput, ScenarioCompareOutput, ScenarioInfo } from '../../../services/api.js';
 import { api, bridge } from '../bridge.js';
 import { PlotlyChart } from './PlotlyChart.js';
 import { scenarioTraces } from './traces.js';
 import { format } from '../numbers.js';
-
-interface Props {
-  readonly project: ProjectSnapshot;
-  readonly modelId?: number;
-  readonly text: string;
-  readonly onChanged: () => void;
-  readonly onError: (message: string) => void;
-}
+import { type EditingPanelProps } from './panel-props.js';
 
 interface Draft {
   readonly id?: number;
@@ -22,17 +15,16 @@ interface Draft {
   graphs: { target: string; points: string }[];
 }
 
-const BASELINE = 'Baseline';
 const CHECK_DELAY_MS = 500;
 
 /** Scenarios of the model: define them, see which no longer fit it, run and compare them. */
-export function ScenariosPanel({ project, modelId, text, onChanged, onError }: Props) {
+export function ScenariosPanel({ project, modelId, text, onChanged, onError }: EditingPanelProps) {
   const scenarios = useMemo(() => project.scenarios.filter((s) => s.modelId === modelId), [project, modelId]);
   const [description, setDescription] = useState<ModelDescriptionOutput>();
   const [problems, setProblems] = useState<ReadonlyMap<string, readonly ScenarioProblem[]>>(new Map());
   const [draft, setDraft] = useState<Draft>();
-  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set([BASELINE]));
-  const [base, setBase] = useState(BASELINE);
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set([BASELINE_SCENARIO]));
+  const [base, setBase] = useState(BASELINE_SCENARIO);
   const [variables, setVariables] = useState<string[]>([]);
   const [times, setTimes] = useState('');
   const [result, setResult] = useState<ScenarioCompareOutput>();
@@ -136,7 +128,7 @@ export function ScenariosPanel({ project, modelId, text, onChanged, onError }: P
       <section>
         <div className="toolbar-row"><h3>Scenarios</h3><button data-testid="scenario-new" onClick={() => edit()}>New scenario</button></div>
         <ul className="scenario-list">
-          <li><label><input type="checkbox" checked={chosen.has(BASELINE)} onChange={() => toggle(BASELINE)} data-testid="scenario-pick" data-name={BASELINE} /> <strong>{BASELINE}</strong> <small>the model as it is</small></label></li>
+          <li><label><input type="checkbox" checked={chosen.has(BASELINE_SCENARIO)} onChange={() => toggle(BASELINE_SCENARIO)} data-testid="scenario-pick" data-name={BASELINE_SCENARIO} /> <strong>{BASELINE_SCENARIO}</strong> <small>the model as it is</small></label></li>
           {scenarios.map((s) => {
             const own = problems.get(s.name) ?? [];
             return (
@@ -191,7 +183,7 @@ export function ScenariosPanel({ project, modelId, text, onChanged, onError }: P
       <section>
         <h3>Compare</h3>
         <div className="field">
-          <label>Against <select data-testid="scenario-base" value={base} onChange={(e) => setBase(e.target.value)}>{[BASELINE, ...scenarios.map((s) => s.name)].map((n) => <option key={n}>{n}</option>)}</select></label>
+          <label>Against <select data-testid="scenario-base" value={base} onChange={(e) => setBase(e.target.value)}>{[BASELINE_SCENARIO, ...scenarios.map((s) => s.name)].map((n) => <option key={n}>{n}</option>)}</select></label>
           <label>At times <input data-testid="scenario-times" value={times} onChange={(e) => setTimes(e.target.value)} placeholder="2030, 2035" /></label>
         </div>
         <label className="field">Variables

@@ -3,19 +3,12 @@ import {
   availableTables, checkSpec, density, formatDistribution, summarise,
   type Distribution, type SensitivityResult, type SensitivitySpec, type SensitivityTable,
 } from '../../../engine/src/index.js';
-import type { ModelDescriptionOutput, ProjectSnapshot, SensitivityProgress, SensitivitySource } from '../../../services/api.js';
+import type { ModelDescriptionOutput, SensitivityProgress, SensitivitySource } from '../../../services/api.js';
 import { api, bridge } from '../bridge.js';
 import { PlotlyChart } from './PlotlyChart.js';
 import { buildSpec, FIELDS, isOptional, rowDistribution, type ParameterRow } from './spec-form.js';
 import { fanTraces, scatterTraces, spaghettiTraces, tornadoTraces } from './traces.js';
-
-interface Props {
-  readonly project: ProjectSnapshot;
-  readonly modelId?: number;
-  readonly text: string;
-  readonly onChanged: () => void;
-  readonly onError: (message: string) => void;
-}
+import { type EditingPanelProps } from './panel-props.js';
 
 type Method = SensitivitySpec['method'];
 type Kind = Distribution['kind'];
@@ -23,7 +16,7 @@ const POLL_MS = 250;
 type View = 'fan' | 'spaghetti' | 'scatter' | 'tornado' | 'sweeps';
 
 /** Monte Carlo, Latin hypercube, one-at-a-time sweeps and tornado diagrams on the model in the editor. */
-export function SensitivityPanel({ project, modelId, text, onChanged, onError }: Props) {
+export function SensitivityPanel({ project, modelId, text, onChanged, onError }: EditingPanelProps) {
   const [description, setDescription] = useState<ModelDescriptionOutput>();
   const [method, setMethod] = useState<Method>('mc');
   const [rows, setRows] = useState<ParameterRow[]>([]);

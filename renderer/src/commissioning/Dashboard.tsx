@@ -1,16 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
-import { indicatorsOf, parseModel, rate, type Indicator } from '../../../engine/src/index.js';
-import type { ProjectSnapshot, ScenarioCompareOutput, ScenarioRef } from '../../../services/api.js';
+import { indicatorsOf, parseModel, rate, type Indicator, BASELINE_SCENARIO } from '../../../engine/src/index.js';
+import type { ScenarioCompareOutput, ScenarioRef } from '../../../services/api.js';
 import { api } from '../bridge.js';
+import { type ModelPanelProps } from '../analysis/panel-props.js';
 
-interface Props {
-  readonly project: ProjectSnapshot;
-  readonly modelId?: number;
-  readonly text: string;
-  readonly onError: (message: string) => void;
-}
-
-const BASELINE = 'Baseline';
 const RUN_DELAY_MS = 600;
 const MAX_YEARS = 11;
 
@@ -22,7 +15,7 @@ export function dashboardYears(times: readonly number[], most = MAX_YEARS): numb
 }
 
 /** The model's indicators per scenario and year, each judged against its target: green, amber or red. */
-export function Dashboard({ project, modelId, text, onError }: Props) {
+export function Dashboard({ project, modelId, text, onError }: ModelPanelProps) {
   const indicators = useMemo<Indicator[]>(() => indicatorsOf(parseModel(text, 'model.cwm').ast), [text]);
   const scenarios = useMemo(() => project.scenarios.filter((s) => s.modelId === modelId), [project, modelId]);
   const [result, setResult] = useState<ScenarioCompareOutput>();
@@ -30,7 +23,7 @@ export function Dashboard({ project, modelId, text, onError }: Props) {
   useEffect(() => {
     if (indicators.length === 0) return;
     const timer = setTimeout(() => {
-      const refs: ScenarioRef[] = [{ name: BASELINE }, ...scenarios.map((s) => ({ id: s.id }))];
+      const refs: ScenarioRef[] = [{ name: BASELINE_SCENARIO }, ...scenarios.map((s) => ({ id: s.id }))];
       api.compareScenarios({ text, projectId: project.projectId, scenarios: refs, variables: indicators.map((i) => i.name) }).then(setResult, (e: Error) => onError(e.message));
     }, RUN_DELAY_MS);
     return () => clearTimeout(timer);

@@ -1,19 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { HypothesisComparison, HypothesisTest } from '../../../engine/src/index.js';
-import type { HypothesisEvaluation, HypothesisInfo, ModelDescriptionOutput, ProjectSnapshot } from '../../../services/api.js';
+import { BASELINE_SCENARIO, type HypothesisComparison, type HypothesisTest } from '../../../engine/src/index.js';
+import type { HypothesisEvaluation, HypothesisInfo, ModelDescriptionOutput } from '../../../services/api.js';
 import { PlotlyChart } from '../analysis/PlotlyChart.js';
 import type { PlotTrace } from '../analysis/traces.js';
 import { api } from '../bridge.js';
+import { type EditingPanelProps } from '../analysis/panel-props.js';
 
-interface Props {
-  readonly project: ProjectSnapshot;
-  readonly modelId?: number;
-  readonly text: string;
-  readonly onChanged: () => void;
-  readonly onError: (message: string) => void;
-}
-
-const BASELINE = 'Baseline';
 const JUDGE_DELAY_MS = 700;
 const STATUS_LABEL = { supported: 'Supported', 'not supported': 'Not supported', untested: 'No test', 'cannot test': 'Cannot test' } as const;
 
@@ -53,9 +45,9 @@ export function evidenceTraces(test: HypothesisTest, runs: HypothesisEvaluation[
 }
 
 /** The hypothesis register: statements, their tests on the model, and the verdict of the latest run. */
-export function HypothesesPanel({ project, modelId, text, onChanged, onError }: Props) {
+export function HypothesesPanel({ project, modelId, text, onChanged, onError }: EditingPanelProps) {
   const hypotheses = useMemo(() => project.hypotheses.filter((h) => h.modelId === modelId), [project, modelId]);
-  const scenarioNames = useMemo(() => [BASELINE, ...project.scenarios.filter((s) => s.modelId === modelId).map((s) => s.name)], [project, modelId]);
+  const scenarioNames = useMemo(() => [BASELINE_SCENARIO, ...project.scenarios.filter((s) => s.modelId === modelId).map((s) => s.name)], [project, modelId]);
   const [evaluation, setEvaluation] = useState<HypothesisEvaluation>();
   const [description, setDescription] = useState<ModelDescriptionOutput>();
   const [draft, setDraft] = useState<Draft>();
@@ -76,7 +68,7 @@ export function HypothesesPanel({ project, modelId, text, onChanged, onError }: 
 
   const outputs = description?.description?.outputs.flatMap((o) => (o.elements.length > 1 ? o.elements : [o.name])) ?? [];
   const times = description?.description?.savedTimes ?? [];
-  const blank = (): Draft['left'] => ({ variable: outputs[0] ?? '', time: String(times.at(-1) ?? ''), scenario: BASELINE });
+  const blank = (): Draft['left'] => ({ variable: outputs[0] ?? '', time: String(times.at(-1) ?? ''), scenario: BASELINE_SCENARIO });
   const edit = (h?: HypothesisInfo) => {
     const t = h?.test;
     const operand = (o: { variable: string; time: number; scenario: string } | undefined) => (o ? { variable: o.variable, time: String(o.time), scenario: o.scenario } : blank());
