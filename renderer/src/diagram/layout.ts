@@ -237,10 +237,15 @@ export function layoutDiagram(model: CheckedModel): DiagramLayout {
   for (const c of converters) {
     const p = places.get(c);
     if (!p) continue;
-    const under = vars.some((v) => (v.kind === 'stock' || v.kind === 'flow') && places.has(v)
-      && places.get(v)!.y > p.y && places.get(v)!.y - p.y <= CELL_Y * 1.5 && Math.abs(places.get(v)!.x - p.x) < half(v) + CELL_X / 2);
+    const under = vars.some((v) => {
+      const q = v.kind === 'stock' || v.kind === 'flow' ? places.get(v) : undefined;
+      return q !== undefined && q.y > p.y && q.y - p.y <= CELL_Y * 1.5 && Math.abs(q.x - p.x) < half(v) + CELL_X / 2;
+    });
     // …unless another converter sits just above it, whose name would meet this one's.
-    const over = converters.some((o) => o !== c && places.has(o) && places.get(o)!.y < p.y && p.y - places.get(o)!.y <= CELL_Y * 1.5 && Math.abs(places.get(o)!.x - p.x) < CELL_X);
+    const over = converters.some((o) => {
+      const q = o === c ? undefined : places.get(o);
+      return q !== undefined && q.y < p.y && p.y - q.y <= CELL_Y * 1.5 && Math.abs(q.x - p.x) < CELL_X;
+    });
     if (under && !over) labelledAbove.add(c);
   }
 
