@@ -17,17 +17,31 @@ function fail(message) {
   process.exit(1);
 }
 
-let electronBinary;
-try {
-  electronBinary = require('electron');
-} catch {
-  electronBinary = undefined;
+/** The Electron executable's path, or undefined while its binary is not installed. */
+function findElectron() {
+  try {
+    delete require.cache[require.resolve('electron')];
+    const path = require('electron');
+    return typeof path === 'string' && existsSync(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
 }
-if (typeof electronBinary !== 'string' || !existsSync(electronBinary)) {
+
+// The set-up command installs with ELECTRON_SKIP_BINARY_DOWNLOAD (so it works offline); the first
+// `npm start` fetches the binary with Electron's own installer.
+let electronBinary = findElectron();
+if (electronBinary === undefined && existsSync(join(root, 'node_modules/electron/install.js'))) {
+  process.stdout.write('Fetching the Electron binary (once)…\n');
+  const env = { ...process.env };
+  delete env.ELECTRON_SKIP_BINARY_DOWNLOAD;
+  spawnSync(process.execPath, [join(root, 'node_modules/electron/install.js')], { cwd: root, env, stdio: 'inherit' });
+  electronBinary = findElectron();
+}
+if (electronBinary === undefined) {
   fail([
-    'The Electron binary is not installed, so the desktop app cannot start here.',
-    '(It is skipped when ELECTRON_SKIP_BINARY_DOWNLOAD is set, or when its download site cannot be reached.)',
-    'Install it with `node node_modules/electron/install.js` on a machine that can reach it,',
+    'The Electron binary is not installed and could not be fetched (its download site cannot be reached),',
+    'so the desktop app cannot start here. Run `npm start` again where it can be reached,',
     'or run the same workbench in a browser: `npm run web`.',
   ].join('\n'));
 }
