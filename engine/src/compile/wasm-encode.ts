@@ -6,6 +6,7 @@
 
 export const F64 = 0x7c;
 export const I32 = 0x7f;
+export const V128 = 0x7b;
 
 /** A growable byte buffer with the LEB128 and IEEE encodings WebAssembly uses. */
 export class Bytes {
@@ -163,4 +164,29 @@ export const OP = {
   f64Abs: 0x99, f64Neg: 0x9a, f64Floor: 0x9c, f64Sqrt: 0x9f,
   f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3, f64Min: 0xa4, f64Max: 0xa5,
   f64ConvertI32U: 0xb8,
+  /** Prefix of the SIMD instructions (SIMD below). */
+  simd: 0xfd,
 } as const;
+
+/** SIMD opcodes, written after OP.simd as unsigned LEB128. */
+export const SIMD = { v128Load: 0x00, v128Store: 0x0b, f64x2Splat: 0x14, f64x2ExtractLane: 0x21, f64x2Add: 0xf0, f64x2Sub: 0xf1, f64x2Mul: 0xf2 } as const;
+
+let simdSupport: boolean | undefined;
+
+/**
+ * Whether the host's WebAssembly has fixed-width SIMD (Node 16+, current browsers), checked once by
+ * validating a function that adds two f64x2 vectors.
+ */
+export function hostHasSimd(): boolean {
+  if (simdSupport === undefined) {
+    const wasm = (globalThis as unknown as { WebAssembly?: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
+    // (func (param v128 v128) (result v128) local.get 0 local.get 1 f64x2.add)
+    const probe = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 7, 1, 0x60, 2, V128, V128, 1, V128, 3, 2, 1, 0, 10, 11, 1, 9, 0, 0x20, 0, 0x20, 1, OP.simd, 0xf0, 0x01, 0x0b]);
+    try {
+      simdSupport = wasm?.validate(probe) ?? false;
+    } catch {
+      simdSupport = false;
+    }
+  }
+  return simdSupport;
+}

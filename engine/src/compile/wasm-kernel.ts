@@ -3,8 +3,8 @@ import { RUNTIME_FUNCTIONS } from '../runtime/index.js';
 import { RANDOM_FUNCTION } from './codegen.js';
 import * as f from '../runtime/functions.js';
 import type { IntegratorOps, Kernel, RunBuffers, RunShape, Workspace } from '../sim/kernel.js';
-import { Bytes, encodeModule, F64, I32, OP, type FuncType } from './wasm-encode.js';
-import { loopFunctions, METHOD_CODE, recordFunction, runSteps, type LoopFunction, type StepFunctions } from './wasm-loops.js';
+import { Bytes, encodeModule, F64, hostHasSimd, I32, OP, type FuncType } from './wasm-encode.js';
+import { blockRows, flushFunction, loopFunctions, METHOD_CODE, recordFunction, runSteps, SAVE_BLOCK, saveFunction, type LoopFunction, type StepFunctions } from './wasm-loops.js';
 import { HELPER_TYPES, helperModule, type HelperName } from './wasm-helpers.js';
 import { dataLayoutOf, layoutOf, runRegions, tableDescriptor, writeData, type DataLayout, type Layout } from './wasm-layout.js';
 import { Hoisting } from './wasm-hoist.js';
@@ -132,6 +132,12 @@ class Emitter {
   /** Where the function being emitted computes its costly invariant calls once (see wasm-hoist.ts). */
   hoist: Hoisting | undefined;
 
+  /**
+   * Values the function being emitted has assigned, kept in locals: a later equation of the same
+   * function reads its inputs from them instead of reloading them from memory.
+   */
+  forward: { next: number; readonly locals: Map<number, number> } | undefined;
+
   /** Pushes the value of `e`; locals 0, 1, 2 are t, dt and the step number k. */
   expr(b: Bytes, e: IExpr): void {
     const local = this.hoist?.local(e, (into, same) => this.compute(into, same));
@@ -146,9 +152,12 @@ class Emitter {
         b.u8(OP.i32Const).s32(0).u8(OP.f64Load).u32(3).u32(this.poolBase + 8 * this.literals.length);
         this.literals.push(e.v);
         return;
-      case 'slot':
-        b.u8(OP.i32Const).s32(0).u8(OP.f64Load).u32(3).u32(e.i * 8);
+      case 'slot': {
+        const l = this.forward?.locals.get(e.i);
+        if (l !== undefined) b.u8(OP.localGet).u32(l);
+        else b.u8(OP.i32Const).s32(0).u8(OP.f64Load).u32(3).u32(e.i * 8);
         return;
+      }
       case 'time':
         b.u8(OP.localGet).u32(0);
         return;
@@ -284,6 +293,11 @@ class Emitter {
       this.expr(b, a.expr);
       b.u8(OP.end);
     } else this.expr(b, a.expr);
+    if (this.forward) {
+      const l = this.forward.next++;
+      b.u8(OP.localTee).u32(l);
+      this.forward.locals.set(a.slot, l);
+    }
     b.u8(OP.f64Store).u32(3).u32(a.slot * 8);
   }
 
@@ -321,7 +335,7 @@ interface Chunk {
  * each item assigns (none for derivatives): a chunk may hoist calls reading only slots it does not
  * write, since no other code runs during its call.
  */
-function chunk<T>(ir: ModelIR, em: Emitter, items: readonly T[], writes: (item: T) => number | undefined, scratch: number, emit: (b: Bytes, item: T, index: number) => void): Chunk[] {
+function chunk<T>(ir: ModelIR, em: Emitter, items: readonly T[], writes: (item: T) => number | undefined, scratch: number, emit: (b: Bytes, item: T, index: number) => void, forward = false): Chunk[] {
   const out: Chunk[] = [];
   const firstLocal = 4; // after t, dt, k and either d (deriv) or the override scratch (init)
   for (let s = 0; s < items.length; s += STATEMENTS_PER_FUNCTION) {
@@ -331,14 +345,18 @@ function chunk<T>(ir: ModelIR, em: Emitter, items: readonly T[], writes: (item: 
       const slot = writes(items[i]!);
       if (slot !== undefined) written[slot] = 1;
     }
-    const hoist = new Hoisting(firstLocal, written);
+    // With forwarding, statement j of the chunk keeps its value in local firstLocal + j; hoisted values follow.
+    const forwarded = forward ? end - s : 0;
+    em.forward = forward ? { next: firstLocal, locals: new Map() } : undefined;
+    const hoist = new Hoisting(firstLocal + forwarded, written);
     em.hoist = hoist;
     const main = new Bytes();
     for (let i = s; i < end; i++) emit(main, items[i]!, i);
     em.hoist = undefined;
+    em.forward = undefined;
     const body = hoist.count === 0 ? main : hoist.prologue.bytes(main.view());
     const locals: [number, number][] = [];
-    if (scratch + hoist.count > 0) locals.push([scratch + hoist.count, F64]);
+    if (scratch + forwarded + hoist.count > 0) locals.push([scratch + forwarded + hoist.count, F64]);
     out.push({ body, locals });
   }
   return out;
@@ -369,7 +387,7 @@ function initModule(ir: ModelIR, layout: Layout, poolBase: number): { em: Emitte
 function stepModule(ir: ModelIR, layout: Layout): { em: Emitter; bytes: Uint8Array } {
   const em = new Emitter(ir, layout, layout.literals);
   const type = em.type([F64, F64, F64, I32], []);
-  const derivs = chunk(ir, em, ir.derivProgram, (a) => a.slot, 0, (b, a) => em.assign(b, a));
+  const derivs = chunk(ir, em, ir.derivProgram, (a) => a.slot, 0, (b, a) => em.assign(b, a), true);
   const rates = chunk(ir, em, ir.derivatives, () => undefined, 0, (b, e, s) => em.rate(b, s, e));
   const fns = new Functions(em.imports.length);
   const deriv = fns.define(type, caller([...derivs, ...rates].map((c) => fns.define(type, c.body, c.locals)), 4));
@@ -380,15 +398,18 @@ function stepModule(ir: ModelIR, layout: Layout): { em: Emitter; bytes: Uint8Arr
     s0: layout.work + 4 * stateBytes,
     nState: ir.nState,
     nDynamic: ir.nDynamic,
+    simd: hostHasSimd(),
   }).map((l) => [l.name, fns.define(em.type(l.params, l.results), l.body, l.locals)] as const);
   const index = (name: string): number => loops.find(([n]) => n === name)![1];
-  for (const l of [recordFunction(), captureFunction(ir, layout), releaseFunction(ir, layout)]) loops.push([l.name, fns.define(em.type(l.params, l.results), l.body, l.locals)]);
+  const define = (l: LoopFunction): void => void loops.push([l.name, fns.define(em.type(l.params, l.results), l.body, l.locals)]);
+  [recordFunction(), flushFunction(), captureFunction(ir, layout), releaseFunction(ir, layout)].forEach(define);
+  define(saveFunction(index('record'), index('flush')));
   if (ir.stopAt === undefined) {
     const hasCapture = ir.previous.length > 0 || ir.delays.length > 0;
     const steps: StepFunctions = {
       deriv,
       checkSum: index('check_sum'),
-      record: index('record'),
+      save: index('save'),
       euler: index('euler'),
       saveState: index('save_state'),
       stage: index('stage'),
@@ -582,7 +603,8 @@ function makeKernel(ir: ModelIR, instances: Instances, layout: Layout, data: Dat
   };
   const runInit = exports['init'] as (t: number, dt: number, k: number) => void;
   const runDeriv = exports['deriv'] as (t: number, dt: number, k: number, d: number) => void;
-  const runRecord = exports['record'] as (list: number, n: number, at: number, stride: number) => void;
+  const runSave = exports['save'] as (list: number, n: number, store: number, column: number, saved: number) => void;
+  const runFlush = exports['flush'] as (n: number, rows: number, at: number, column: number, filled: number) => void;
   const runCapture = exports['capture'] as (k: number) => void;
   const runRelease = exports['release'] as () => void;
   const n = ir.slots.length;
@@ -628,8 +650,10 @@ function makeKernel(ir: ModelIR, instances: Instances, layout: Layout, data: Dat
     header[0] = regions.history;
     header[1] = regions.historyStride;
     new Float64Array(memory.buffer, regions.history, (regions.list - regions.history) / 8).fill(0);
-    const recording = count > 0 && regions.end < 2 ** 31 && fits(memory, regions.end);
     const stride = nSaved * 8;
+    // The store, then the block of rows saves go through (see SAVE_BLOCK).
+    const rowsEnd = regions.end + SAVE_BLOCK * count * 8;
+    const recording = count > 0 && rowsEnd < 2 ** 31 && fits(memory, rowsEnd);
     const steps: Workspace['runSteps'] = run
       ? (start, dt, k0, n, saveStride, method, record) => run(start, dt, k0, n, saveStride, METHOD_CODE[method], regions.list, record && recording ? count : 0, regions.store, stride)
       : undefined;
@@ -637,8 +661,10 @@ function makeKernel(ir: ModelIR, instances: Instances, layout: Layout, data: Dat
     new Int32Array(memory.buffer, regions.list, count).set(shape.slots);
     return {
       ...(steps ? { runSteps: steps } : {}),
-      record: (saved) => runRecord(regions.list, count, regions.store + saved * 8, stride),
+      record: (saved) => runSave(regions.list, count, regions.store, stride, saved),
       store: (saved) => {
+        const pending = saved % SAVE_BLOCK;
+        if (pending > 0) runFlush(count, blockRows(regions.store, count, stride), regions.store + (saved - pending) * 8, stride, pending);
         // ArrayBuffer.slice copies without first zeroing a fresh buffer (measured twice as fast as Float64Array.slice).
         const out = new Float64Array(memory.buffer.slice(regions.store, regions.end));
         if (saved < nSaved) for (let c = 0; c < count; c++) out.fill(0, c * nSaved + saved, (c + 1) * nSaved);

@@ -1,9 +1,11 @@
-import { Bytes, F64, I32, OP } from './wasm-encode.js';
+import { Bytes, F64, I32, OP, SIMD, V128 } from './wasm-encode.js';
 
 /**
  * The integrator's loops over the state, as WebAssembly functions over the kernel's memory, so a
  * step never leaves WebAssembly for long loops in JavaScript. Each computes exactly the expression
- * the JavaScript integrator writes (same operations, same order), so results do not change.
+ * the JavaScript integrator writes (same operations, same order), so results do not change. Where
+ * the host has SIMD they take two values at a time: f64x2 arithmetic rounds each lane exactly as
+ * the scalar instruction does, so the results are the same bit for bit.
  */
 
 export interface LoopLayout {
@@ -12,6 +14,8 @@ export interface LoopLayout {
   readonly s0: number;
   readonly nState: number;
   readonly nDynamic: number;
+  /** Use f64x2 instructions (the host has WebAssembly SIMD). */
+  readonly simd: boolean;
 }
 
 export interface LoopFunction {
@@ -32,79 +36,150 @@ function loop(b: Bytes, i: number, from: number, to: number, step: number, body:
   b.u8(OP.br).u32(0).u8(OP.end).u8(OP.end);
 }
 
-const load = (b: Bytes, i: number, offset: number): Bytes => b.u8(OP.localGet).u32(i).u8(OP.f64Load).u32(3).u32(offset);
+/**
+ * The arithmetic of a loop body on one value (f64) or two (f64x2): the same expression is written
+ * once and emitted for the vector part of a loop and for its scalar tail.
+ */
+interface Lanes {
+  /** Pushes the value(s) at byte `offset` from the loop's position. */
+  load(offset: number): void;
+  /** Pushes local `l` (an f64), spread over the lanes. */
+  local(l: number): void;
+  constant(x: number): void;
+  add(): void;
+  mul(): void;
+  store(offset: number): void;
+}
 
-/** Loops over s < nState storing `value(i)` at `target` + s·8 (v by default); i is the byte offset s·8, local index `i`. */
-function stateLoop(name: string, params: readonly number[], n: number, value: (b: Bytes, i: number) => void, target = 0): LoopFunction {
+function lanes(b: Bytes, i: number, wide: boolean): Lanes {
+  const simd = (op: number): Bytes => b.u8(OP.simd).u32(op);
+  const splat = (): void => void (wide && simd(SIMD.f64x2Splat));
+  return {
+    load: (offset) => void (b.u8(OP.localGet).u32(i), wide ? simd(SIMD.v128Load).u32(3).u32(offset) : b.u8(OP.f64Load).u32(3).u32(offset)),
+    local: (l) => (b.u8(OP.localGet).u32(l), splat()),
+    constant: (x) => (b.u8(OP.f64Const).f64(x), splat()),
+    add: () => void (wide ? simd(SIMD.f64x2Add) : b.u8(OP.f64Add)),
+    mul: () => void (wide ? simd(SIMD.f64x2Mul) : b.u8(OP.f64Mul)),
+    store: (offset) => void (wide ? simd(SIMD.v128Store).u32(3).u32(offset) : b.u8(OP.f64Store).u32(3).u32(offset)),
+  };
+}
+
+/**
+ * Loops over s < nState storing `value` at `target` + s·8 (v by default): two at a time where SIMD
+ * is on, then the last one alone if nState is odd. `value` pushes the value(s) through `Lanes`.
+ */
+function stateLoop(name: string, params: readonly number[], n: number, simd: boolean, value: (x: Lanes) => void, target = 0): LoopFunction {
   const b = new Bytes();
   const i = params.length;
-  loop(b, i, 0, n * 8, 8, () => {
+  const body = (wide: boolean) => () => {
     b.u8(OP.localGet).u32(i);
-    value(b, i);
-    b.u8(OP.f64Store).u32(3).u32(target);
-  });
+    const x = lanes(b, i, wide);
+    value(x);
+    x.store(target);
+  };
+  const pairs = simd ? Math.floor(n / 2) * 16 : 0;
+  if (pairs > 0) loop(b, i, 0, pairs, 16, body(true));
+  loop(b, i, pairs, n * 8, 8, body(false));
   return { name, params, results: [], locals: [[1, I32]], body: b };
 }
 
 export function loopFunctions(l: LoopLayout): LoopFunction[] {
   const [k1, k2, k3, k4] = l.k;
-  const dt = (b: Bytes): Bytes => b.u8(OP.localGet).u32(0);
-  const two = (b: Bytes): Bytes => b.u8(OP.f64Const).f64(2);
   const n = l.nState;
+  const dt = 0;
   return [
     // v[s] = v[s] + dt * k1[s]
-    stateLoop('euler', [F64], n, (b, i) => {
-      load(b, i, 0);
-      dt(b);
-      load(b, i, k1).u8(OP.f64Mul).u8(OP.f64Add);
-    }),
+    stateLoop('euler', [F64], n, l.simd, (x) => (x.load(0), x.local(dt), x.load(k1), x.mul(), x.add())),
     // s0[s] = v[s]
-    stateLoop('save_state', [], n, (b, i) => load(b, i, 0), l.s0),
-    // v[s] = s0[s] + h * k_j[s]; local 1 is k_j's byte offset from k1
-    stateLoop('stage', [F64, I32], n, (b, i) => {
-      load(b, i, l.s0);
-      dt(b);
-      b.u8(OP.localGet).u32(i).u8(OP.localGet).u32(1).u8(OP.i32Add).u8(OP.f64Load).u32(3).u32(k1);
-      b.u8(OP.f64Mul).u8(OP.f64Add);
-    }),
-    // v[s] = s0[s] + (dt / 2) * (k1[s] + k2[s])
-    stateLoop('rk2', [F64], n, (b, i) => {
-      load(b, i, l.s0);
-      dt(b).u8(OP.f64Const).f64(2).u8(OP.f64Div);
-      load(b, i, k1);
-      load(b, i, k2).u8(OP.f64Add).u8(OP.f64Mul).u8(OP.f64Add);
-    }),
+    stateLoop('save_state', [], n, l.simd, (x) => x.load(0), l.s0),
+    // v[s] = s0[s] + h * k_j[s]; local 1 is k_j's byte offset from k1, added to the position first
+    stage(l),
+    // v[s] = s0[s] + (dt / 2) * (k1[s] + k2[s]); the vector part multiplies by dt / 2 computed once, the same number
+    halfOrSixth('rk2', l, 2, (x) => (x.load(k1), x.load(k2), x.add())),
     // v[s] = s0[s] + (dt / 6) * (k1[s] + 2 * k2[s] + 2 * k3[s] + k4[s])
-    stateLoop('rk4', [F64], n, (b, i) => {
-      load(b, i, l.s0);
-      dt(b).u8(OP.f64Const).f64(6).u8(OP.f64Div);
-      load(b, i, k1);
-      two(b);
-      load(b, i, k2).u8(OP.f64Mul).u8(OP.f64Add);
-      two(b);
-      load(b, i, k3).u8(OP.f64Mul).u8(OP.f64Add);
-      load(b, i, k4).u8(OP.f64Add);
-      b.u8(OP.f64Mul).u8(OP.f64Add);
-    }),
-    checkSum(l.nDynamic),
+    halfOrSixth('rk4', l, 6, (x) => (x.load(k1), x.constant(2), x.load(k2), x.mul(), x.add(), x.constant(2), x.load(k3), x.mul(), x.add(), x.load(k4), x.add())),
+    checkSum(l.nDynamic, l.simd),
   ];
 }
 
-/** The sum of slots [0, nDynamic) in four running sums: non-finite when any slot is NaN or infinite. */
-function checkSum(nDynamic: number): LoopFunction {
+/** `name(dt)`: v[s] = s0[s] + (dt / by) * sum(s), dt / by computed once into local 2 (index in 1). */
+function halfOrSixth(name: string, l: LoopLayout, by: number, sum: (x: Lanes) => void): LoopFunction {
+  const f = stateLoop(name, [F64], l.nState, l.simd, (x) => (x.load(l.s0), x.local(2), sum(x), x.mul(), x.add()));
+  const b = new Bytes();
+  b.u8(OP.localGet).u32(0).u8(OP.f64Const).f64(by).u8(OP.f64Div).u8(OP.localSet).u32(2);
+  b.bytes(f.body.view());
+  return { ...f, locals: [[1, I32], [1, F64]], body: b };
+}
+
+/** `stage(h, kj)`: v[s] = s0[s] + h * (k1 + kj)[s], kj a byte offset from k1 (local 1), the position in local 2. */
+function stage(l: LoopLayout): LoopFunction {
+  const b = new Bytes();
+  const [h, kj, i] = [0, 1, 2];
+  const n = l.nState;
+  const step = (wide: boolean) => () => {
+    b.u8(OP.localGet).u32(i);
+    const x = lanes(b, i, wide);
+    x.load(l.s0);
+    x.local(h);
+    // kj[s] through the second position, kept in step with the first
+    b.u8(OP.localGet).u32(i).u8(OP.localGet).u32(kj).u8(OP.i32Add);
+    if (wide) b.u8(OP.simd).u32(SIMD.v128Load).u32(3).u32(l.k[0]);
+    else b.u8(OP.f64Load).u32(3).u32(l.k[0]);
+    x.mul();
+    x.add();
+    x.store(0);
+  };
+  const pairs = l.simd ? Math.floor(n / 2) * 16 : 0;
+  if (pairs > 0) loop(b, i, 0, pairs, 16, step(true));
+  loop(b, i, pairs, n * 8, 8, step(false));
+  return { name: 'stage', params: [F64, I32], results: [], locals: [[1, I32]], body: b };
+}
+
+/**
+ * The sum of slots [0, nDynamic): non-finite when any slot is NaN or infinite. Several running sums
+ * (four scalars, or four f64x2 vectors) so the additions overlap; the order does not matter, only
+ * whether the total is finite.
+ */
+function checkSum(nDynamic: number, simd: boolean): LoopFunction {
   const b = new Bytes();
   const i = 0;
+  const s = (op: number): Bytes => b.u8(OP.simd).u32(op);
+  if (simd) {
+    // locals: i, one f64 for the tail, four v128 sums
+    const [tail, acc] = [1, (j: number): number => 2 + j];
+    const blocks = Math.floor(nDynamic / 8) * 64;
+    loop(b, i, 0, blocks, 64, () => {
+      for (let j = 0; j < 4; j++) {
+        b.u8(OP.localGet).u32(acc(j)).u8(OP.localGet).u32(i);
+        s(SIMD.v128Load).u32(3).u32(j * 16);
+        s(SIMD.f64x2Add).u8(OP.localSet).u32(acc(j));
+      }
+    });
+    loop(b, i, blocks, nDynamic * 8, 8, () => {
+      b.u8(OP.localGet).u32(tail).u8(OP.localGet).u32(i).u8(OP.f64Load).u32(3).u32(0).u8(OP.f64Add).u8(OP.localSet).u32(tail);
+    });
+    b.u8(OP.localGet).u32(acc(0)).u8(OP.localGet).u32(acc(1));
+    s(SIMD.f64x2Add);
+    b.u8(OP.localGet).u32(acc(2)).u8(OP.localGet).u32(acc(3));
+    s(SIMD.f64x2Add);
+    s(SIMD.f64x2Add).u8(OP.localTee).u32(acc(0));
+    s(SIMD.f64x2ExtractLane).u8(0);
+    b.u8(OP.localGet).u32(acc(0));
+    s(SIMD.f64x2ExtractLane).u8(1);
+    b.u8(OP.f64Add).u8(OP.localGet).u32(tail).u8(OP.f64Add);
+    return { name: 'check_sum', params: [], results: [F64], locals: [[1, I32], [1, F64], [4, V128]], body: b };
+  }
   const acc = (j: number): number => 1 + j;
   const quads = Math.floor(nDynamic / 4) * 32;
   loop(b, i, 0, quads, 32, () => {
     for (let j = 0; j < 4; j++) {
       b.u8(OP.localGet).u32(acc(j));
-      load(b, i, j * 8).u8(OP.f64Add).u8(OP.localSet).u32(acc(j));
+      b.u8(OP.localGet).u32(i).u8(OP.f64Load).u32(3).u32(j * 8).u8(OP.f64Add).u8(OP.localSet).u32(acc(j));
     }
   });
   loop(b, i, quads, nDynamic * 8, 8, () => {
     b.u8(OP.localGet).u32(acc(0));
-    load(b, i, 0).u8(OP.f64Add).u8(OP.localSet).u32(acc(0));
+    b.u8(OP.localGet).u32(i).u8(OP.f64Load).u32(3).u32(0).u8(OP.f64Add).u8(OP.localSet).u32(acc(0));
   });
   b.u8(OP.localGet).u32(acc(0)).u8(OP.localGet).u32(acc(1)).u8(OP.f64Add).u8(OP.localGet).u32(acc(2)).u8(OP.f64Add).u8(OP.localGet).u32(acc(3)).u8(OP.f64Add);
   return { name: 'check_sum', params: [], results: [F64], locals: [[1, I32], [4, F64]], body: b };
@@ -116,7 +191,7 @@ export const METHOD_CODE = { euler: 0, rk2: 1, rk4: 2 } as const;
 export interface StepFunctions {
   readonly deriv: number;
   readonly checkSum: number;
-  readonly record: number;
+  readonly save: number;
   readonly euler: number;
   readonly saveState: number;
   readonly stage: number;
@@ -132,8 +207,8 @@ export interface StepFunctions {
  * `run_steps(start, dt, k0, count, stride, method, list, n, store, column)`: steps k0 …
  * k0+count−1 of a run without leaving WebAssembly, each exactly as the integrator takes it:
  * evaluate at t = start + k·dt, check for NaN/infinity, save when k is a multiple of `stride`
- * (when n > 0: the values of the n slots listed at `list` go to `store` + (k / stride)·8, columns
- * `column` bytes apart, as `record` writes them), capture PREVIOUS and DELAY inputs, advance by
+ * (when n > 0: `save` of the n slots listed at `list` as save number k / stride, into the store
+ * at `store`, columns `column` bytes apart), capture PREVIOUS and DELAY inputs, advance by
  * Euler, RK2 or RK4 (`method`, METHOD_CODE), clamp non-negative stocks, release PREVIOUS. Returns
  * the steps completed: fewer than `count` when the check flagged the next one (evaluated, neither
  * saved nor advanced: the integrator takes that step over and says what went wrong). Not for models
@@ -168,8 +243,8 @@ export function runSteps(fn: StepFunctions, k: readonly [number, number, number,
   get(n), b.u8(OP.i32Const).s32(0).u8(OP.i32Ne);
   get(step), get(stride), b.u8(OP.i32RemU).u8(OP.i32Eqz).u8(OP.i32And);
   b.u8(OP.if).u8(OP.void);
-  get(list), get(n), get(store), get(step), get(stride), b.u8(OP.i32DivU).u8(OP.i32Const).s32(3).u8(OP.i32Shl).u8(OP.i32Add), get(column);
-  call(fn.record);
+  get(list), get(n), get(store), get(column), get(step), get(stride), b.u8(OP.i32DivU);
+  call(fn.save);
   b.u8(OP.end);
   if (fn.capture !== undefined) get(step), call(fn.capture);
   // Euler (0), RK2 (1) or RK4 (2), with the integrator's stages
@@ -203,10 +278,9 @@ export function runSteps(fn: StepFunctions, k: readonly [number, number, number,
 }
 
 /**
- * `record(list, n, at, stride)`: one save of a run, written where the values already are. Slot
- * numbers are read from the i32 list at byte offset `list` (n of them); the value of the c-th goes
- * to `at + c · stride` (the store is column by column, `stride` bytes per column). The run's shape
- * comes in as arguments, so the module stays the same for every run and is compiled once.
+ * `record(list, n, at, stride)`: the current values of the n slots whose numbers are in the i32
+ * list at byte offset `list`, the c-th written to `at + c · stride`. The run's shape comes in as
+ * arguments, so the module stays the same for every run and is compiled once.
  */
 export function recordFunction(): LoopFunction {
   const [list, n, at, stride, end] = [0, 1, 2, 3, 4];
@@ -222,4 +296,63 @@ export function recordFunction(): LoopFunction {
   get(at), get(stride), b.u8(OP.i32Add).u8(OP.localSet).u32(at);
   b.u8(OP.br).u32(0).u8(OP.end).u8(OP.end);
   return { name: 'record', params: [I32, I32, I32, I32], results: [], locals: [[1, I32]], body: b };
+}
+
+/**
+ * Saves go to the store (column by column, as RawRun.store) in blocks of this many: each save is
+ * first written as one row, next to the last ones, and every SAVE_BLOCK saves the block is copied
+ * into the columns. A save written straight into the columns touches one cache line per value;
+ * a block fills SAVE_BLOCK values of a column at once (measured: saving takes a third of the time).
+ */
+export const SAVE_BLOCK = 8;
+
+/** Byte offset of the block of rows, just after the store of n columns `column` bytes each. */
+export const blockRows = (store: number, n: number, column: number): number => store + n * column;
+
+/**
+ * `save(list, n, store, column, saved)`: save number `saved` of the n listed slots (see `record`)
+ * as row saved % SAVE_BLOCK of the block; when that completes the block, the block goes to the store.
+ */
+export function saveFunction(record: number, flush: number): LoopFunction {
+  const [list, n, store, column, saved, r, rows] = [0, 1, 2, 3, 4, 5, 6];
+  const b = new Bytes();
+  const get = (l: number): Bytes => b.u8(OP.localGet).u32(l);
+  get(store), get(n), get(column), b.u8(OP.i32Mul).u8(OP.i32Add).u8(OP.localSet).u32(rows);
+  get(saved), b.u8(OP.i32Const).s32(SAVE_BLOCK - 1).u8(OP.i32And).u8(OP.localSet).u32(r);
+  // record(list, n, rows + r · n · 8, 8)
+  get(list), get(n), get(rows), get(r), get(n), b.u8(OP.i32Mul).u8(OP.i32Const).s32(3).u8(OP.i32Shl).u8(OP.i32Add);
+  b.u8(OP.i32Const).s32(8).u8(OP.call).u32(record);
+  // the block's last row: flush(n, rows, store + (saved − r) · 8, column, SAVE_BLOCK)
+  get(r), b.u8(OP.i32Const).s32(SAVE_BLOCK - 1).u8(OP.i32Eq).u8(OP.if).u8(OP.void);
+  get(n), get(rows), get(store), get(saved), get(r), b.u8(OP.i32Sub).u8(OP.i32Const).s32(3).u8(OP.i32Shl).u8(OP.i32Add);
+  get(column), b.u8(OP.i32Const).s32(SAVE_BLOCK).u8(OP.call).u32(flush);
+  b.u8(OP.end);
+  return { name: 'save', params: [I32, I32, I32, I32, I32], results: [], locals: [[2, I32]], body: b };
+}
+
+/**
+ * `flush(n, rows, at, column, filled)`: the first `filled` rows of the block (n values each, at
+ * `rows`) into the columns: value c of row r goes to at + c · column + r · 8.
+ */
+export function flushFunction(): LoopFunction {
+  const [n, rows, at, column, filled, src, dst, end, s, d, dEnd] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const b = new Bytes();
+  const get = (l: number): Bytes => b.u8(OP.localGet).u32(l);
+  const set = (l: number): Bytes => b.u8(OP.localSet).u32(l);
+  get(rows), set(src), get(at), set(dst);
+  get(rows), get(n), b.u8(OP.i32Const).s32(3).u8(OP.i32Shl).u8(OP.i32Add), set(end);
+  b.u8(OP.block).u8(OP.void).u8(OP.loop).u8(OP.void);
+  get(src), get(end), b.u8(OP.i32GeU).u8(OP.brIf).u32(1);
+  get(src), set(s), get(dst), set(d);
+  get(dst), get(filled), b.u8(OP.i32Const).s32(3).u8(OP.i32Shl).u8(OP.i32Add), set(dEnd);
+  b.u8(OP.block).u8(OP.void).u8(OP.loop).u8(OP.void);
+  get(d), get(dEnd), b.u8(OP.i32GeU).u8(OP.brIf).u32(1);
+  get(d), get(s), b.u8(OP.f64Load).u32(3).u32(0), b.u8(OP.f64Store).u32(3).u32(0);
+  get(s), get(n), b.u8(OP.i32Const).s32(3).u8(OP.i32Shl).u8(OP.i32Add), set(s);
+  get(d), b.u8(OP.i32Const).s32(8).u8(OP.i32Add), set(d);
+  b.u8(OP.br).u32(0).u8(OP.end).u8(OP.end);
+  get(src), b.u8(OP.i32Const).s32(8).u8(OP.i32Add), set(src);
+  get(dst), get(column), b.u8(OP.i32Add), set(dst);
+  b.u8(OP.br).u32(0).u8(OP.end).u8(OP.end);
+  return { name: 'flush', params: [I32, I32, I32, I32, I32], results: [], locals: [[6, I32]], body: b };
 }
