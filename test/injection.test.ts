@@ -61,10 +61,14 @@ describe('no user text reaches generated code', () => {
     }
     // Every quote in the program belongs to the fixed 'use strict' directive.
     expect(source.replace("'use strict'", '')).not.toMatch(/["'`]/);
-    // Every line is one of the fixed shapes: assignments to slots, calls, declarations, braces.
-    for (const line of source.split('\n')) {
-      expect(line, line).toMatch(/^\s*(?:'use strict';|const [\w ,{}=[\].]+;|function \w+\([\w, ]+\) \{|\}|\},|\{|return \{|\};|[\w]+\([\w, ]*\) \{|[\w]+\([\w, ]+\);|(?:v|d|p|H\[\d+\])\[\w+\] = [\w\s()[\].,+\-*/<>=!&|?:]+;)$/);
-    }
+    // Every line is one of the fixed shapes: assignments to slots, calls, declarations, braces, and
+    // the whole-run loop's control flow over numbers and its own names.
+    const expression = String.raw`[\w\s()[\].,+\-*/<>=!&|?:%]+`;
+    const shapes = new RegExp(
+      String.raw`^\s*(?:'use strict';|const [\w ,{}=[\].]+;|function \w+\([\w, ]+\) \{|\}|\},|\{|return \{|\};|[\w]+\([\w, ]*\) \{|[\w]+\(${expression}\);|(?:v|d|p|H\[\d+\])\[\w+\] = ${expression};` +
+        String.raw`|const \w+ = ${expression};|let [\w ,=]+;|return \w+;|return \{ [\w, ]+ \};|\} else \{|(?:for|if) \(${expression}(?:; ${expression}){0,2}\) (?:\{|${expression}(?:; ${expression})*;|return \w+;|\{ (?:${expression}; )+\}))$`,
+    );
+    for (const line of source.split('\n')) expect(line, line).toMatch(shapes);
   });
 
   test('the WebAssembly kernel holds no user text: its only names are its own imports and exports', () => {

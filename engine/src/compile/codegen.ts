@@ -2,6 +2,7 @@ import type { Assignment, IExpr, ModelIR } from '../ir/ir.js';
 import { BELT_FUNCTION } from '../runtime/belts.js';
 import { RUNTIME_FUNCTIONS } from '../runtime/index.js';
 import type { Kernel } from '../sim/kernel.js';
+import { withRunWorkspace, type GeneratedKernel } from './js-run.js';
 import { indexLiteral as ix, numberLiteral as lit } from './literals.js';
 
 /**
@@ -50,28 +51,91 @@ export function generateKernelSource(ir: ModelIR): string {
   const rates = ir.derivatives.map((e, s) => ({ slot: s, expr: e, overridable: false }));
   const rateCalls = chunked(out, 'r', rates, 'v, t, dt, k, d', (a) => `d[${ix(a.slot)}] = ${expr(a.expr)};`);
   out.push(
-    'return {',
-    '  init(v, o, t, dt, b) {',
-    '    const H = b.history, S = b.streams, B = b.belts, k = 0;',
-    ...initCalls.map((c) => `    ${c}(v, o, t, dt, k, H, S, B);`),
-    '  },',
-    '  deriv(v, t, dt, k, d, b) {',
-    '    const H = b.history, S = b.streams, B = b.belts;',
-    ...derivCalls.map((c) => `    ${c}(v, t, dt, k, H, S, B);`),
-    ...rateCalls.map((c) => `    ${c}(v, t, dt, k, d);`),
-    '  },',
-    '  capture(v, k, b) {',
-    '    const p = b.pending, H = b.history;',
-    ...ir.previous.map((p, i) => `    p[${ix(i)}] = v[${ix(p.from)}];`),
-    ...ir.delays.map((d, i) => `    H[${ix(i)}][k] = v[${ix(d.input)}];`),
-    '  },',
-    '  release(v, b) {',
-    '    const p = b.pending;',
-    ...ir.previous.map((p, i) => `    v[${ix(p.to)}] = p[${ix(i)}];`),
-    '  },',
-    '};',
+    'function init(v, o, t, dt, b) {',
+    '  const H = b.history, S = b.streams, B = b.belts, k = 0;',
+    ...initCalls.map((c) => `  ${c}(v, o, t, dt, k, H, S, B);`),
+    '}',
+    'function deriv(v, t, dt, k, d, b) {',
+    '  const H = b.history, S = b.streams, B = b.belts;',
+    ...derivCalls.map((c) => `  ${c}(v, t, dt, k, H, S, B);`),
+    ...rateCalls.map((c) => `  ${c}(v, t, dt, k, d);`),
+    '}',
+    'function capture(v, k, b) {',
+    '  const p = b.pending, H = b.history;',
+    ...ir.previous.map((p, i) => `  p[${ix(i)}] = v[${ix(p.from)}];`),
+    ...ir.delays.map((d, i) => `  H[${ix(i)}][k] = v[${ix(d.input)}];`),
+    '}',
+    'function release(v, b) {',
+    '  const p = b.pending;',
+    ...ir.previous.map((p, i) => `  v[${ix(p.to)}] = p[${ix(i)}];`),
+    '}',
+    ...runFunction(ir),
+    'return { init, deriv, capture, release, run };',
   );
   return out.join('\n');
+}
+
+/** Up to this many dynamic slots, the NaN check is one sum written out; beyond, a loop. */
+const CHECK_WRITTEN_OUT = 64;
+
+/**
+ * `run(w, b, start, dt, k0, count, stride, method, store, nSaved, slots)`: steps k0 … k0+count−1
+ * in one call, each exactly as the integrator takes it (sim/integrate.ts: evaluate, check, save,
+ * capture, advance by Euler, RK2 or RK4 with the same formulas in the same order, clamp, release),
+ * the saves (k a multiple of `stride`) going to `store` column by column unless it is null.
+ * Returns the steps completed: fewer when the check flagged the next one, left to the integrator
+ * to evaluate again and report. One call per run keeps every call inside this module, where V8
+ * sees a single kernel: the integrator's calls into many models' kernels cost more than a small
+ * model's arithmetic.
+ */
+function runFunction(ir: ModelIR): string[] {
+  const n = ix(ir.nState);
+  const loop = (body: string): string => `for (let s = 0; s < ${n}; s++) ${body};`;
+  const check =
+    ir.nDynamic === 0
+      ? ['const c = 0;']
+      : ir.nDynamic <= CHECK_WRITTEN_OUT
+        ? [`const c = ${Array.from({ length: ir.nDynamic }, (_, s) => `v[${ix(s)}]`).join(' + ')};`]
+        : [
+            'let c0 = 0, c1 = 0, c2 = 0, c3 = 0, s = 0;',
+            `for (; s + 3 < ${ix(ir.nDynamic)}; s += 4) { c0 += v[s]; c1 += v[s + 1]; c2 += v[s + 2]; c3 += v[s + 3]; }`,
+            `for (; s < ${ix(ir.nDynamic)}; s++) c0 += v[s];`,
+            'const c = c0 + c1 + c2 + c3;',
+          ];
+  return [
+    'function run(w, b, start, dt, k0, count, stride, method, store, nSaved, slots) {',
+    '  const v = w.v, k1 = w.k1, k2 = w.k2, k3 = w.k3, k4 = w.k4, s0 = w.s0, nRec = store === null ? 0 : slots.length;',
+    '  for (let j = 0; j < count; j++) {',
+    '    const k = k0 + j, t = start + k * dt;',
+    '    deriv(v, t, dt, k, k1, b);',
+    ...check.map((l) => `    ${l}`),
+    '    if (c - c !== 0) return j;',
+    '    if (nRec > 0 && k % stride === 0) for (let i = 0, at = k / stride; i < nRec; i++, at += nSaved) store[at] = v[slots[i]];',
+    '    capture(v, k, b);',
+    '    if (method === 0) {',
+    `      ${loop('v[s] = v[s] + dt * k1[s]')}`,
+    '    } else {',
+    `      ${loop('s0[s] = v[s]')}`,
+    '      if (method === 1) {',
+    `        ${loop('v[s] = s0[s] + dt * k1[s]')}`,
+    '        deriv(v, t + dt, dt, k, k2, b);',
+    `        ${loop('v[s] = s0[s] + (dt / 2) * (k1[s] + k2[s])')}`,
+    '      } else {',
+    `        ${loop('v[s] = s0[s] + (dt / 2) * k1[s]')}`,
+    '        deriv(v, t + dt / 2, dt, k, k2, b);',
+    `        ${loop('v[s] = s0[s] + (dt / 2) * k2[s]')}`,
+    '        deriv(v, t + dt / 2, dt, k, k3, b);',
+    `        ${loop('v[s] = s0[s] + dt * k3[s]')}`,
+    '        deriv(v, t + dt, dt, k, k4, b);',
+    `        ${loop('v[s] = s0[s] + (dt / 6) * (k1[s] + 2 * k2[s] + 2 * k3[s] + k4[s])')}`,
+    '      }',
+    '    }',
+    ...ir.nonNegative.map((s) => `    if (v[${ix(s)}] < 0) v[${ix(s)}] = 0;`),
+    '    release(v, b);',
+    '  }',
+    '  return count;',
+    '}',
+  ];
 }
 
 /** Emits the assignments as functions of at most STATEMENTS_PER_FUNCTION lines; returns their names. */
@@ -163,8 +227,8 @@ function emitExpr(e: IExpr, tables: ModelIR['tables']): string {
 /** Compiles the IR into a kernel. The source is evaluated with `new Function`, seeing only `rt`. */
 export function compileKernel(ir: ModelIR): { kernel: Kernel; source: string } {
   const source = generateKernelSource(ir);
-  const factory = new Function('rt', source) as (rt: unknown) => Kernel;
+  const factory = new Function('rt', source) as (rt: unknown) => GeneratedKernel;
   const vc = Array.from({ length: ir.vectorSites }, () => []);
-  const kernel = factory({ fns: RUNTIME_FUNCTIONS, xs: ir.tables.map((t) => t.xs), ys: ir.tables.map((t) => t.ys), vc });
-  return { kernel, source };
+  const generated = factory({ fns: RUNTIME_FUNCTIONS, xs: ir.tables.map((t) => t.xs), ys: ir.tables.map((t) => t.ys), vc });
+  return { kernel: withRunWorkspace(ir, generated), source };
 }

@@ -185,9 +185,6 @@ function checkSum(nDynamic: number, simd: boolean): LoopFunction {
   return { name: 'check_sum', params: [], results: [F64], locals: [[1, I32], [4, F64]], body: b };
 }
 
-/** The integration methods `run_steps` takes, by number. */
-export const METHOD_CODE = { euler: 0, rk2: 1, rk4: 2 } as const;
-
 export interface StepFunctions {
   readonly deriv: number;
   readonly checkSum: number;

@@ -1,6 +1,9 @@
 import type { Method } from '../language/ast.js';
 import type { BeltState } from '../runtime/belts.js';
 
+/** The integration methods by number, as the kernels' whole-run functions take them. */
+export const METHOD_CODE = { euler: 0, rk2: 1, rk4: 2 } as const satisfies Record<Method, number>;
+
 /** Per-run buffers the kernel reads besides the slot array. */
 export interface RunBuffers {
   /** DELAY pipelines: the recorded input at every step, one array per DELAY. */
