@@ -3,7 +3,7 @@ import { emitC } from './c-emitter.js';
 import { compileC } from './gcc.js';
 import type { BenchModel } from './models.js';
 import { compileMdl, flatten, recordedSlots, runOurs } from './ours.js';
-import { bestOf, compare, type Comparison } from './rounds.js';
+import { bestOf, compare, warmUp, type Comparison } from './rounds.js';
 import { maxRelativeDifference } from './stats.js';
 
 export interface VsC {
@@ -28,7 +28,7 @@ export function benchVsC(m: BenchModel, methods: readonly Method[], rounds: numb
       const c = program.run(1, [method]);
       const difference = maxRelativeDifference(flatten(runOurs(model, method)), c.values);
       if (!(difference <= 1e-9)) throw new Error(`${m.name} (${method}): our kernel and C disagree (relative difference ${difference})`);
-      for (let i = 0; i < 3; i++) runOurs(model, method); // let the kernel reach its optimised tier
+      warmUp(() => runOurs(model, method));
       const run = compare(
         () => bestOf(() => runOurs(model, method)),
         () => Math.min(...program.run(3, [method]).ms),

@@ -1,6 +1,6 @@
 import type { BenchModel } from './models.js';
 import { compileMdl, runOurs } from './ours.js';
-import { batchFor, bestOf, compare, type Comparison } from './rounds.js';
+import { batchFor, bestOf, compare, warmUp, type Comparison } from './rounds.js';
 import { compileSdeC, loadSdeJs, sdeCSeries, sdeId } from './sde.js';
 import { maxRelativeDifference, summarise } from './stats.js';
 import { getSeries } from '../engine/src/index.js';
@@ -41,6 +41,9 @@ export async function benchVsSde(m: BenchModel, rounds: number): Promise<VsSde> 
     }
     if (!(differenceJs <= AGREE && differenceC <= AGREE)) throw new Error(`${m.name}: results disagree with SDEverywhere (JS ${differenceJs}, C ${differenceC})`);
 
+    // Both engines warm up first (their JIT compilers reach their optimised code), so the rounds compare steady states.
+    warmUp(() => runOurs(model, 'euler'));
+    warmUp(() => sde.run());
     const batch = batchFor(() => runOurs(model, 'euler'));
     const sdeBatch = batchFor(() => sde.run());
     const sdeBest = (): number => {
