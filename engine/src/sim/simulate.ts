@@ -72,12 +72,14 @@ export function simulate(model: Simulatable, options: SimulateOptions = {}): Run
   const recorded = recordedElements(ir, options.vars);
   const raw = integrate(ir, kernel, settings, overrides, options.vars ? recorded.map((r) => r.slot) : plan.everythingSlots);
   const n = raw.times.length;
-  const series: Series[] = recorded.map((r, c) => {
-    // Built field by field (no object spread): a full run of a large model makes thousands.
-    const s: { -readonly [K in keyof Series]: Series[K] } = { name: r.name, variable: r.variable, values: raw.store.subarray(c * n, c * n + raw.saved) };
-    if (r.units !== undefined) s.units = r.units;
-    return s;
-  });
+  // A full run of a large model makes thousands: each series is one literal of one of two fixed
+  // shapes (adding `units` afterwards changed the shape of every other one, measured 40% slower).
+  const series: Series[] = new Array<Series>(recorded.length);
+  for (let c = 0; c < recorded.length; c++) {
+    const r = recorded[c]!;
+    const values = raw.store.subarray(c * n, c * n + raw.saved);
+    series[c] = r.units === undefined ? { name: r.name, variable: r.variable, values } : { name: r.name, variable: r.variable, values, units: r.units };
+  }
   const result = { times: raw.saved === raw.times.length ? raw.times : raw.times.subarray(0, raw.saved), series, method, dt };
   return raw.nonFinite ? { ...result, error: nonFiniteError(ir, raw.nonFinite) } : result;
 }
