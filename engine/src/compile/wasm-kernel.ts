@@ -3,7 +3,8 @@ import { RUNTIME_FUNCTIONS } from '../runtime/index.js';
 import { RANDOM_FUNCTION } from './codegen.js';
 import * as f from '../runtime/functions.js';
 import { METHOD_CODE, type IntegratorOps, type Kernel, type RunBuffers, type RunShape, type Workspace } from '../sim/kernel.js';
-import { Bytes, encodeModule, F64, hostHasSimd, I32, OP, type FuncType } from './wasm-encode.js';
+import { Bytes, encodeModule, F64, hostHasSimd, I32, OP, SIMD, type FuncType } from './wasm-encode.js';
+import { emitPair, pairable } from './wasm-pairs.js';
 import { blockRows, flushFunction, loopFunctions, recordFunction, runSteps, SAVE_BLOCK, saveFunction, type LoopFunction, type StepFunctions } from './wasm-loops.js';
 import { HELPER_TYPES, helperModule, type HelperName } from './wasm-helpers.js';
 import { dataLayoutOf, layoutOf, runRegions, tableDescriptor, writeData, type DataLayout, type Layout } from './wasm-layout.js';
@@ -301,6 +302,31 @@ class Emitter {
     b.u8(OP.f64Store).u32(3).u32(a.slot * 8);
   }
 
+  /** `v[x] = …; v[x + 1] = …` as one f64x2 computation, when y is x one slot on (wasm-pairs.ts); false when not. */
+  assignPair(b: Bytes, x: Assignment, y: Assignment): boolean {
+    if (y.slot !== x.slot + 1 || x.overridable || y.overridable || !pairable(x.expr, y.expr, [x.slot, y.slot])) return false;
+    b.u8(OP.i32Const).s32(0);
+    emitPair(b, x.expr, y.expr, this);
+    b.u8(OP.simd).u32(SIMD.v128Store).u32(3).u32(x.slot * 8);
+    return true;
+  }
+
+  /** `d[s] = …; d[s + 1] = …` as one f64x2 computation, when y is x one slot on; false when not. */
+  ratePair(b: Bytes, s: number, x: IExpr, y: IExpr): boolean {
+    if (!pairable(x, y, [-1, -1])) return false;
+    b.u8(OP.localGet).u32(3);
+    emitPair(b, x, y, this);
+    b.u8(OP.simd).u32(SIMD.v128Store).u32(3).u32(s * 8);
+    return true;
+  }
+
+  /** Two neighbouring literal pool entries for a pair's numbers; their byte offset. */
+  literalPair(x: number, y: number): number {
+    const at = this.poolBase + 8 * this.literals.length;
+    this.literals.push(x, y);
+    return at;
+  }
+
   /** `d[s] = derivative`, d at the byte offset held in local 3. */
   rate(b: Bytes, s: number, e: IExpr): void {
     b.u8(OP.localGet).u32(3);
@@ -335,7 +361,16 @@ interface Chunk {
  * each item assigns (none for derivatives): a chunk may hoist calls reading only slots it does not
  * write, since no other code runs during its call.
  */
-function chunk<T>(ir: ModelIR, em: Emitter, items: readonly T[], writes: (item: T) => number | undefined, scratch: number, emit: (b: Bytes, item: T, index: number) => void, forward = false): Chunk[] {
+function chunk<T>(
+  ir: ModelIR,
+  em: Emitter,
+  items: readonly T[],
+  writes: (item: T) => number | undefined,
+  scratch: number,
+  emit: (b: Bytes, item: T, index: number) => void,
+  options: { forward?: boolean; pair?: (b: Bytes, x: T, y: T, index: number) => boolean } = {},
+): Chunk[] {
+  const { forward = false, pair } = options;
   const out: Chunk[] = [];
   const firstLocal = 4; // after t, dt, k and either d (deriv) or the override scratch (init)
   for (let s = 0; s < items.length; s += STATEMENTS_PER_FUNCTION) {
@@ -351,7 +386,10 @@ function chunk<T>(ir: ModelIR, em: Emitter, items: readonly T[], writes: (item: 
     const hoist = new Hoisting(firstLocal + forwarded, written);
     em.hoist = hoist;
     const main = new Bytes();
-    for (let i = s; i < end; i++) emit(main, items[i]!, i);
+    for (let i = s; i < end; i++) {
+      if (pair && i + 1 < end && pair(main, items[i]!, items[i + 1]!, i)) i++;
+      else emit(main, items[i]!, i);
+    }
     em.hoist = undefined;
     em.forward = undefined;
     const body = hoist.count === 0 ? main : hoist.prologue.bytes(main.view());
@@ -387,8 +425,10 @@ function initModule(ir: ModelIR, layout: Layout, poolBase: number): { em: Emitte
 function stepModule(ir: ModelIR, layout: Layout): { em: Emitter; bytes: Uint8Array } {
   const em = new Emitter(ir, layout, layout.literals);
   const type = em.type([F64, F64, F64, I32], []);
-  const derivs = chunk(ir, em, ir.derivProgram, (a) => a.slot, 0, (b, a) => em.assign(b, a), true);
-  const rates = chunk(ir, em, ir.derivatives, () => undefined, 0, (b, e, s) => em.rate(b, s, e));
+  // With SIMD, neighbouring equations of the same shape are computed two at a time (wasm-pairs.ts).
+  const simd = hostHasSimd();
+  const derivs = chunk(ir, em, ir.derivProgram, (a) => a.slot, 0, (b, a) => em.assign(b, a), { forward: true, ...(simd ? { pair: (b, x, y) => em.assignPair(b, x, y) } : {}) });
+  const rates = chunk(ir, em, ir.derivatives, () => undefined, 0, (b, e, s) => em.rate(b, s, e), simd ? { pair: (b, x, y, s) => em.ratePair(b, s, x, y) } : {});
   const fns = new Functions(em.imports.length);
   const deriv = fns.define(type, caller([...derivs, ...rates].map((c) => fns.define(type, c.body, c.locals)), 4));
   const stateBytes = ir.nState * 8;
