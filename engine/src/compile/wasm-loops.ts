@@ -43,6 +43,8 @@ function loop(b: Bytes, i: number, from: number, to: number, step: number, body:
 interface Lanes {
   /** Pushes the value(s) at byte `offset` from the loop's position. */
   load(offset: number): void;
+  /** Pushes the value(s) at byte `offset` from the loop's position plus the i32 in local `l`. */
+  loadShifted(l: number, offset: number): void;
   /** Pushes local `l` (an f64), spread over the lanes. */
   local(l: number): void;
   constant(x: number): void;
@@ -54,8 +56,10 @@ interface Lanes {
 function lanes(b: Bytes, i: number, wide: boolean): Lanes {
   const simd = (op: number): Bytes => b.u8(OP.simd).u32(op);
   const splat = (): void => void (wide && simd(SIMD.f64x2Splat));
+  const at = (offset: number): void => void (wide ? simd(SIMD.v128Load).u32(3).u32(offset) : b.u8(OP.f64Load).u32(3).u32(offset));
   return {
-    load: (offset) => void (b.u8(OP.localGet).u32(i), wide ? simd(SIMD.v128Load).u32(3).u32(offset) : b.u8(OP.f64Load).u32(3).u32(offset)),
+    load: (offset) => void (b.u8(OP.localGet).u32(i), at(offset)),
+    loadShifted: (l, offset) => void (b.u8(OP.localGet).u32(i).u8(OP.localGet).u32(l).u8(OP.i32Add), at(offset)),
     local: (l) => (b.u8(OP.localGet).u32(l), splat()),
     constant: (x) => (b.u8(OP.f64Const).f64(x), splat()),
     add: () => void (wide ? simd(SIMD.f64x2Add) : b.u8(OP.f64Add)),
@@ -92,8 +96,8 @@ export function loopFunctions(l: LoopLayout): LoopFunction[] {
     stateLoop('euler', [F64], n, l.simd, (x) => (x.load(0), x.local(dt), x.load(k1), x.mul(), x.add())),
     // s0[s] = v[s]
     stateLoop('save_state', [], n, l.simd, (x) => x.load(0), l.s0),
-    // v[s] = s0[s] + h * k_j[s]; local 1 is k_j's byte offset from k1, added to the position first
-    stage(l),
+    // v[s] = s0[s] + h * k_j[s]; local 1 is k_j's byte offset from k1
+    stateLoop('stage', [F64, I32], n, l.simd, (x) => (x.load(l.s0), x.local(0), x.loadShifted(1, k1), x.mul(), x.add())),
     // v[s] = s0[s] + (dt / 2) * (k1[s] + k2[s]); the vector part multiplies by dt / 2 computed once, the same number
     halfOrSixth('rk2', l, 2, (x) => (x.load(k1), x.load(k2), x.add())),
     // v[s] = s0[s] + (dt / 6) * (k1[s] + 2 * k2[s] + 2 * k3[s] + k4[s])
@@ -109,30 +113,6 @@ function halfOrSixth(name: string, l: LoopLayout, by: number, sum: (x: Lanes) =>
   b.u8(OP.localGet).u32(0).u8(OP.f64Const).f64(by).u8(OP.f64Div).u8(OP.localSet).u32(2);
   b.bytes(f.body.view());
   return { ...f, locals: [[1, I32], [1, F64]], body: b };
-}
-
-/** `stage(h, kj)`: v[s] = s0[s] + h * (k1 + kj)[s], kj a byte offset from k1 (local 1), the position in local 2. */
-function stage(l: LoopLayout): LoopFunction {
-  const b = new Bytes();
-  const [h, kj, i] = [0, 1, 2];
-  const n = l.nState;
-  const step = (wide: boolean) => () => {
-    b.u8(OP.localGet).u32(i);
-    const x = lanes(b, i, wide);
-    x.load(l.s0);
-    x.local(h);
-    // kj[s] through the second position, kept in step with the first
-    b.u8(OP.localGet).u32(i).u8(OP.localGet).u32(kj).u8(OP.i32Add);
-    if (wide) b.u8(OP.simd).u32(SIMD.v128Load).u32(3).u32(l.k[0]);
-    else b.u8(OP.f64Load).u32(3).u32(l.k[0]);
-    x.mul();
-    x.add();
-    x.store(0);
-  };
-  const pairs = l.simd ? Math.floor(n / 2) * 16 : 0;
-  if (pairs > 0) loop(b, i, 0, pairs, 16, step(true));
-  loop(b, i, pairs, n * 8, 8, step(false));
-  return { name: 'stage', params: [F64, I32], results: [], locals: [[1, I32]], body: b };
 }
 
 /**
