@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { encodeModule, hostHasSimd } from '../engine/src/compile/wasm-encode.js';
-import { blockRows, flushFunction, loopFunctions, recordFunction, SAVE_BLOCK, saveFunction, type LoopFunction } from '../engine/src/compile/wasm-loops.js';
+import { blockRows, clampFunction, flushFunction, loopFunctions, recordFunction, SAVE_BLOCK, saveFunction, type LoopFunction } from '../engine/src/compile/wasm-loops.js';
 import { rng } from './helpers.js';
 
 /**
@@ -98,6 +98,28 @@ describe('the WebAssembly integrator loops', () => {
         expect(Number.isFinite(exports['check_sum']!())).toBe(true);
       });
     }
+  }
+
+  for (const simd of [true, false]) {
+    test(`${simd ? 'SIMD' : 'scalar'} clamp: non-negative stocks below zero become 0, −0 and NaN stay, other slots are untouched`, () => {
+      // runs of neighbouring slots (odd and even lengths), single slots, a slot listed twice, out of order
+      const nonNegative = [40, 3, 4, 5, 6, 7, 8, 9, 20, 21, 22, 23, 60, 61, 62, 90, 90, 11];
+      const { exports, memory } = instantiate([clampFunction(nonNegative, simd)], 1);
+      const f64 = new Float64Array(memory.buffer, 0, 128);
+      const next = rng(simd ? 5 : 6);
+      for (let round = 0; round < 20; round++) {
+        const before = Float64Array.from({ length: 128 }, () => {
+          const u = next();
+          return u < 0.1 ? -0 : u < 0.15 ? Number.NaN : u < 0.2 ? -Infinity : (next() - 0.5) * 10;
+        });
+        f64.set(before);
+        exports['clamp']!();
+        for (let s = 0; s < 128; s++) {
+          const want = nonNegative.includes(s) && before[s]! < 0 ? 0 : before[s]!;
+          if (!Object.is(f64[s], want)) throw new Error(`slot ${s}: ${f64[s]} instead of ${want} (was ${before[s]})`);
+        }
+      }
+    });
   }
 
   for (const nSaved of [1, 7, 8, 9, 23]) {

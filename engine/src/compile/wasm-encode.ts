@@ -172,7 +172,7 @@ export const OP = {
 export const SIMD = {
   v128Load: 0x00, v128Store: 0x0b, f64x2Splat: 0x14, f64x2ExtractLane: 0x21,
   f64x2Floor: 0x75, f64x2Abs: 0xec, f64x2Neg: 0xed, f64x2Sqrt: 0xef,
-  f64x2Add: 0xf0, f64x2Sub: 0xf1, f64x2Mul: 0xf2, f64x2Div: 0xf3, f64x2Min: 0xf4, f64x2Max: 0xf5,
+  f64x2Add: 0xf0, f64x2Sub: 0xf1, f64x2Mul: 0xf2, f64x2Div: 0xf3, f64x2Min: 0xf4, f64x2Max: 0xf5, f64x2Pmax: 0xf7,
 } as const;
 
 let simdSupport: boolean | undefined;

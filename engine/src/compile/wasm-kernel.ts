@@ -5,7 +5,7 @@ import * as f from '../runtime/functions.js';
 import { METHOD_CODE, type IntegratorOps, type Kernel, type RunBuffers, type RunShape, type Workspace } from '../sim/kernel.js';
 import { Bytes, encodeModule, F64, hostHasSimd, I32, OP, SIMD, type FuncType } from './wasm-encode.js';
 import { emitPair, pairable } from './wasm-pairs.js';
-import { blockRows, flushFunction, loopFunctions, recordFunction, runSteps, SAVE_BLOCK, saveFunction, type LoopFunction, type StepFunctions } from './wasm-loops.js';
+import { blockRows, clampFunction, flushFunction, loopFunctions, recordFunction, runSteps, SAVE_BLOCK, saveFunction, type LoopFunction, type StepFunctions } from './wasm-loops.js';
 import { HELPER_TYPES, helperModule, type HelperName } from './wasm-helpers.js';
 import { dataLayoutOf, layoutOf, runRegions, tableDescriptor, writeData, type DataLayout, type Layout } from './wasm-layout.js';
 import { Hoisting } from './wasm-hoist.js';
@@ -442,7 +442,7 @@ function stepModule(ir: ModelIR, layout: Layout): { em: Emitter; bytes: Uint8Arr
   }).map((l) => [l.name, fns.define(em.type(l.params, l.results), l.body, l.locals)] as const);
   const index = (name: string): number => loops.find(([n]) => n === name)![1];
   const define = (l: LoopFunction): void => void loops.push([l.name, fns.define(em.type(l.params, l.results), l.body, l.locals)]);
-  [recordFunction(), flushFunction(), captureFunction(ir, layout), releaseFunction(ir, layout)].forEach(define);
+  [recordFunction(), flushFunction(), captureFunction(ir, layout), releaseFunction(ir, layout), clampFunction(ir.nonNegative, simd)].forEach(define);
   define(saveFunction(index('record'), index('flush')));
   if (ir.stopAt === undefined) {
     const hasCapture = ir.previous.length > 0 || ir.delays.length > 0;
@@ -457,8 +457,9 @@ function stepModule(ir: ModelIR, layout: Layout): { em: Emitter; bytes: Uint8Arr
       rk4: index('rk4'),
       ...(hasCapture ? { capture: index('capture') } : {}),
       ...(ir.previous.length > 0 ? { release: index('release') } : {}),
+      ...(ir.nonNegative.length > 0 ? { clamp: index('clamp') } : {}),
     };
-    const run = runSteps(steps, k, ir.nonNegative);
+    const run = runSteps(steps, k);
     loops.push([run.name, fns.define(em.type(run.params, run.results), run.body, run.locals)]);
   }
   return { em, bytes: encodeModule({ types: em.types, imports: em.imports, functions: fns.list, memoryPages: 0, exports: [['deriv', deriv], ...loops] }) };

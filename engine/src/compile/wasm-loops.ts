@@ -178,6 +178,48 @@ export interface StepFunctions {
   readonly capture?: number;
   /** Present when the model has PREVIOUS values to release after the state has advanced. */
   readonly release?: number;
+  /** Present when the model has non-negative stocks (clampFunction). */
+  readonly clamp?: number;
+}
+
+/**
+ * `clamp()`: every non-negative stock below zero set to zero, as the integrator's
+ * `if (v[s] < 0) v[s] = 0`. Stocks in runs of neighbouring slots (an arrayed stock, a chain) go two
+ * at a time through f64x2.pmax(v, 0), which is exactly `v < 0 ? 0 : v` per lane (−0 and NaN stay
+ * as they are); a loop per run keeps the code small (a thousand unrolled tests inside the step
+ * loop measured 5 ns each).
+ */
+export function clampFunction(nonNegative: readonly number[], simd: boolean): LoopFunction {
+  const b = new Bytes();
+  const i = 0;
+  const scalar = (at: () => void, offset: number): void => {
+    at(), b.u8(OP.f64Load).u32(3).u32(offset).u8(OP.f64Const).f64(0).u8(OP.f64Lt).u8(OP.if).u8(OP.void);
+    at(), b.u8(OP.f64Const).f64(0).u8(OP.f64Store).u32(3).u32(offset).u8(OP.end);
+  };
+  const slots = [...nonNegative].sort((x, y) => x - y).filter((x, j, all) => j === 0 || all[j - 1] !== x);
+  for (let j = 0; j < slots.length; ) {
+    let end = j + 1;
+    while (end < slots.length && slots[end] === slots[end - 1]! + 1) end++;
+    const from = slots[j]! * 8;
+    const count = end - j;
+    if (count < 4) {
+      for (let q = j; q < end; q++) scalar(() => b.u8(OP.i32Const).s32(0), slots[q]! * 8);
+    } else {
+      const pairs = simd ? Math.floor(count / 2) * 16 : 0;
+      if (pairs > 0) {
+        loop(b, i, from, from + pairs, 16, () => {
+          b.u8(OP.localGet).u32(i);
+          b.u8(OP.localGet).u32(i).u8(OP.simd).u32(SIMD.v128Load).u32(3).u32(0);
+          b.u8(OP.f64Const).f64(0).u8(OP.simd).u32(SIMD.f64x2Splat);
+          b.u8(OP.simd).u32(SIMD.f64x2Pmax);
+          b.u8(OP.simd).u32(SIMD.v128Store).u32(3).u32(0);
+        });
+      }
+      if (from + pairs < from + count * 8) loop(b, i, from + pairs, from + count * 8, 8, () => scalar(() => b.u8(OP.localGet).u32(i), 0));
+    }
+    j = end;
+  }
+  return { name: 'clamp', params: [], results: [], locals: [[1, I32]], body: b };
 }
 
 /**
@@ -191,7 +233,7 @@ export interface StepFunctions {
  * saved nor advanced: the integrator takes that step over and says what went wrong). Not for models
  * with `stop at`, whose end the integrator checks at every step.
  */
-export function runSteps(fn: StepFunctions, k: readonly [number, number, number, number], nonNegative: readonly number[]): LoopFunction {
+export function runSteps(fn: StepFunctions, k: readonly [number, number, number, number]): LoopFunction {
   const [start, dt, k0, count, stride, method, list, n, store, column] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const [j, step] = [10, 11];
   const [kf, t, c] = [12, 13, 14];
@@ -243,10 +285,7 @@ export function runSteps(fn: StepFunctions, k: readonly [number, number, number,
   get(dt), call(fn.rk4);
   b.u8(OP.end);
   b.u8(OP.end);
-  for (const s of nonNegative) {
-    b.u8(OP.i32Const).s32(0).u8(OP.f64Load).u32(3).u32(s * 8).u8(OP.f64Const).f64(0).u8(OP.f64Lt).u8(OP.if).u8(OP.void);
-    b.u8(OP.i32Const).s32(0).u8(OP.f64Const).f64(0).u8(OP.f64Store).u32(3).u32(s * 8).u8(OP.end);
-  }
+  if (fn.clamp !== undefined) call(fn.clamp);
   if (fn.release !== undefined) call(fn.release);
   get(j), b.u8(OP.i32Const).s32(1).u8(OP.i32Add).u8(OP.localSet).u32(j);
   b.u8(OP.br).u32(0).u8(OP.end).u8(OP.end);
