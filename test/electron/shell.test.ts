@@ -89,7 +89,14 @@ const item = (path: string[]): MenuItem => {
   }
   return found!;
 };
-const settle = () => new Promise((r) => setTimeout(r, 50));
+/**
+ * Waits until the menu's asynchronous work has shown its effect (a dialog answered, a file copied
+ * and opened): up to 10 s, since a loaded CI machine may take far longer than a fixed pause.
+ */
+async function until(done: () => boolean): Promise<void> {
+  for (const start = Date.now(); !done() && Date.now() - start < 10_000; ) await new Promise((r) => setTimeout(r, 10));
+}
+const opened = (): boolean => fake.sent.some((c) => c.command === 'project-opened');
 
 describe('the window', () => {
   it('isolates the renderer from Node', () => {
@@ -169,7 +176,7 @@ describe('the menu', () => {
     fake.openAnswers.push([path]);
     fake.sent.length = 0;
     item(['File', 'Open…']).click!();
-    await settle();
+    await until(opened);
     expect(fake.sent[0]).toMatchObject({ command: 'project-opened', snapshot: { name: 'Menu test' } });
     expect(item(['File', 'Open Recent']).submenu!.map((i) => i.label)).toEqual([path]);
 
@@ -177,10 +184,10 @@ describe('the menu', () => {
     fake.saveAnswers.push(copy);
     fake.sent.length = 0;
     item(['File', 'Save As…']).click!();
-    await settle();
-    const opened = fake.sent.find((c): c is Extract<MenuCommand, { command: 'project-opened' }> => c.command === 'project-opened');
-    expect(opened?.snapshot.name).toBe('Copy');
-    expect(opened?.snapshot.models.map((m) => m.name)).toEqual(['M']);
+    await until(opened);
+    const copied = fake.sent.find((c): c is Extract<MenuCommand, { command: 'project-opened' }> => c.command === 'project-opened');
+    expect(copied?.snapshot.name).toBe('Copy');
+    expect(copied?.snapshot.models.map((m) => m.name)).toEqual(['M']);
     expect(item(['File', 'Open Recent']).submenu!.map((i) => i.label)).toEqual([`${copy}.cwbproj`, path]);
     expect(JSON.parse(readFileSync(join(tmp, 'recent.json'), 'utf8'))).toEqual([`${copy}.cwbproj`, path]);
   });
@@ -189,8 +196,9 @@ describe('the menu', () => {
     const bad = join(tmp, 'bad.cwbproj');
     writeFileSync(bad, 'not a database at all');
     fake.openAnswers.push([bad]);
+    const errors = fake.errors.length;
     item(['File', 'Open…']).click!();
-    await settle();
+    await until(() => fake.errors.length > errors);
     expect(fake.errors.at(-1)).toMatch(/not a Commissioning Workbench project/);
   });
 });
