@@ -92,6 +92,63 @@ export class Bytes {
   }
 }
 
+/**
+ * Function code written instruction by instruction: locals, constants, loads and stores by name,
+ * so a hand-written helper reads as the operations it performs.
+ */
+export class Code {
+  readonly b = new Bytes();
+  get(l: number): this {
+    this.b.u8(OP.localGet).u32(l);
+    return this;
+  }
+  set(l: number): this {
+    this.b.u8(OP.localSet).u32(l);
+    return this;
+  }
+  op(...ops: number[]): this {
+    for (const o of ops) this.b.u8(o);
+    return this;
+  }
+  i32(n: number): this {
+    this.b.u8(OP.i32Const).s32(n);
+    return this;
+  }
+  f64(x: number): this {
+    this.b.u8(OP.f64Const).f64(x);
+    return this;
+  }
+  loadI32(offset = 0): this {
+    this.b.u8(OP.i32Load).u32(2).u32(offset);
+    return this;
+  }
+  loadF64(offset = 0): this {
+    this.b.u8(OP.f64Load).u32(3).u32(offset);
+    return this;
+  }
+  storeF64(offset = 0): this {
+    this.b.u8(OP.f64Store).u32(3).u32(offset);
+    return this;
+  }
+  /** Address `base + index · 8` from two i32 locals. */
+  element(base: number, index: number): this {
+    return this.get(base).get(index).i32(3).op(OP.i32Shl, OP.i32Add);
+  }
+  call(f: number): this {
+    this.b.u8(OP.call).u32(f);
+    return this;
+  }
+  ifThen(result: number, then: () => void): this {
+    this.b.u8(OP.if).u8(result);
+    then();
+    this.b.u8(OP.end);
+    return this;
+  }
+  ret(): this {
+    return this.op(OP.return);
+  }
+}
+
 export interface FuncType {
   readonly params: readonly number[];
   readonly results: readonly number[];

@@ -1,5 +1,5 @@
 import { TIME_EPSILON } from '../runtime/functions.js';
-import { Bytes, encodeModule, F64, I32, OP, type FuncType } from './wasm-encode.js';
+import { Code, encodeModule, F64, I32, OP, type FuncType } from './wasm-encode.js';
 
 /**
  * Graphical functions and DELAY pipelines as WebAssembly, over data in the kernel's memory: a
@@ -31,55 +31,6 @@ export const HELPER_TYPES: Readonly<Record<HelperName, FuncType>> = {
   // (delay time, initial value, t, dt, start, pipeline number, run header address) → output
   delay: { params: [F64, F64, F64, F64, F64, I32, I32], results: [F64] },
 };
-
-class Code {
-  readonly b = new Bytes();
-  get(l: number): this {
-    this.b.u8(OP.localGet).u32(l);
-    return this;
-  }
-  set(l: number): this {
-    this.b.u8(OP.localSet).u32(l);
-    return this;
-  }
-  op(...ops: number[]): this {
-    for (const o of ops) this.b.u8(o);
-    return this;
-  }
-  i32(n: number): this {
-    this.b.u8(OP.i32Const).s32(n);
-    return this;
-  }
-  f64(x: number): this {
-    this.b.u8(OP.f64Const).f64(x);
-    return this;
-  }
-  loadI32(offset = 0): this {
-    this.b.u8(OP.i32Load).u32(2).u32(offset);
-    return this;
-  }
-  loadF64(offset = 0): this {
-    this.b.u8(OP.f64Load).u32(3).u32(offset);
-    return this;
-  }
-  /** Address `base + index · 8` from two i32 locals. */
-  element(base: number, index: number): this {
-    return this.get(base).get(index).i32(3).op(OP.i32Shl, OP.i32Add);
-  }
-  call(f: number): this {
-    this.b.u8(OP.call).u32(f);
-    return this;
-  }
-  ifThen(result: number, then: () => void): this {
-    this.b.u8(OP.if).u8(result);
-    then();
-    this.b.u8(OP.end);
-    return this;
-  }
-  ret(): this {
-    return this.op(OP.return);
-  }
-}
 
 const SEGMENT = 0;
 

@@ -1,4 +1,4 @@
-import { Bytes, F64, I32, OP, SIMD, V128 } from './wasm-encode.js';
+import { Bytes, Code, F64, I32, OP, SIMD, V128 } from './wasm-encode.js';
 
 /**
  * The integrator's loops over the state, as WebAssembly functions over the kernel's memory, so a
@@ -300,18 +300,16 @@ export function runSteps(fn: StepFunctions, k: readonly [number, number, number,
  */
 export function recordFunction(): LoopFunction {
   const [list, n, at, stride, end] = [0, 1, 2, 3, 4];
-  const b = new Bytes();
-  const get = (l: number): Bytes => b.u8(OP.localGet).u32(l);
-  get(list), get(n), b.u8(OP.i32Const).s32(2).u8(OP.i32Shl).u8(OP.i32Add).u8(OP.localSet).u32(end);
-  b.u8(OP.block).u8(OP.void).u8(OP.loop).u8(OP.void);
-  get(list), get(end), b.u8(OP.i32GeU).u8(OP.brIf).u32(1);
-  get(at);
-  get(list), b.u8(OP.i32Load).u32(2).u32(0).u8(OP.i32Const).s32(3).u8(OP.i32Shl).u8(OP.f64Load).u32(3).u32(0);
-  b.u8(OP.f64Store).u32(3).u32(0);
-  get(list), b.u8(OP.i32Const).s32(4).u8(OP.i32Add).u8(OP.localSet).u32(list);
-  get(at), get(stride), b.u8(OP.i32Add).u8(OP.localSet).u32(at);
-  b.u8(OP.br).u32(0).u8(OP.end).u8(OP.end);
-  return { name: 'record', params: [I32, I32, I32, I32], results: [], locals: [[1, I32]], body: b };
+  const c = new Code();
+  c.get(list).get(n).i32(2).op(OP.i32Shl, OP.i32Add).set(end);
+  c.op(OP.block, OP.void, OP.loop, OP.void);
+  c.get(list).get(end).op(OP.i32GeU, OP.brIf).b.u32(1);
+  c.get(at).get(list).loadI32().i32(3).op(OP.i32Shl).loadF64().storeF64();
+  c.get(list).i32(4).op(OP.i32Add).set(list);
+  c.get(at).get(stride).op(OP.i32Add).set(at);
+  c.op(OP.br).b.u32(0);
+  c.op(OP.end, OP.end);
+  return { name: 'record', params: [I32, I32, I32, I32], results: [], locals: [[1, I32]], body: c.b };
 }
 
 /**
@@ -331,19 +329,18 @@ export const blockRows = (store: number, n: number, column: number): number => s
  */
 export function saveFunction(record: number, flush: number): LoopFunction {
   const [list, n, store, column, saved, r, rows] = [0, 1, 2, 3, 4, 5, 6];
-  const b = new Bytes();
-  const get = (l: number): Bytes => b.u8(OP.localGet).u32(l);
-  get(store), get(n), get(column), b.u8(OP.i32Mul).u8(OP.i32Add).u8(OP.localSet).u32(rows);
-  get(saved), b.u8(OP.i32Const).s32(SAVE_BLOCK - 1).u8(OP.i32And).u8(OP.localSet).u32(r);
+  const c = new Code();
+  c.get(store).get(n).get(column).op(OP.i32Mul, OP.i32Add).set(rows);
+  c.get(saved).i32(SAVE_BLOCK - 1).op(OP.i32And).set(r);
   // record(list, n, rows + r · n · 8, 8)
-  get(list), get(n), get(rows), get(r), get(n), b.u8(OP.i32Mul).u8(OP.i32Const).s32(3).u8(OP.i32Shl).u8(OP.i32Add);
-  b.u8(OP.i32Const).s32(8).u8(OP.call).u32(record);
+  c.get(list).get(n).get(rows).get(r).get(n).op(OP.i32Mul).i32(3).op(OP.i32Shl, OP.i32Add);
+  c.i32(8).call(record);
   // the block's last row: flush(n, rows, store + (saved − r) · 8, column, SAVE_BLOCK)
-  get(r), b.u8(OP.i32Const).s32(SAVE_BLOCK - 1).u8(OP.i32Eq).u8(OP.if).u8(OP.void);
-  get(n), get(rows), get(store), get(saved), get(r), b.u8(OP.i32Sub).u8(OP.i32Const).s32(3).u8(OP.i32Shl).u8(OP.i32Add);
-  get(column), b.u8(OP.i32Const).s32(SAVE_BLOCK).u8(OP.call).u32(flush);
-  b.u8(OP.end);
-  return { name: 'save', params: [I32, I32, I32, I32, I32], results: [], locals: [[2, I32]], body: b };
+  c.get(r).i32(SAVE_BLOCK - 1).op(OP.i32Eq).ifThen(OP.void, () => {
+    c.get(n).get(rows).get(store).get(saved).get(r).op(OP.i32Sub).i32(3).op(OP.i32Shl, OP.i32Add);
+    c.get(column).i32(SAVE_BLOCK).call(flush);
+  });
+  return { name: 'save', params: [I32, I32, I32, I32, I32], results: [], locals: [[2, I32]], body: c.b };
 }
 
 /**
@@ -352,23 +349,23 @@ export function saveFunction(record: number, flush: number): LoopFunction {
  */
 export function flushFunction(): LoopFunction {
   const [n, rows, at, column, filled, src, dst, end, s, d, dEnd] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-  const b = new Bytes();
-  const get = (l: number): Bytes => b.u8(OP.localGet).u32(l);
-  const set = (l: number): Bytes => b.u8(OP.localSet).u32(l);
-  get(rows), set(src), get(at), set(dst);
-  get(rows), get(n), b.u8(OP.i32Const).s32(3).u8(OP.i32Shl).u8(OP.i32Add), set(end);
-  b.u8(OP.block).u8(OP.void).u8(OP.loop).u8(OP.void);
-  get(src), get(end), b.u8(OP.i32GeU).u8(OP.brIf).u32(1);
-  get(src), set(s), get(dst), set(d);
-  get(dst), get(filled), b.u8(OP.i32Const).s32(3).u8(OP.i32Shl).u8(OP.i32Add), set(dEnd);
-  b.u8(OP.block).u8(OP.void).u8(OP.loop).u8(OP.void);
-  get(d), get(dEnd), b.u8(OP.i32GeU).u8(OP.brIf).u32(1);
-  get(d), get(s), b.u8(OP.f64Load).u32(3).u32(0), b.u8(OP.f64Store).u32(3).u32(0);
-  get(s), get(n), b.u8(OP.i32Const).s32(3).u8(OP.i32Shl).u8(OP.i32Add), set(s);
-  get(d), b.u8(OP.i32Const).s32(8).u8(OP.i32Add), set(d);
-  b.u8(OP.br).u32(0).u8(OP.end).u8(OP.end);
-  get(src), b.u8(OP.i32Const).s32(8).u8(OP.i32Add), set(src);
-  get(dst), get(column), b.u8(OP.i32Add), set(dst);
-  b.u8(OP.br).u32(0).u8(OP.end).u8(OP.end);
-  return { name: 'flush', params: [I32, I32, I32, I32, I32], results: [], locals: [[6, I32]], body: b };
+  const c = new Code();
+  c.get(rows).set(src).get(at).set(dst);
+  c.get(rows).get(n).i32(3).op(OP.i32Shl, OP.i32Add).set(end);
+  c.op(OP.block, OP.void, OP.loop, OP.void);
+  c.get(src).get(end).op(OP.i32GeU, OP.brIf).b.u32(1);
+  c.get(src).set(s).get(dst).set(d);
+  c.get(dst).get(filled).i32(3).op(OP.i32Shl, OP.i32Add).set(dEnd);
+  c.op(OP.block, OP.void, OP.loop, OP.void);
+  c.get(d).get(dEnd).op(OP.i32GeU, OP.brIf).b.u32(1);
+  c.get(d).get(s).loadF64().storeF64();
+  c.get(s).get(n).i32(3).op(OP.i32Shl, OP.i32Add).set(s);
+  c.get(d).i32(8).op(OP.i32Add).set(d);
+  c.op(OP.br).b.u32(0);
+  c.op(OP.end, OP.end);
+  c.get(src).i32(8).op(OP.i32Add).set(src);
+  c.get(dst).get(column).op(OP.i32Add).set(dst);
+  c.op(OP.br).b.u32(0);
+  c.op(OP.end, OP.end);
+  return { name: 'flush', params: [I32, I32, I32, I32, I32], results: [], locals: [[6, I32]], body: c.b };
 }
