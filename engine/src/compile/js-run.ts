@@ -1,4 +1,5 @@
 import type { ModelIR } from '../ir/ir.js';
+import { freshWorkspace, saveInto } from '../sim/integrate.js';
 import { METHOD_CODE, type Kernel, type RunBuffers, type RunShape, type Workspace } from '../sim/kernel.js';
 
 /** The arrays a generated kernel's `run` works on (a Workspace's). */
@@ -23,7 +24,6 @@ export function withRunWorkspace(ir: ModelIR, generated: GeneratedKernel): Kerne
   const nState = ir.nState;
   // The buffers of the run being taken: the integrator hands them to init, before any step.
   let current: RunBuffers | undefined;
-  const state = (): Float64Array => new Float64Array(nState);
   let arrays: RunArrays | undefined;
   return {
     init(v, overrides, t, dt, buffers) {
@@ -36,15 +36,12 @@ export function withRunWorkspace(ir: ModelIR, generated: GeneratedKernel): Kerne
     workspace(shape: RunShape): Workspace {
       // The state arrays are the kernel's own, zeroed for each run (runs never interleave: they are
       // synchronous); only the store is new, since the run's result keeps it.
-      arrays ??= { v: new Float64Array(nSlots), k1: state(), k2: state(), k3: state(), k4: state(), s0: state() };
+      arrays ??= freshWorkspace(nSlots, nState);
       const a = arrays;
       a.v.fill(0), a.k1.fill(0), a.k2.fill(0), a.k3.fill(0), a.k4.fill(0), a.s0.fill(0);
       const { slots, nSaved } = shape;
       const store = new Float64Array(slots.length * nSaved);
-      const record = (saved: number): void => {
-        const v = a.v;
-        for (let c = 0, at = saved; c < slots.length; c++, at += nSaved) store[at] = v[slots[c]!]!;
-      };
+      const record = (saved: number): void => saveInto(store, a.v, slots, nSaved, saved);
       // A fresh store: saves not reached are already 0.
       const kept = (): Float64Array => store;
       const runSteps: Workspace['runSteps'] =

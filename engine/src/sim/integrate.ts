@@ -50,7 +50,6 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
   // Per-run setup is kept small: a sensitivity sweep makes thousands of runs, a tiny model's run takes microseconds.
   const plan = runPlan(ir);
   const recordSlots = record instanceof Int32Array ? record : Int32Array.from(record);
-  const nRecord = recordSlots.length;
   const nDynamic = ir.nDynamic;
   const nonNegative = plan.nonNegative;
   const stopAt = ir.stopAt;
@@ -105,7 +104,7 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
     if (k % saveStride === 0 || (stopping && saved < nSaved)) {
       times[saved] = t;
       if (recordInKernel) recordInKernel(saved);
-      else for (let c = 0, at = saved; c < nRecord; c++, at += nSaved) store[at] = v[recordSlots[c]!]!;
+      else saveInto(store, v, recordSlots, nSaved, saved);
       saved++;
     }
     if (k === steps || stopping) break;
@@ -141,6 +140,11 @@ export function integrate(ir: ModelIR, kernel: Kernel, settings: IntegrationSett
 
 const EMPTY = new Float64Array(0);
 
+/** Save number `saved` of the recorded slots into a store laid out column by column, nSaved rows. */
+export function saveInto(store: Float64Array, v: Float64Array, slots: Int32Array, nSaved: number, saved: number): void {
+  for (let c = 0, at = saved; c < slots.length; c++, at += nSaved) store[at] = v[slots[c]!]!;
+}
+
 function randomStreams(seed: number, sites: number): Int32Array {
   const streams = new Int32Array(sites);
   for (let site = 0; site < sites; site++) streams[site] = streamFor(seed, site);
@@ -157,7 +161,8 @@ function firstNonFinite(v: Float64Array, from: number, to: number, infinityAllow
   return -1;
 }
 
-function freshWorkspace(nSlots: number, nState: number): Workspace {
+/** Zeroed state arrays for a kernel without a workspace of its own (or one keeping them across runs). */
+export function freshWorkspace(nSlots: number, nState: number): Workspace {
   const state = (): Float64Array => new Float64Array(nState);
   return { v: new Float64Array(nSlots), k1: state(), k2: state(), k3: state(), k4: state(), s0: state() };
 }
