@@ -433,15 +433,10 @@ function stepModule(ir: ModelIR, layout: Layout): { em: Emitter; bytes: Uint8Arr
   const deriv = fns.define(type, caller([...derivs, ...rates].map((c) => fns.define(type, c.body, c.locals)), 4));
   const stateBytes = ir.nState * 8;
   const k = [layout.work, layout.work + stateBytes, layout.work + 2 * stateBytes, layout.work + 3 * stateBytes] as const;
-  const loops = loopFunctions({
-    k,
-    s0: layout.work + 4 * stateBytes,
-    nState: ir.nState,
-    nDynamic: ir.nDynamic,
-    simd: hostHasSimd(),
-  }).map((l) => [l.name, fns.define(em.type(l.params, l.results), l.body, l.locals)] as const);
-  const index = (name: string): number => loops.find(([n]) => n === name)![1];
+  const loops: (readonly [string, number])[] = [];
   const define = (l: LoopFunction): void => void loops.push([l.name, fns.define(em.type(l.params, l.results), l.body, l.locals)]);
+  const index = (name: string): number => loops.find(([n]) => n === name)![1];
+  loopFunctions({ k, s0: layout.work + 4 * stateBytes, nState: ir.nState, nDynamic: ir.nDynamic, simd }).forEach(define);
   [recordFunction(), flushFunction(), captureFunction(ir, layout), releaseFunction(ir, layout), clampFunction(ir.nonNegative, simd)].forEach(define);
   define(saveFunction(index('record'), index('flush')));
   if (ir.stopAt === undefined) {
@@ -459,8 +454,7 @@ function stepModule(ir: ModelIR, layout: Layout): { em: Emitter; bytes: Uint8Arr
       ...(ir.previous.length > 0 ? { release: index('release') } : {}),
       ...(ir.nonNegative.length > 0 ? { clamp: index('clamp') } : {}),
     };
-    const run = runSteps(steps, k);
-    loops.push([run.name, fns.define(em.type(run.params, run.results), run.body, run.locals)]);
+    define(runSteps(steps, k));
   }
   return { em, bytes: encodeModule({ types: em.types, imports: em.imports, functions: fns.list, memoryPages: 0, exports: [['deriv', deriv], ...loops] }) };
 }
